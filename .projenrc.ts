@@ -1,0 +1,98 @@
+import { cdk8s, javascript } from 'projen';
+
+// The layout is fixed by the design (../shared/DESIGN.md §2): source in lib/, tests in test/, examples in
+// examples/, compiled output in build/ (never dist/: `cdk8s synth` empties it), packages in artifacts/.
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-spark-platform',
+  description: 'Typed cdk8s + AWS CDK constructs for a production Spark platform on EKS: spot node pools, Spark Operator jobs, Argo delivery.',
+  license: 'Apache-2.0',
+  author: 'cdk8s-spark-platform developers',
+  authorAddress: 'https://github.com/cdk8s-spark-platform/cdk8s-spark-platform',
+  repositoryUrl: 'https://github.com/cdk8s-spark-platform/cdk8s-spark-platform.git',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+
+  srcdir: 'lib',
+  libdir: 'build',
+  testdir: 'test',
+  entrypoint: 'build/index.js',
+  entrypointTypes: 'build/index.d.ts',
+  artifactsDirectory: 'artifacts',
+
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.8.1',
+  cdk8sPlusVersionPinning: false,
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.0',
+
+  peerDeps: [
+    'cdk8s-plus-33@^2.5.57',
+    'aws-cdk-lib@^2.276.0',
+    '@aws-cdk/lambda-layer-kubectl-v33@^2.2.2',
+  ],
+  devDeps: [
+    'cdk8s-cli@^2.207.60',
+    'ts-node@^10.9.2',
+    'ajv@^8.20.0',
+    'ajv-formats@^3.0.1',
+    'yaml@^2.9.1',
+    'cdk-nag@^3.0.2',
+    'aws-cdk-lib@2.276.0',
+    '@aws-cdk/lambda-layer-kubectl-v33@2.2.2',
+    'cdk8s-plus-33@2.5.57',
+    '@types/node@^20',
+  ],
+
+  // CI is `.ci/run`: no GitHub workflows, no release automation, no dependency bots.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+  docgen: false,
+  sampleCode: false,
+
+  tsconfig: {
+    compilerOptions: {
+      skipLibCheck: true,
+    },
+  },
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+    compilerOptions: {
+      skipLibCheck: true,
+    },
+  },
+  jestOptions: {
+    jestVersion: '^29',
+    jestConfig: {
+      collectCoverage: false,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120_000,
+      // Type checking is the `typecheck` task's job (run before jest): ts-jest only transpiles.
+      transform: {
+        '^.+\\.[t]sx?$': new javascript.Transform('ts-jest', {
+          tsconfig: 'test/tsconfig.json',
+          isolatedModules: true,
+        }),
+      },
+    },
+  },
+  gitignore: ['/dist/', '/cdk.out/', '/build/', '/artifacts/', '/.ci-out/'],
+});
+
+// `cdk8s synth` renders examples/main.ts into dist/ (see cdk8s.yaml).
+project.addTask('synth', {
+  description: 'Render the example platform (examples/main.ts) into dist/',
+  exec: 'cdk8s synth --no-check-upgrade',
+});
+
+// Type-check everything jsii does not compile (tests, examples, bench, .projenrc.ts).
+project.addTask('typecheck', {
+  description: 'Type-check tests, examples and the benchmark',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(project.tasks.tryFind('typecheck')!);
+
+project.synth();
