@@ -66,6 +66,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   jestOptions: {
     jestVersion: '^29',
+    passWithNoTests: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       collectCoverage: false,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -74,13 +76,25 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       transform: {
         '^.+\\.[t]sx?$': new javascript.Transform('ts-jest', {
           tsconfig: 'test/tsconfig.json',
-          isolatedModules: true,
         }),
       },
     },
   },
   gitignore: ['/dist/', '/cdk.out/', '/build/', '/artifacts/', '/.ci-out/'],
 });
+
+// Examples and the benchmark are programs users run with ts-node: a tsconfig of their own (for ts-node and the
+// linter) that extends the library's.
+for (const dir of ['examples', 'bench']) {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${dir}/tsconfig.json`,
+    extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+    include: ['**/*.ts'],
+    exclude: ['node_modules'],
+    compilerOptions: { noEmit: true, rootDir: '..' },
+  });
+  project.eslint?.addLintPattern(dir);
+}
 
 // `cdk8s synth` renders examples/main.ts into dist/ (see cdk8s.yaml).
 project.addTask('synth', {

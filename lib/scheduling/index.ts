@@ -1,0 +1,4 @@
+export * from './capacity-type';
+export * from './taint';
+export * from './node-pool';
+export * from './placement';

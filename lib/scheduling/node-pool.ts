@@ -1,0 +1,234 @@
+import { CapacityType, CpuArchitecture } from './capacity-type';
+import { NodeTaint, NodeTaints, TaintEffect } from './taint';
+import { checkDns1123Label, checkInteger, checkLabels, invalidProp, labelValueProblem, qualifiedNameProblem } from '../core';
+
+/**
+ * Properties of a `NodePool`.
+ */
+export interface NodePoolProps {
+  /**
+   * The pool's name: a DNS-1123 label of at most 63 characters. It names the EKS managed node group, and every
+   * node of the pool carries it as the `NodePool.POOL_LABEL` label.
+   */
+  readonly name: string;
+
+  /**
+   * Whether the pool's nodes are spot or on-demand instances.
+   */
+  readonly capacityType: CapacityType;
+
+  /**
+   * The EC2 instance types the pool may launch, all of one CPU architecture. For spot pools, list several
+   * similar types (same vCPU and memory) so that EC2 can find capacity when one type runs out.
+   */
+  readonly instanceTypes: string[];
+
+  /**
+   * Taints carried by every node of the pool. Workloads placed on the pool get the matching tolerations.
+   *
+   * @default - no taints
+   */
+  readonly taints?: NodeTaint[];
+
+  /**
+   * Labels carried by every node of the pool, besides `NodePool.POOL_LABEL` which is always set.
+   *
+   * @default - only the pool label
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * The smallest number of nodes. 0 lets the autoscaler remove every node when no pod needs the pool.
+   *
+   * @default 0
+   */
+  readonly minSize?: number;
+
+  /**
+   * The largest number of nodes.
+   *
+   * @default 10
+   */
+  readonly maxSize?: number;
+}
+
+// Label prefixes reserved to Kubernetes: the NodeRestriction admission plugin forbids kubelets to set them, so
+// EKS node groups cannot carry them.
+const RESERVED_LABEL_DOMAINS = ['kubernetes.io', 'k8s.io'];
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+// Graviton families: a1, or a family whose generation digit is followed by 'g' (m6g, c7gn, r8gd, t4g, im4gn, x2gd).
+const GRAVITON_FAMILY = /^(a1|[a-z]+[0-9]+g[a-z]*)$/;
+const MAX_TAINTS = 50;
+
+/**
+ * A pool of nodes: one EKS managed node group on the AWS side, a set of tolerations and a node selection on
+ * the Kubernetes side.
+ *
+ * A `NodePool` is a plain value object, not a construct: define it once and hand the same object to the AWS
+ * app (which creates the node group) and to the cdk8s app (which places pods on it), so a taint or a label is
+ * written in one place only.
+ *
+ * @example
+ *
+ * const spot = new NodePool({
+ *   name: 'spark-spot',
+ *   capacityType: CapacityType.SPOT,
+ *   instanceTypes: ['m5.2xlarge', 'm5a.2xlarge', 'm6i.2xlarge'],
+ *   taints: [{ key: 'spark-platform.io/spot', value: 'true', effect: TaintEffect.NO_SCHEDULE }],
+ *   maxSize: 50,
+ * });
+ */
+export class NodePool {
+  /**
+   * The node label every node of a pool carries, with the pool's name as its value. Placement selects pools
+   * by it.
+   */
+  public static readonly POOL_LABEL = 'spark-platform.io/node-pool';
+
+  /** The pool's name. */
+  public readonly name: string;
+  /** Spot or on-demand. */
+  public readonly capacityType: CapacityType;
+  /** The EC2 instance types the pool may launch. */
+  public readonly instanceTypes: string[];
+  /** The CPU architecture shared by all the instance types. */
+  public readonly cpuArchitecture: CpuArchitecture;
+  /** The taints every node carries. */
+  public readonly taints: NodeTaint[];
+  /** The smallest number of nodes. */
+  public readonly minSize: number;
+  /** The largest number of nodes. */
+  public readonly maxSize: number;
+  private readonly userLabels: { [key: string]: string };
+
+  public constructor(props: NodePoolProps) {
+    const where = `NodePool ${JSON.stringify(props.name)}`;
+    this.name = checkDns1123Label(where, 'name', props.name);
+
+    if (!Object.values(CapacityType).includes(props.capacityType)) {
+      throw invalidProp(where, 'capacityType', props.capacityType, `allowed: ${Object.values(CapacityType).join(', ')}`);
+    }
+    this.capacityType = props.capacityType;
+
+    this.instanceTypes = validateInstanceTypes(where, props.instanceTypes);
+    this.cpuArchitecture = architectureOf(where, this.instanceTypes);
+    this.taints = validateTaints(where, props.taints ?? []);
+    this.userLabels = validateLabels(where, props.labels ?? {});
+
+    this.minSize = checkInteger(where, 'minSize', props.minSize ?? 0, 0);
+    this.maxSize = checkInteger(where, 'maxSize', props.maxSize ?? 10, 1);
+    if (this.minSize > this.maxSize) {
+      throw invalidProp(where, 'minSize', this.minSize, `must not be greater than maxSize (${this.maxSize})`);
+    }
+  }
+
+  /** True when the pool runs on spot instances. */
+  public get isSpot(): boolean {
+    return this.capacityType === CapacityType.SPOT;
+  }
+
+  /**
+   * Every label the pool's nodes carry: the user's labels and `NodePool.POOL_LABEL`.
+   */
+  public get labels(): { [key: string]: string } {
+    return { ...this.userLabels, [NodePool.POOL_LABEL]: this.name };
+  }
+
+  /**
+   * The name of the EKS managed node group that runs this pool. The AWS side names the node group with it and
+   * the cluster-autoscaler's priority expander matches its Auto Scaling group through
+   * `autoScalingGroupNamePattern`: this is the one place that naming lives.
+   */
+  public get nodeGroupName(): string {
+    return this.name;
+  }
+
+  /**
+   * A regular expression matching the name of the Auto Scaling group EKS creates for the pool's managed node
+   * group (`eks-<node group name>-<uuid>`).
+   */
+  public get autoScalingGroupNamePattern(): string {
+    return `^eks-${this.nodeGroupName.replace(/[.]/g, '\\.')}-.*`;
+  }
+
+  /**
+   * The tags that tell the cluster-autoscaler the labels and taints of the pool's nodes while the group has no
+   * node to look at (scale from zero): `k8s.io/cluster-autoscaler/node-template/label/<key>` and
+   * `.../taint/<key>` = `<value>:<Effect>`.
+   */
+  public get autoscalerNodeTemplateTags(): { [key: string]: string } {
+    const tags: { [key: string]: string } = {};
+    for (const [key, value] of Object.entries(this.labels)) {
+      tags[`k8s.io/cluster-autoscaler/node-template/label/${key}`] = value;
+    }
+    for (const taint of this.taints) {
+      tags[`k8s.io/cluster-autoscaler/node-template/taint/${taint.key}`] = NodeTaints.toAutoscalerTagValue(taint);
+    }
+    return tags;
+  }
+}
+
+function validateInstanceTypes(where: string, instanceTypes: string[]): string[] {
+  if (!Array.isArray(instanceTypes) || instanceTypes.length === 0) {
+    throw invalidProp(where, 'instanceTypes', instanceTypes, 'must list at least one EC2 instance type, e.g. "m5.2xlarge"');
+  }
+  const seen = new Set<string>();
+  instanceTypes.forEach((type, i) => {
+    if (typeof type !== 'string' || !INSTANCE_TYPE.test(type)) {
+      throw invalidProp(where, `instanceTypes[${i}]`, type, 'must be an EC2 instance type such as "m5.2xlarge"');
+    }
+    if (seen.has(type)) throw invalidProp(where, `instanceTypes[${i}]`, type, 'is listed twice');
+    seen.add(type);
+  });
+  return [...instanceTypes];
+}
+
+function architectureOf(where: string, instanceTypes: string[]): CpuArchitecture {
+  const archOf = (type: string) => GRAVITON_FAMILY.test(type.split('.')[0]) ? CpuArchitecture.ARM_64 : CpuArchitecture.X86_64;
+  const first = archOf(instanceTypes[0]);
+  instanceTypes.forEach((type, i) => {
+    if (archOf(type) !== first) {
+      throw invalidProp(where, `instanceTypes[${i}]`, type,
+        `is ${archOf(type)} but "${instanceTypes[0]}" is ${first}: a node group has one AMI type, so all instance types must share one CPU architecture`);
+    }
+  });
+  return first;
+}
+
+function validateTaints(where: string, taints: NodeTaint[]): NodeTaint[] {
+  if (taints.length > MAX_TAINTS) {
+    throw invalidProp(where, 'taints', `${taints.length} taints`, `EKS allows at most ${MAX_TAINTS} taints per node group`);
+  }
+  const keys = new Set<string>();
+  return taints.map((taint, i) => {
+    const keyProblem = qualifiedNameProblem(taint.key);
+    if (keyProblem) throw invalidProp(where, `taints[${i}].key`, taint.key, keyProblem);
+    if (taint.value !== undefined) {
+      const valueProblem = labelValueProblem(taint.value);
+      if (valueProblem) throw invalidProp(where, `taints[${i}].value`, taint.value, valueProblem);
+    }
+    if (!Object.values(TaintEffect).includes(taint.effect)) {
+      throw invalidProp(where, `taints[${i}].effect`, taint.effect, `allowed: ${Object.values(TaintEffect).join(', ')}`);
+    }
+    if (keys.has(taint.key)) {
+      throw invalidProp(where, `taints[${i}].key`, taint.key, 'is used by another taint of this pool: taint keys must be unique');
+    }
+    keys.add(taint.key);
+    return { key: taint.key, value: taint.value, effect: taint.effect };
+  });
+}
+
+function validateLabels(where: string, labels: { [key: string]: string }): { [key: string]: string } {
+  checkLabels(where, 'labels', labels);
+  for (const key of Object.keys(labels)) {
+    if (key === NodePool.POOL_LABEL) {
+      throw invalidProp(where, 'labels key', key, 'is set by the library to the pool name; choose another key');
+    }
+    const prefix = key.includes('/') ? key.split('/')[0] : '';
+    if (RESERVED_LABEL_DOMAINS.some(domain => prefix === domain || prefix.endsWith(`.${domain}`))) {
+      throw invalidProp(where, 'labels key', key,
+        'uses a prefix reserved to Kubernetes (kubernetes.io, k8s.io): node groups cannot set it; use your own prefix');
+    }
+  }
+  return { ...labels };
+}

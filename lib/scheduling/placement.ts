@@ -1,0 +1,181 @@
+import * as kplus from 'cdk8s-plus-33';
+import { k8s } from 'cdk8s-plus-33';
+import { NodePool } from './node-pool';
+import { NodeTaints } from './taint';
+
+/**
+ * How a placement selects the nodes of its pools.
+ */
+export enum NodeSelection {
+  /** `nodeSelector` on the pool label (one pool only). */
+  NODE_SELECTOR = 'NODE_SELECTOR',
+  /** Required node affinity: the pool label `In` the pools' names. */
+  REQUIRED_AFFINITY = 'REQUIRED_AFFINITY',
+}
+
+/**
+ * Options for a `Placement`.
+ */
+export interface PlacementOptions {
+  /**
+   * How the pods select the pools' nodes.
+   *
+   * @default - `NODE_SELECTOR` for one pool, `REQUIRED_AFFINITY` for several
+   */
+  readonly nodeSelection?: NodeSelection;
+}
+
+/**
+ * Where pods run: one or more `NodePool`s. Everything the pod spec needs is derived from the pools, never
+ * retyped: a toleration for every taint of every pool, and a node selection on `NodePool.POOL_LABEL`.
+ *
+ * @example
+ *
+ * const placement = Placement.onPool(spotPool);
+ * placement.applyToScheduling(deployment.scheduling);
+ */
+export class Placement {
+  /** Places pods on the nodes of one pool. */
+  public static onPool(pool: NodePool, options: PlacementOptions = {}): Placement {
+    return new Placement([pool], options);
+  }
+
+  /** Places pods on the nodes of any of several pools (for example, spot with on-demand as a fallback). */
+  public static onPools(pools: NodePool[], options: PlacementOptions = {}): Placement {
+    return new Placement(pools, options);
+  }
+
+  /** The pools the pods may run on. */
+  public readonly pools: NodePool[];
+  /** How the pods select the pools' nodes. */
+  public readonly nodeSelection: NodeSelection;
+
+  private constructor(pools: NodePool[], options: PlacementOptions) {
+    if (!Array.isArray(pools) || pools.length === 0) {
+      throw new Error('Placement: invalid prop "pools" []: must name at least one NodePool');
+    }
+    const names = new Set<string>();
+    for (const pool of pools) {
+      if (names.has(pool.name)) throw new Error(`Placement: invalid prop "pools" ${JSON.stringify(pool.name)}: is listed twice`);
+      names.add(pool.name);
+    }
+    this.pools = [...pools];
+    this.nodeSelection = options.nodeSelection ?? (pools.length === 1 ? NodeSelection.NODE_SELECTOR : NodeSelection.REQUIRED_AFFINITY);
+    if (this.nodeSelection === NodeSelection.NODE_SELECTOR && pools.length > 1) {
+      throw new Error(`Placement: invalid prop "nodeSelection" "${NodeSelection.NODE_SELECTOR}": a node selector matches one pool only, `
+        + `but ${pools.length} pools are given (${[...names].join(', ')}); use ${NodeSelection.REQUIRED_AFFINITY}`);
+    }
+  }
+
+  /** The names of the pools. */
+  public get poolNames(): string[] {
+    return this.pools.map(p => p.name);
+  }
+
+  /**
+   * One toleration per distinct taint of the pools, matching it exactly (key, value, effect).
+   */
+  public get tolerations(): k8s.Toleration[] {
+    const seen = new Map<string, k8s.Toleration>();
+    for (const taint of this.pools.flatMap(p => p.taints)) {
+      const toleration = NodeTaints.toleration(taint);
+      seen.set(JSON.stringify(toleration), toleration);
+    }
+    return [...seen.values()];
+  }
+
+  /**
+   * The node selector, when the placement selects with one (`NODE_SELECTOR`).
+   */
+  public get nodeSelector(): { [key: string]: string } | undefined {
+    return this.nodeSelection === NodeSelection.NODE_SELECTOR ? { [NodePool.POOL_LABEL]: this.pools[0].name } : undefined;
+  }
+
+  /**
+   * The node selector requirement matching the pools' nodes (`NodePool.POOL_LABEL` `In` the pool names).
+   */
+  public get nodeSelectorRequirement(): k8s.NodeSelectorRequirement {
+    return { key: NodePool.POOL_LABEL, operator: 'In', values: this.poolNames };
+  }
+
+  /**
+   * The node affinity, when the placement selects with one (`REQUIRED_AFFINITY`).
+   */
+  public get affinity(): k8s.Affinity | undefined {
+    if (this.nodeSelection !== NodeSelection.REQUIRED_AFFINITY) return undefined;
+    return {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [this.nodeSelectorRequirement] }],
+        },
+      },
+    };
+  }
+
+  /**
+   * Whether pods placed here tolerate every taint of `pool` (and so may run on it).
+   */
+  public toleratesPool(pool: NodePool): boolean {
+    const tolerated = new Set(this.tolerations.map(t => JSON.stringify(t)));
+    return pool.taints.every(t => tolerated.has(JSON.stringify(NodeTaints.toleration(t))));
+  }
+
+  /**
+   * Returns a copy of `spec` placed on the pools: the pools' tolerations added to the spec's own, and the node
+   * selection merged with the spec's (its other selector entries and affinity terms are kept; a node selector
+   * entry for the pool label that names another pool is an error).
+   */
+  public applyToPodSpec(spec: k8s.PodSpec): k8s.PodSpec {
+    const tolerations = mergeTolerations(spec.tolerations ?? [], this.tolerations);
+    const placed: k8s.PodSpec = { ...spec, tolerations };
+
+    if (this.nodeSelection === NodeSelection.NODE_SELECTOR) {
+      const existing = spec.nodeSelector?.[NodePool.POOL_LABEL];
+      if (existing !== undefined && existing !== this.pools[0].name) {
+        throw new Error(`Placement: the pod spec already selects pool "${existing}" through nodeSelector["${NodePool.POOL_LABEL}"]; `
+          + `cannot place it on "${this.pools[0].name}" too`);
+      }
+      return { ...placed, nodeSelector: { ...spec.nodeSelector, ...this.nodeSelector } };
+    }
+
+    // Node selector terms are ORed and the expressions of a term ANDed: the pool requirement joins every term.
+    const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+    const terms = required?.nodeSelectorTerms?.length ? required.nodeSelectorTerms : [{}];
+    const nodeSelectorTerms = terms.map(term => ({
+      ...term,
+      matchExpressions: [
+        ...(term.matchExpressions ?? []).filter(e => e.key !== NodePool.POOL_LABEL),
+        this.nodeSelectorRequirement,
+      ],
+    }));
+    return {
+      ...placed,
+      affinity: {
+        ...spec.affinity,
+        nodeAffinity: {
+          ...spec.affinity?.nodeAffinity,
+          requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms },
+        },
+      },
+    };
+  }
+
+  /**
+   * Places a cdk8s-plus workload or pod (`deployment.scheduling`, `pod.scheduling`) on the pools: tolerations
+   * for every taint and a required attraction to the pools' nodes.
+   */
+  public applyToScheduling(scheduling: kplus.PodScheduling): void {
+    for (const taint of this.pools.flatMap(p => p.taints)) {
+      const query = taint.value === undefined
+        ? kplus.NodeTaintQuery.exists(taint.key, { effect: taint.effect as unknown as kplus.TaintEffect })
+        : kplus.NodeTaintQuery.is(taint.key, taint.value, { effect: taint.effect as unknown as kplus.TaintEffect });
+      scheduling.tolerate(kplus.Node.tainted(query));
+    }
+    scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.in(NodePool.POOL_LABEL, this.poolNames)));
+  }
+}
+
+function mergeTolerations(own: k8s.Toleration[], added: k8s.Toleration[]): k8s.Toleration[] {
+  const keys = new Set(own.map(t => JSON.stringify(t)));
+  return [...own, ...added.filter(t => !keys.has(JSON.stringify(t)))];
+}

@@ -1,0 +1,79 @@
+import { k8s } from 'cdk8s-plus-33';
+
+/**
+ * The effect of a node taint, spelt the Kubernetes way.
+ *
+ * The AWS side spells the same effects differently (`NO_SCHEDULE`); `NodeTaintEffects.toEks()` is the one
+ * place that translates them.
+ */
+export enum TaintEffect {
+  /** Pods that do not tolerate the taint are not scheduled on the node. */
+  NO_SCHEDULE = 'NoSchedule',
+  /** The scheduler tries to avoid the node for pods that do not tolerate the taint. */
+  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  /** Pods that do not tolerate the taint are not scheduled, and running ones are evicted. */
+  NO_EXECUTE = 'NoExecute',
+}
+
+/**
+ * A taint carried by every node of a pool.
+ */
+export interface NodeTaint {
+  /**
+   * The taint key: a qualified name (`[prefix/]name`, name part at most 63 characters).
+   */
+  readonly key: string;
+
+  /**
+   * The taint value: at most 63 characters of alphanumerics, '-', '_' or '.'.
+   *
+   * @default - no value: tolerations match the key with the `Exists` operator
+   */
+  readonly value?: string;
+
+  /**
+   * What the taint does to pods that do not tolerate it.
+   */
+  readonly effect: TaintEffect;
+}
+
+const EKS_EFFECTS: { [effect: string]: string } = {
+  [TaintEffect.NO_SCHEDULE]: 'NO_SCHEDULE',
+  [TaintEffect.PREFER_NO_SCHEDULE]: 'PREFER_NO_SCHEDULE',
+  [TaintEffect.NO_EXECUTE]: 'NO_EXECUTE',
+};
+
+/**
+ * Translations of taints between Kubernetes and the other systems that describe them.
+ */
+export class NodeTaints {
+  /**
+   * The EKS managed node group spelling of a taint effect (`NoSchedule` -> `NO_SCHEDULE`).
+   */
+  public static toEksEffect(effect: TaintEffect): string {
+    const eks = EKS_EFFECTS[effect];
+    if (!eks) {
+      throw new Error(`unknown taint effect ${JSON.stringify(effect)}: allowed are ${Object.keys(EKS_EFFECTS).join(', ')}`);
+    }
+    return eks;
+  }
+
+  /**
+   * The cluster-autoscaler node-template tag value of a taint (`<value>:<Effect>`), which tells it the taints of
+   * an Auto Scaling group that has scaled to zero.
+   */
+  public static toAutoscalerTagValue(taint: NodeTaint): string {
+    return `${taint.value ?? ''}:${taint.effect}`;
+  }
+
+  /**
+   * The toleration that matches exactly this taint.
+   */
+  public static toleration(taint: NodeTaint): k8s.Toleration {
+    return taint.value === undefined
+      ? { key: taint.key, operator: 'Exists', effect: taint.effect }
+      : { key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect };
+  }
+
+  private constructor() {}
+}

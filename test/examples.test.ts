@@ -1,0 +1,41 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { NodeTaints } from '../lib';
+import { SchemaHarness } from './validation/harness';
+
+// Every example is a program users copy: each exports createApp(); the suite builds every one of them, and
+// everything a cdk8s example renders must pass the schema harness.
+const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
+const examples = fs.readdirSync(EXAMPLES_DIR).filter(f => f.endsWith('.ts')).sort();
+
+describe('examples', () => {
+  test('cdk8s.yaml renders examples/main.ts', () => {
+    expect(examples).toContain('main.ts');
+    expect(fs.readFileSync(path.join(__dirname, '..', 'cdk8s.yaml'), 'utf-8')).toMatch(/^app: .*examples\/main\.ts$/m);
+  });
+
+  test.each(examples)('%s builds, and every object it renders passes the schema harness', (file) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const example = require(path.join(EXAMPLES_DIR, file));
+    expect(typeof example.createApp).toBe('function');
+    const app = example.createApp();
+    if (app instanceof App) {
+      expect(SchemaHarness.get().assertValidSynth(app).length).toBeGreaterThan(0);
+    } else {
+      // An AWS CDK app: its own tests hold the strict checks; here it must synthesize at all.
+      expect(app.synth().stacks.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('main.ts places its smoke-test workload on the spot pool', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createApp, spotPool } = require(path.join(EXAMPLES_DIR, 'main.ts'));
+    const app: App = createApp();
+    const deployment = app.charts.flatMap(c => c.toJson()).find((d: any) => d.kind === 'Deployment' && d.metadata.name === 'spot-smoke-test');
+    const spec = deployment.spec.template.spec;
+    expect(spec.tolerations).toEqual(spotPool.taints.map(NodeTaints.toleration));
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+      .toEqual([{ key: 'spark-platform.io/node-pool', operator: 'In', values: [spotPool.name] }]);
+  });
+});
