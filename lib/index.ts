@@ -1,1 +1,3 @@
 export * from './scheduling';
+export * from './storage';
+export * from './bindings';
