@@ -3,7 +3,9 @@
 import { App, Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { CapacityType, NodePool, Placement, TaintEffect } from '../lib';
+import {
+  CapacityType, ConcurrencyPolicy, EventLogLocation, NodePool, Placement, PlatformBindings, SparkJobType, SparkMemory, SparkOperator, TaintEffect,
+} from '../lib';
 
 /** On-demand capacity for operators and Spark drivers: never reclaimed, so a driver never dies with its node. */
 export const systemPool = new NodePool({
@@ -29,6 +31,26 @@ export const spotPool = new NodePool({
 /** Every pool of the example platform. */
 export const pools = [systemPool, spotPool];
 
+/**
+ * What the AWS side (examples/aws.ts) outputs after `cdk deploy`: the Kubernetes side takes them as plain
+ * strings, so it never needs AWS to synthesize.
+ */
+export const bindings: PlatformBindings = {
+  clusterName: 'spark-platform',
+  region: 'eu-west-1',
+  bucketName: 'acme-spark-platform-eu-west-1',
+  eventLogPrefix: 'spark-events',
+  serviceAccountRoleArns: {
+    'data-engineering/spark': 'arn:aws:iam::123456789012:role/spark-platform-data-engineering-spark',
+    'analytics/spark': 'arn:aws:iam::123456789012:role/spark-platform-analytics-spark',
+  },
+};
+
+/** The one place every job writes its event logs and the history server reads them. */
+export const eventLogs = new EventLogLocation({ bucketName: bindings.bucketName, prefix: bindings.eventLogPrefix });
+
+const JOBS_REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark-jobs';
+
 /** The example platform's Kubernetes side. */
 export class ExamplePlatform extends Chart {
   public constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -50,6 +72,69 @@ export class ExamplePlatform extends Chart {
       }],
     });
     Placement.onPool(spotPool).applyToScheduling(deployment.scheduling);
+
+    // --- Spark jobs -------------------------------------------------------------------------------------
+    // The operator's release (spark.jobNamespaces, placement on on-demand capacity) is derived from the
+    // objects below; the job namespaces render their service accounts with the IAM roles from the bindings.
+    const spark = new SparkOperator(this, 'spark-operator', { nodePools: pools, eventLogs, awsRegion: bindings.region });
+    const roleOf = (namespace: string) => bindings.serviceAccountRoleArns?.[`${namespace}/spark`];
+
+    const dataEngineering = spark.addJobNamespace('data-engineering', {
+      team: 'data-engineering',
+      costCenter: 'cc-1001',
+      serviceAccountRoleArn: roleOf('data-engineering'),
+    });
+    const analytics = spark.addJobNamespace('analytics', {
+      team: 'analytics',
+      costCenter: 'cc-2002',
+      serviceAccountRoleArn: roleOf('analytics'),
+      quota: { cpu: kplus.Cpu.units(400), memory: Size.tebibytes(2), pods: 500 },
+    });
+
+    // A Scala job (was an EMR step: spark-submit --class com.acme.sessions.DailySessions s3://.../sessions.jar).
+    dataEngineering.addJob('daily-sessions', {
+      type: SparkJobType.SCALA,
+      image: `${JOBS_REGISTRY}/sessions:1.8.0`,
+      mainApplicationFile: 'local:///opt/spark/jars/sessions-assembly.jar',
+      mainClass: 'com.acme.sessions.DailySessions',
+      arguments: ['--input', `s3a://${bindings.bucketName}/raw/events`, '--output', `s3a://${bindings.bucketName}/curated/sessions`],
+      sparkVersion: '3.5.5',
+      driver: { cores: 1, memory: SparkMemory.of('4g') },
+      executor: { cores: 4, instances: 8, memory: SparkMemory.of('14g'), memoryOverhead: SparkMemory.of('2g') },
+      sparkConf: { 'spark.sql.shuffle.partitions': '400' },
+    });
+
+    // A PySpark job that grows and shrinks with the load.
+    dataEngineering.addJob('events-compaction', {
+      type: SparkJobType.PYTHON,
+      image: `${JOBS_REGISTRY}/compaction:2.3.1`,
+      mainApplicationFile: 'local:///opt/app/compact_events.py',
+      arguments: ['--table', 'events'],
+      sparkVersion: '3.5.5',
+      dynamicAllocation: { minExecutors: 2, maxExecutors: 30 },
+    });
+
+    // A Spark 4 job: the S3A credential provider follows the Spark version (AWS SDK v2).
+    analytics.addJob('customer-segments', {
+      type: SparkJobType.PYTHON,
+      image: `${JOBS_REGISTRY}/segments:0.9.0`,
+      mainApplicationFile: 'local:///opt/app/segments.py',
+      sparkVersion: '4.0.1',
+      executor: { instances: 4 },
+    });
+
+    // A nightly job (was a CloudWatch cron rule starting an EMR step).
+    analytics.addScheduledJob('nightly-revenue', {
+      type: SparkJobType.SCALA,
+      image: `${JOBS_REGISTRY}/revenue:3.2.0`,
+      mainApplicationFile: 'local:///opt/spark/jars/revenue-assembly.jar',
+      mainClass: 'com.acme.revenue.NightlyRevenue',
+      sparkVersion: '3.5.5',
+      schedule: '30 2 * * *',
+      timeZone: 'Europe/Amsterdam',
+      concurrencyPolicy: ConcurrencyPolicy.FORBID,
+      executor: { instances: 6, memory: SparkMemory.of('8g') },
+    });
   }
 }
 

@@ -1,3 +1,4 @@
 export * from './scheduling';
 export * from './storage';
 export * from './bindings';
+export * from './spark';

@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './names';
 export * from './numbers';
+export * from './schedule';

@@ -1,0 +1,125 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { JobNamespace } from './job-namespace';
+import { SparkApplicationSpec } from './spark-application-spec';
+import { SparkJobOptions } from './spark-job';
+import { checkCron, checkInteger, checkTimeZone } from '../core';
+
+/**
+ * What the operator does when a scheduled run is due while the previous one still runs.
+ */
+export enum ConcurrencyPolicy {
+  /** Skip the new run. */
+  FORBID = 'Forbid',
+  /** Start the new run beside the old one. */
+  ALLOW = 'Allow',
+  /** Stop the old run and start the new one. */
+  REPLACE = 'Replace',
+}
+
+/**
+ * Options for `JobNamespace.addScheduledJob()`.
+ */
+export interface ScheduledSparkJobOptions extends SparkJobOptions {
+  /**
+   * When the job runs: a 5-field cron schedule (minute hour day-of-month month day-of-week) or a descriptor
+   * such as `@daily`, read in `timeZone`.
+   */
+  readonly schedule: string;
+
+  /**
+   * The IANA time zone of the schedule.
+   *
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+
+  /**
+   * What happens when a run is due while the previous one still runs.
+   *
+   * @default ConcurrencyPolicy.FORBID
+   */
+  readonly concurrencyPolicy?: ConcurrencyPolicy;
+
+  /**
+   * How many successful runs' SparkApplications are kept.
+   *
+   * @default 3
+   */
+  readonly successfulRunHistoryLimit?: number;
+
+  /**
+   * How many failed runs' SparkApplications are kept.
+   *
+   * @default 3
+   */
+  readonly failedRunHistoryLimit?: number;
+
+  /**
+   * Whether the schedule is suspended (no new runs start).
+   *
+   * @default false
+   */
+  readonly suspend?: boolean;
+}
+
+/**
+ * Properties of a `ScheduledSparkJob`.
+ */
+export interface ScheduledSparkJobProps extends ScheduledSparkJobOptions {
+  /**
+   * The job namespace the job runs in.
+   */
+  readonly namespace: JobNamespace;
+}
+
+/**
+ * A Spark job run on a schedule, rendered as a Spark Operator `ScheduledSparkApplication`: each run is a
+ * SparkApplication built from the same derived spec as a `SparkJob` (placement, event logs, spot resilience,
+ * metrics, service account).
+ */
+export class ScheduledSparkJob extends Construct {
+  /** The scheduled job's name. */
+  public readonly name: string;
+  /** The job's namespace. */
+  public readonly namespace: JobNamespace;
+  /** The ScheduledSparkApplication. */
+  public readonly apiObject: ApiObject;
+  /** The cron schedule. */
+  public readonly schedule: string;
+  /** The schedule's time zone. */
+  public readonly timeZone: string;
+
+  public constructor(scope: Construct, id: string, props: ScheduledSparkJobProps) {
+    super(scope, id);
+    this.namespace = props.namespace;
+    const spec = new SparkApplicationSpec(this, props, props.name ?? id, SparkApplicationSpec.SCHEDULED_NAME_MAX);
+    this.name = spec.name;
+    this.schedule = checkCron(this, 'schedule', props.schedule);
+    this.timeZone = checkTimeZone(this, 'timeZone', props.timeZone ?? 'UTC');
+    const concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
+    if (!Object.values(ConcurrencyPolicy).includes(concurrencyPolicy)) {
+      throw new Error(`${this.node.path}: invalid prop "concurrencyPolicy" ${JSON.stringify(concurrencyPolicy)}: allowed: ${Object.values(ConcurrencyPolicy).join(', ')}`);
+    }
+    const successful = checkInteger(this, 'successfulRunHistoryLimit', props.successfulRunHistoryLimit ?? 3, 0);
+    const failed = checkInteger(this, 'failedRunHistoryLimit', props.failedRunHistoryLimit ?? 3, 0);
+    props.namespace._registerJob(this.name, this);
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'sparkoperator.k8s.io/v1beta2',
+      kind: 'ScheduledSparkApplication',
+      metadata: { name: this.name, namespace: this.namespace.name, labels: spec.labels },
+      spec: Lazy.any({
+        produce: () => ({
+          schedule: this.schedule,
+          timeZone: this.timeZone,
+          concurrencyPolicy,
+          successfulRunHistoryLimit: successful,
+          failedRunHistoryLimit: failed,
+          suspend: props.suspend ?? false,
+          template: spec.render(),
+        }),
+      }),
+    });
+  }
+}

@@ -1,0 +1,229 @@
+import * as kplus from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import type { JobNamespace } from './job-namespace';
+import { RestartPolicy } from './restart-policy';
+import { SparkJobOptions, SparkJobType } from './spark-job';
+import { SparkLabels } from './spark-labels';
+import { SparkMemory } from './spark-memory';
+import { SparkSettings } from './spark-settings';
+import { sparkMajorVersion } from './spark-version';
+import { checkDns1123Label, checkInteger, checkLabels, invalidProp } from '../core';
+import { NodePool, Placement } from '../scheduling';
+
+const URI_SCHEMES = ['local', 's3a', 'https', 'http', 'hdfs', 'file', 'abfss', 'gs'];
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const DEFAULT_DRIVER_MEMORY = SparkMemory.of('2g');
+const DEFAULT_EXECUTOR_MEMORY = SparkMemory.of('4g');
+
+/**
+ * The spec of a SparkApplication, validated when the job is built and rendered at synth. Shared by every
+ * construct that renders one: `SparkJob`, `ScheduledSparkJob` (as its template) and pipelines.
+ */
+export class SparkApplicationSpec {
+  /** `<name>-ui-svc` is a Service name (a DNS-1035 label of at most 63 characters). */
+  public static readonly SPARK_APPLICATION_NAME_MAX = 63 - '-ui-svc'.length;
+  /**
+   * A scheduled run is named `<name>-<UnixNano>` (19 digits at the operator's default nanosecond precision),
+   * and its UI service `<run>-ui-svc`.
+   */
+  public static readonly SCHEDULED_NAME_MAX = 63 - '-ui-svc'.length - '-'.length - 19;
+
+  public readonly name: string;
+  public readonly labels: { [key: string]: string };
+  private readonly podLabels: { [key: string]: string };
+  private readonly major: number;
+  private readonly driverPlacement: Placement;
+  private readonly executorPlacement: Placement;
+  private readonly spotResilience: boolean;
+  private readonly restartPolicy: RestartPolicy;
+
+  public constructor(private readonly scope: Construct, private readonly props: SparkJobOptions & { namespace: JobNamespace }, name: string, maxNameLength: number) {
+    this.name = checkName(scope, name, maxNameLength);
+    const where = scope;
+    const p = props;
+
+    if (!Object.values(SparkJobType).includes(p.type)) {
+      throw invalidProp(where, 'type', p.type, `allowed: ${Object.values(SparkJobType).join(', ')}`);
+    }
+    checkImage(where, p.image);
+    checkMainApplicationFile(where, p.mainApplicationFile);
+    const jvm = p.type === SparkJobType.SCALA || p.type === SparkJobType.JAVA;
+    if (jvm && !p.mainClass) throw invalidProp(where, 'mainClass', p.mainClass, `is required for ${p.type} jobs (the class with the main method)`);
+    if (!jvm && p.mainClass !== undefined) {
+      throw invalidProp(where, 'mainClass', p.mainClass, `applies to Scala and Java jobs only; a ${p.type} job runs its mainApplicationFile`);
+    }
+    this.major = sparkMajorVersion(where, 'sparkVersion', p.sparkVersion);
+
+    checkInteger(where, 'driver.cores', p.driver?.cores ?? 1, 1);
+    checkInteger(where, 'executor.cores', p.executor?.cores ?? 2, 1);
+    checkInteger(where, 'executor.instances', p.executor?.instances ?? 2, 1);
+    for (const [prop, memory] of [
+      ['driver.memory', p.driver?.memory], ['driver.memoryOverhead', p.driver?.memoryOverhead],
+      ['executor.memory', p.executor?.memory], ['executor.memoryOverhead', p.executor?.memoryOverhead],
+    ] as const) {
+      if (memory && memory.problem) throw invalidProp(where, prop, memory.value, memory.problem);
+    }
+    if (p.dynamicAllocation) checkDynamicAllocation(where, p);
+    for (const name of Object.keys(p.env ?? {})) {
+      if (!ENV_NAME.test(name)) throw invalidProp(where, 'env key', name, 'must be an environment variable name: letters, digits, \'_\', \'-\', \'.\', not starting with a digit');
+    }
+    checkLabels(where, 'labels', p.labels);
+    if (p.timeToLive !== undefined) checkInteger(where, 'timeToLive', p.timeToLive.toSeconds(), 1);
+
+    const operator = p.namespace.operator;
+    this.driverPlacement = p.driver?.placement ?? operator.driverPlacement;
+    this.executorPlacement = p.executor?.placement ?? operator.executorPlacement;
+    checkPoolsKnown(where, 'driver.placement', this.driverPlacement, operator.nodePools);
+    checkPoolsKnown(where, 'executor.placement', this.executorPlacement, operator.nodePools);
+
+    const onSpot = this.executorPlacement.pools.some(pool => pool.isSpot);
+    this.spotResilience = p.spotResilience ?? onSpot;
+    if (p.fallbackStorage && !this.spotResilience) {
+      throw invalidProp(where, 'fallbackStorage', p.fallbackStorage.s3aUri, 'is used by spot decommissioning only, which is off for this job');
+    }
+    this.restartPolicy = p.restartPolicy ?? RestartPolicy.onFailure();
+    this.restartPolicy._render(where, 'restartPolicy');
+
+    this.labels = { ...p.namespace.podLabels, [SparkLabels.JOB]: this.name, ...p.labels };
+    this.podLabels = { ...this.labels, ...(p.metrics ?? true ? { [SparkLabels.METRICS]: 'prometheus' } : {}) };
+  }
+
+  /** The Spark settings the library derives, with the job's own `sparkConf` applied last. */
+  public get sparkConf(): { [key: string]: string } {
+    const operator = this.props.namespace.operator;
+    return sorted({
+      ...(this.props.eventLog ?? true ? SparkSettings.eventLogs(operator.eventLogs) : {}),
+      ...(this.spotResilience ? SparkSettings.spotDecommissioning(this.props.fallbackStorage) : {}),
+      ...(this.props.metrics ?? true ? SparkSettings.prometheusMetrics(this.name) : {}),
+      ...this.props.sparkConf,
+    });
+  }
+
+  /** The Hadoop settings the library derives, with the job's own `hadoopConf` applied last. */
+  public get hadoopConf(): { [key: string]: string } {
+    const region = this.props.namespace.operator.awsRegion;
+    return sorted({
+      ...SparkSettings.s3aWebIdentityCredentials(this.major),
+      ...(region ? { 'fs.s3a.endpoint.region': region } : {}),
+      ...this.props.hadoopConf,
+    });
+  }
+
+  /** The SparkApplication spec. */
+  public render(): { [key: string]: any } {
+    const p = this.props;
+    const sa = p.namespace.serviceAccountName;
+    const env = Object.entries(p.env ?? {}).map(([name, value]) => ({ name, value }));
+    const da = p.dynamicAllocation;
+    return {
+      type: p.type,
+      mode: 'cluster',
+      image: p.image,
+      imagePullPolicy: p.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      mainApplicationFile: p.mainApplicationFile,
+      mainClass: p.mainClass,
+      arguments: p.arguments?.length ? [...p.arguments] : undefined,
+      sparkVersion: p.sparkVersion,
+      sparkConf: this.sparkConf,
+      hadoopConf: this.hadoopConf,
+      restartPolicy: this.restartPolicy._render(this.scope, 'restartPolicy'),
+      timeToLiveSeconds: p.timeToLive?.toSeconds(),
+      dynamicAllocation: da ? {
+        enabled: true,
+        minExecutors: da.minExecutors ?? 0,
+        initialExecutors: da.initialExecutors ?? da.minExecutors ?? 0,
+        maxExecutors: da.maxExecutors,
+        shuffleTrackingEnabled: true,
+        shuffleTrackingTimeout: da.shuffleTrackingTimeout?.toMilliseconds(),
+      } : undefined,
+      driver: {
+        cores: p.driver?.cores ?? 1,
+        memory: (p.driver?.memory ?? DEFAULT_DRIVER_MEMORY).value,
+        memoryOverhead: p.driver?.memoryOverhead?.value,
+        javaOptions: p.driver?.javaOptions,
+        serviceAccount: sa,
+        labels: this.podLabels,
+        env: env.length ? env : undefined,
+        securityContext: CONTAINER_SECURITY,
+        ...placementFields(this.driverPlacement),
+      },
+      executor: {
+        cores: p.executor?.cores ?? 2,
+        instances: da ? undefined : p.executor?.instances ?? 2,
+        memory: (p.executor?.memory ?? DEFAULT_EXECUTOR_MEMORY).value,
+        memoryOverhead: p.executor?.memoryOverhead?.value,
+        javaOptions: p.executor?.javaOptions,
+        serviceAccount: sa,
+        labels: this.podLabels,
+        env: env.length ? env : undefined,
+        securityContext: CONTAINER_SECURITY,
+        ...placementFields(this.executorPlacement),
+      },
+    };
+  }
+}
+
+// Spark runs as the image's non-root user (185 in the apache/spark images) and needs no extra privilege.
+const CONTAINER_SECURITY = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+function placementFields(placement: Placement): { [key: string]: any } {
+  const tolerations = placement.tolerations;
+  return { tolerations: tolerations.length ? tolerations : undefined, nodeSelector: placement.nodeSelector, affinity: placement.affinity };
+}
+
+function checkName(where: Construct, name: string, max: number): string {
+  checkDns1123Label(where, 'name', name);
+  if (name.length > max) {
+    throw invalidProp(where, 'name', name, `must be at most ${max} characters: the operator derives longer names from it `
+      + `(the UI service "<name>-ui-svc"${max < SparkApplicationSpec.SPARK_APPLICATION_NAME_MAX ? ' of each run "<name>-<timestamp>"' : ''}), which must stay within 63`);
+  }
+  return name;
+}
+
+function checkImage(where: Construct, image: string): void {
+  if (typeof image !== 'string' || image.trim() === '') throw invalidProp(where, 'image', image, 'is required: the Docker image with Spark and the job\'s code');
+  if (!IMAGE.test(image)) throw invalidProp(where, 'image', image, 'must be an image reference such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/etl:1.4.2"');
+  const lastSegment = image.split('/').pop()!;
+  if (!image.includes('@sha256:') && (!lastSegment.includes(':') || lastSegment.endsWith(':latest'))) {
+    throw invalidProp(where, 'image', image, 'must pin a tag other than "latest" or a digest, so every run uses the same code');
+  }
+}
+
+function checkMainApplicationFile(where: Construct, file: string): void {
+  const scheme = typeof file === 'string' ? /^([a-z][a-z0-9+.-]*):\/\//.exec(file)?.[1] : undefined;
+  if (scheme === 's3' || scheme === 's3n') {
+    throw invalidProp(where, 'mainApplicationFile', file, `use "s3a://": "${scheme}://" is EMRFS, which exists on EMR only`);
+  }
+  if (!scheme || !URI_SCHEMES.includes(scheme)) {
+    throw invalidProp(where, 'mainApplicationFile', file,
+      `must be a URI with one of the schemes ${URI_SCHEMES.map(s => `${s}://`).join(', ')} (e.g. "local:///opt/app/job.jar" for a file in the image)`);
+  }
+}
+
+function checkDynamicAllocation(where: Construct, p: SparkJobOptions): void {
+  const da = p.dynamicAllocation!;
+  const max = checkInteger(where, 'dynamicAllocation.maxExecutors', da.maxExecutors, 1);
+  const min = checkInteger(where, 'dynamicAllocation.minExecutors', da.minExecutors ?? 0, 0, max);
+  checkInteger(where, 'dynamicAllocation.initialExecutors', da.initialExecutors ?? min, min, max);
+  if (p.executor?.instances !== undefined) {
+    throw invalidProp(where, 'executor.instances', p.executor.instances, 'conflicts with dynamicAllocation: set dynamicAllocation.initialExecutors instead');
+  }
+}
+
+function checkPoolsKnown(where: Construct, prop: string, placement: Placement, pools: NodePool[]): void {
+  for (const pool of placement.pools) {
+    if (!pools.includes(pool)) {
+      throw invalidProp(where, prop, pool.name, `is not a pool of the platform: the operator knows ${pools.map(p => `"${p.name}"`).join(', ')}`);
+    }
+  }
+}
+
+function sorted(map: { [key: string]: string }): { [key: string]: string } {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
+}

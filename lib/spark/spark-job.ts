@@ -1,0 +1,334 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import type { JobNamespace } from './job-namespace';
+import { RestartPolicy } from './restart-policy';
+import { SparkApplicationSpec } from './spark-application-spec';
+import { SparkMemory } from './spark-memory';
+import { Placement } from '../scheduling';
+import { S3Location } from '../storage';
+
+/**
+ * The language of a Spark job's main application.
+ */
+export enum SparkJobType {
+  /** A Scala application (a jar and a main class). */
+  SCALA = 'Scala',
+  /** A Java application (a jar and a main class). */
+  JAVA = 'Java',
+  /** A PySpark application (a .py file). */
+  PYTHON = 'Python',
+  /** A SparkR application (an .R file). */
+  R = 'R',
+}
+
+/**
+ * Settings of a job's driver.
+ */
+export interface SparkDriverOptions {
+  /**
+   * CPU cores of the driver.
+   *
+   * @default 1
+   */
+  readonly cores?: number;
+
+  /**
+   * Heap memory of the driver (`spark.driver.memory`).
+   *
+   * @default SparkMemory.of('2g')
+   */
+  readonly memory?: SparkMemory;
+
+  /**
+   * Non-heap memory added to the driver pod's request (`spark.driver.memoryOverhead`).
+   *
+   * @default - Spark's default: 10% of memory, at least 384m
+   */
+  readonly memoryOverhead?: SparkMemory;
+
+  /**
+   * The node pools the driver runs on.
+   *
+   * @default - the operator's driver placement (its on-demand pools): losing the driver loses the job
+   */
+  readonly placement?: Placement;
+
+  /**
+   * Extra JVM options of the driver.
+   *
+   * @default - none
+   */
+  readonly javaOptions?: string;
+}
+
+/**
+ * Settings of a job's executors.
+ */
+export interface SparkExecutorOptions {
+  /**
+   * CPU cores of each executor.
+   *
+   * @default 2
+   */
+  readonly cores?: number;
+
+  /**
+   * Heap memory of each executor (`spark.executor.memory`).
+   *
+   * @default SparkMemory.of('4g')
+   */
+  readonly memory?: SparkMemory;
+
+  /**
+   * Non-heap memory added to each executor pod's request (`spark.executor.memoryOverhead`).
+   *
+   * @default - Spark's default: 10% of memory, at least 384m
+   */
+  readonly memoryOverhead?: SparkMemory;
+
+  /**
+   * The number of executors (the initial number with dynamic allocation).
+   *
+   * @default 2
+   */
+  readonly instances?: number;
+
+  /**
+   * The node pools the executors run on.
+   *
+   * @default - the operator's executor placement (its spot pools)
+   */
+  readonly placement?: Placement;
+
+  /**
+   * Extra JVM options of the executors.
+   *
+   * @default - none
+   */
+  readonly javaOptions?: string;
+}
+
+/**
+ * Dynamic allocation: Spark adds and removes executors with the load. On Kubernetes there is no external
+ * shuffle service, so shuffle tracking is always on.
+ */
+export interface SparkDynamicAllocation {
+  /**
+   * The fewest executors.
+   *
+   * @default 0
+   */
+  readonly minExecutors?: number;
+
+  /**
+   * The most executors.
+   */
+  readonly maxExecutors: number;
+
+  /**
+   * How many executors to start with.
+   *
+   * @default - minExecutors
+   */
+  readonly initialExecutors?: number;
+
+  /**
+   * How long an executor holding shuffle data for a live job is kept when idle.
+   *
+   * @default - Spark's default (until the shuffle data is no longer needed)
+   */
+  readonly shuffleTrackingTimeout?: Duration;
+}
+
+/**
+ * What a Spark job is: shared by `SparkJob`, `ScheduledSparkJob` and `JobNamespace.addJob()`.
+ */
+export interface SparkJobOptions {
+  /**
+   * The job's name (the SparkApplication's): a DNS-1123 label short enough for the names the operator derives
+   * from it (`<name>-driver`, `<name>-ui-svc`).
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The language of the main application.
+   */
+  readonly type: SparkJobType;
+
+  /**
+   * The job's Docker image: Spark, the job's code and its dependencies (for S3, hadoop-aws and the AWS SDK,
+   * which the `apache/spark` images lack). Pin a tag or a digest.
+   */
+  readonly image: string;
+
+  /**
+   * When the kubelet pulls the image.
+   *
+   * @default ImagePullPolicy.IF_NOT_PRESENT (tags are pinned)
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+
+  /**
+   * The main application file: a jar (Scala, Java), a .py file (Python) or an .R file, as a URI Spark can read:
+   * `local:///opt/app/job.jar` (in the image), `s3a://bucket/key`, `https://...`.
+   */
+  readonly mainApplicationFile: string;
+
+  /**
+   * The main class (Scala and Java only).
+   *
+   * @default - none; required for Scala and Java jobs
+   */
+  readonly mainClass?: string;
+
+  /**
+   * Arguments passed to the main application.
+   *
+   * @default - none
+   */
+  readonly arguments?: string[];
+
+  /**
+   * The Spark version in the image, "major.minor.patch" (3.x or 4.x). It selects the S3A credential provider.
+   */
+  readonly sparkVersion: string;
+
+  /**
+   * The driver.
+   *
+   * @default - 1 core, 2g, on the operator's driver placement
+   */
+  readonly driver?: SparkDriverOptions;
+
+  /**
+   * The executors.
+   *
+   * @default - 2 executors of 2 cores and 4g, on the operator's executor placement
+   */
+  readonly executor?: SparkExecutorOptions;
+
+  /**
+   * Dynamic allocation of executors.
+   *
+   * @default - off: a fixed number of executors
+   */
+  readonly dynamicAllocation?: SparkDynamicAllocation;
+
+  /**
+   * When the operator runs the job again.
+   *
+   * @default RestartPolicy.onFailure() (2 retries a minute apart, 3 submission retries)
+   */
+  readonly restartPolicy?: RestartPolicy;
+
+  /**
+   * How long a finished job's SparkApplication is kept before the operator deletes it. Leave unset for jobs
+   * delivered by GitOps: Argo CD would recreate a deleted application, running the job again.
+   *
+   * @default - kept until deleted
+   */
+  readonly timeToLive?: Duration;
+
+  /**
+   * Environment variables of the driver and the executors.
+   *
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+
+  /**
+   * Labels of the SparkApplication and its pods, besides the namespace's cost labels and `SparkLabels.JOB`.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Whether the job writes event logs to the operator's event-log location (for the history server).
+   *
+   * @default true
+   */
+  readonly eventLog?: boolean;
+
+  /**
+   * Whether executors on spot capacity decommission gracefully (migrating shuffle and cached blocks) when
+   * their node is reclaimed.
+   *
+   * @default true when any executor pool is spot
+   */
+  readonly spotResilience?: boolean;
+
+  /**
+   * Where decommissioning executors put blocks no other executor can take (S3). Only with spot resilience.
+   *
+   * @default - none: blocks that cannot migrate are recomputed
+   */
+  readonly fallbackStorage?: S3Location;
+
+  /**
+   * Whether the driver serves Prometheus metrics (PrometheusServlet, `spark.ui.prometheus.enabled`) and its
+   * pods carry `SparkLabels.METRICS` for monitors to select.
+   *
+   * @default true
+   */
+  readonly metrics?: boolean;
+
+  /**
+   * Spark settings, applied last (they win over the ones the library derives).
+   *
+   * @default - none
+   */
+  readonly sparkConf?: { [key: string]: string };
+
+  /**
+   * Hadoop settings (without the `spark.hadoop.` prefix), applied last.
+   *
+   * @default - none
+   */
+  readonly hadoopConf?: { [key: string]: string };
+}
+
+/**
+ * Properties of a `SparkJob`.
+ */
+export interface SparkJobProps extends SparkJobOptions {
+  /**
+   * The job namespace the job runs in (its service account, cost labels and operator).
+   */
+  readonly namespace: JobNamespace;
+}
+
+/**
+ * A Spark job, rendered as a Spark Operator `SparkApplication` (sparkoperator.k8s.io/v1beta2).
+ *
+ * Everything cross-cutting is derived, never retyped: tolerations and node selection from the `NodePool`s,
+ * `spark.eventLog.dir` from the operator's event-log location, the service account and cost labels from the
+ * job namespace, the S3A credential provider from the Spark version.
+ */
+export class SparkJob extends Construct {
+  /** The job's name. */
+  public readonly name: string;
+  /** The job's namespace. */
+  public readonly namespace: JobNamespace;
+  /** The SparkApplication. */
+  public readonly apiObject: ApiObject;
+  private readonly spec: SparkApplicationSpec;
+
+  public constructor(scope: Construct, id: string, props: SparkJobProps) {
+    super(scope, id);
+    this.namespace = props.namespace;
+    this.spec = new SparkApplicationSpec(this, props, props.name ?? id, SparkApplicationSpec.SPARK_APPLICATION_NAME_MAX);
+    this.name = this.spec.name;
+    props.namespace._registerJob(this.name, this);
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'sparkoperator.k8s.io/v1beta2',
+      kind: 'SparkApplication',
+      metadata: { name: this.name, namespace: this.namespace.name, labels: this.spec.labels },
+      spec: Lazy.any({ produce: () => this.spec.render() }),
+    });
+  }
+}

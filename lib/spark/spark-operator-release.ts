@@ -1,0 +1,86 @@
+import type { SparkOperator } from './spark-operator';
+import { HelmRelease } from '../delivery';
+
+/**
+ * Properties of a `SparkOperatorRelease`.
+ */
+export interface SparkOperatorReleaseProps {
+  /** The operator whose job namespaces and placement the values are derived from. */
+  readonly operator: SparkOperator;
+  /** The Helm release name. */
+  readonly releaseName: string;
+  /** The namespace the operator is installed in. */
+  readonly namespace: string;
+  /** The exact chart version. */
+  readonly version: string;
+  /** Controller replicas. */
+  readonly controllerReplicas: number;
+  /** Webhook replicas. */
+  readonly webhookReplicas: number;
+  /**
+   * Chart values merged over the derived ones (yours win).
+   *
+   * @default - none
+   */
+  readonly extraValues?: { [key: string]: any };
+}
+
+/**
+ * The Spark Operator's pinned upstream chart (`spark-operator` from https://kubeflow.github.io/spark-operator)
+ * with values derived from a `SparkOperator`, computed when they are read: job namespaces added after the
+ * release was created are included.
+ */
+export class SparkOperatorRelease extends HelmRelease {
+  /** The chart repository. */
+  public static readonly REPOSITORY = 'https://kubeflow.github.io/spark-operator';
+  /** The chart name. */
+  public static readonly CHART = 'spark-operator';
+
+  private readonly operator: SparkOperator;
+  private readonly controllerReplicas: number;
+  private readonly webhookReplicas: number;
+
+  public constructor(props: SparkOperatorReleaseProps) {
+    super({
+      releaseName: props.releaseName,
+      namespace: props.namespace,
+      chartName: SparkOperatorRelease.CHART,
+      repository: SparkOperatorRelease.REPOSITORY,
+      version: props.version,
+      extraValues: props.extraValues,
+    });
+    this.operator = props.operator;
+    this.controllerReplicas = props.controllerReplicas;
+    this.webhookReplicas = props.webhookReplicas;
+  }
+
+  protected renderValues(): { [key: string]: any } {
+    const placement = this.operator.operatorPlacement;
+    const scheduling = {
+      ...(placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {}),
+      ...(placement.affinity ? { affinity: placement.affinity } : {}),
+      tolerations: placement.tolerations,
+    };
+    return {
+      controller: {
+        replicas: this.controllerReplicas,
+        ...scheduling,
+        podDisruptionBudget: { enable: this.controllerReplicas > 1, minAvailable: 1 },
+      },
+      webhook: {
+        enable: true,
+        replicas: this.webhookReplicas,
+        ...scheduling,
+        podDisruptionBudget: { enable: this.webhookReplicas > 1, minAvailable: 1 },
+      },
+      spark: {
+        // The job namespaces are the JobNamespace objects added to the operator, never retyped.
+        jobNamespaces: this.operator.jobNamespaces.map(ns => ns.name),
+        // Each JobNamespace renders its own service account (with its IAM role) and driver RBAC.
+        serviceAccount: { create: false },
+        rbac: { create: false },
+      },
+      prometheus: { metrics: { enable: true } },
+    };
+  }
+}

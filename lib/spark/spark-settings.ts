@@ -1,0 +1,66 @@
+import { S3Location } from '../storage';
+
+/**
+ * The Spark and Hadoop settings the library derives for jobs, one group per concern, so that a job, the
+ * history server and a pipeline all write them the same way.
+ */
+export class SparkSettings {
+  /**
+   * Event logs on, written to `location` (`spark.eventLog.dir` is its `s3a://` URI), rolling so that long
+   * jobs do not keep one ever-growing file and the history server can read them while they run.
+   */
+  public static eventLogs(location: S3Location): { [key: string]: string } {
+    return {
+      'spark.eventLog.enabled': 'true',
+      'spark.eventLog.dir': location.s3aUri,
+      'spark.eventLog.rolling.enabled': 'true',
+      'spark.eventLog.rolling.maxFileSize': '128m',
+    };
+  }
+
+  /**
+   * Hadoop settings (for `hadoopConf`) that make S3A take its credentials from the pod's service account
+   * (IRSA web identity token). The provider class depends on the AWS SDK that Spark's Hadoop ships: Spark 3.x
+   * (Hadoop 3.3, AWS SDK v1) or Spark 4.x (Hadoop 3.4, AWS SDK v2).
+   */
+  public static s3aWebIdentityCredentials(sparkMajorVersion: number): { [key: string]: string } {
+    const provider = sparkMajorVersion >= 4
+      ? 'software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider'
+      : 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider';
+    return { 'fs.s3a.aws.credentials.provider': provider };
+  }
+
+  /**
+   * Graceful decommissioning for executors on spot capacity: when a node is reclaimed, the executor's shuffle
+   * and cached RDD blocks migrate to other executors (or to `fallbackStorage` on S3) instead of being
+   * recomputed.
+   */
+  public static spotDecommissioning(fallbackStorage?: S3Location): { [key: string]: string } {
+    const settings: { [key: string]: string } = {
+      'spark.decommission.enabled': 'true',
+      'spark.storage.decommission.enabled': 'true',
+      'spark.storage.decommission.shuffleBlocks.enabled': 'true',
+      'spark.storage.decommission.rddBlocks.enabled': 'true',
+    };
+    // Spark requires the fallback path to end with '/'.
+    if (fallbackStorage) settings['spark.storage.decommission.fallbackStorage.path'] = `${fallbackStorage.s3aUri}/`;
+    return settings;
+  }
+
+  /**
+   * Prometheus metrics pulled from the driver's UI port: the PrometheusServlet sink at `/metrics/prometheus/`
+   * and executor metrics at `/metrics/executors/prometheus/`. `metricsNamespace` replaces the run's
+   * application id in metric names, so a job's series keep one name across runs.
+   */
+  public static prometheusMetrics(metricsNamespace: string): { [key: string]: string } {
+    return {
+      'spark.ui.prometheus.enabled': 'true',
+      'spark.metrics.conf.*.sink.prometheusServlet.class': 'org.apache.spark.metrics.sink.PrometheusServlet',
+      'spark.metrics.conf.*.sink.prometheusServlet.path': '/metrics/prometheus',
+      'spark.metrics.appStatusSource.enabled': 'true',
+      'spark.metrics.namespace': metricsNamespace,
+    };
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,229 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-33';
+import { ROLE_ARN, eventLogs, findObject, scalaJob, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
+import { synthValid } from './validation/harness';
+import { CapacityType, NodePool, NodeTaints, Placement, RestartPolicy, S3Location, SparkJob, SparkJobType, SparkLabels, SparkMemory } from '../lib';
+
+describe('SparkJob', () => {
+  test('renders a SparkApplication that passes the pinned CRD, with production defaults', () => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('daily-etl', { ...scalaJob, arguments: ['--date', '2026-11-24'] });
+    const app = findObject(synthValid(chart), 'SparkApplication', 'daily-etl');
+
+    expect(app.apiVersion).toBe('sparkoperator.k8s.io/v1beta2');
+    expect(app.metadata.namespace).toBe('team-a');
+    expect(app.spec).toMatchObject({
+      type: 'Scala',
+      mode: 'cluster',
+      image: scalaJob.image,
+      imagePullPolicy: 'IfNotPresent',
+      mainApplicationFile: 'local:///opt/app/etl.jar',
+      mainClass: 'com.acme.etl.Main',
+      arguments: ['--date', '2026-11-24'],
+      sparkVersion: '3.5.5',
+      restartPolicy: { type: 'OnFailure', onFailureRetries: 2, onFailureRetryInterval: 60, onSubmissionFailureRetries: 3, onSubmissionFailureRetryInterval: 30 },
+      driver: { cores: 1, memory: '2g', serviceAccount: 'spark' },
+      executor: { cores: 2, instances: 2, memory: '4g', serviceAccount: 'spark' },
+    });
+    expect(app.spec.timeToLiveSeconds).toBeUndefined();
+    expect(app.spec.driver.securityContext).toEqual({
+      runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('driver on on-demand capacity, executors on the spot pool: tolerations equal the pool\'s taints', () => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('etl', scalaJob);
+    const { driver, executor } = findObject(synthValid(chart), 'SparkApplication', 'etl').spec;
+
+    expect(driver.nodeSelector).toEqual({ [NodePool.POOL_LABEL]: systemPool.name });
+    expect(driver.tolerations).toBeUndefined();
+    expect(executor.nodeSelector).toEqual({ [NodePool.POOL_LABEL]: spotPool.name });
+    expect(executor.tolerations).toEqual(spotPool.taints.map(NodeTaints.toleration));
+  });
+
+  test('placement is overridable per job, with the pool objects', () => {
+    const onDemandSpark = new NodePool({ name: 'spark-on-demand', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m5.2xlarge'] });
+    const { chart, namespace } = sparkFixture({ nodePools: [systemPool, spotPool, onDemandSpark] });
+    namespace.addJob('critical', { ...scalaJob, executor: { placement: Placement.onPools([spotPool, onDemandSpark]) } });
+    const { executor, sparkConf } = findObject(synthValid(chart), 'SparkApplication', 'critical').spec;
+    expect(executor.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+      .toEqual([{ key: NodePool.POOL_LABEL, operator: 'In', values: ['spark-spot', 'spark-on-demand'] }]);
+    expect(sparkConf['spark.decommission.enabled']).toBe('true');
+  });
+
+  test('event logs go to the one shared location, rolling; S3A credentials come from the service account', () => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('etl', scalaJob);
+    namespace.addJob('etl-spark4', { ...scalaJob, sparkVersion: '4.0.1' });
+    const docs = synthValid(chart);
+    const spark3 = findObject(docs, 'SparkApplication', 'etl').spec;
+    const spark4 = findObject(docs, 'SparkApplication', 'etl-spark4').spec;
+
+    expect(spark3.sparkConf['spark.eventLog.enabled']).toBe('true');
+    expect(spark3.sparkConf['spark.eventLog.dir']).toBe(eventLogs.s3aUri);
+    expect(spark3.sparkConf['spark.eventLog.dir']).toBe('s3a://acme-spark-platform/spark/event-logs');
+    expect(spark4.sparkConf['spark.eventLog.dir']).toBe(eventLogs.s3aUri);
+    expect(spark3.sparkConf['spark.eventLog.rolling.enabled']).toBe('true');
+    expect(spark3.hadoopConf['fs.s3a.aws.credentials.provider']).toBe('com.amazonaws.auth.WebIdentityTokenCredentialsProvider');
+    expect(spark4.hadoopConf['fs.s3a.aws.credentials.provider']).toBe('software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider');
+  });
+
+  test('the operator\'s region is given to S3A', () => {
+    const { chart, namespace } = sparkFixture({ awsRegion: 'eu-west-1' });
+    namespace.addJob('etl', scalaJob);
+    expect(findObject(synthValid(chart), 'SparkApplication', 'etl').spec.hadoopConf['fs.s3a.endpoint.region']).toBe('eu-west-1');
+  });
+
+  test('spot resilience: decommissioning with shuffle and RDD block migration, optional S3 fallback', () => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('etl', { ...scalaJob, fallbackStorage: new S3Location({ bucketName: 'acme-spark-platform', prefix: 'spark/fallback' }) });
+    namespace.addJob('on-demand-only', { ...scalaJob, executor: { placement: Placement.onPool(systemPool) } });
+    const docs = synthValid(chart);
+    expect(findObject(docs, 'SparkApplication', 'etl').spec.sparkConf).toMatchObject({
+      'spark.decommission.enabled': 'true',
+      'spark.storage.decommission.enabled': 'true',
+      'spark.storage.decommission.shuffleBlocks.enabled': 'true',
+      'spark.storage.decommission.rddBlocks.enabled': 'true',
+      'spark.storage.decommission.fallbackStorage.path': 's3a://acme-spark-platform/spark/fallback/',
+    });
+    expect(findObject(docs, 'SparkApplication', 'on-demand-only').spec.sparkConf['spark.decommission.enabled']).toBeUndefined();
+  });
+
+  test('metrics: PrometheusServlet, executor metrics on the driver, a stable metrics namespace, a label for monitors', () => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('etl', scalaJob);
+    namespace.addJob('quiet', { ...scalaJob, metrics: false });
+    const docs = synthValid(chart);
+    const etl = findObject(docs, 'SparkApplication', 'etl').spec;
+    expect(etl.sparkConf).toMatchObject({
+      'spark.ui.prometheus.enabled': 'true',
+      'spark.metrics.conf.*.sink.prometheusServlet.class': 'org.apache.spark.metrics.sink.PrometheusServlet',
+      'spark.metrics.conf.*.sink.prometheusServlet.path': '/metrics/prometheus',
+      'spark.metrics.namespace': 'etl',
+    });
+    expect(etl.driver.labels[SparkLabels.METRICS]).toBe('prometheus');
+    const quiet = findObject(docs, 'SparkApplication', 'quiet').spec;
+    expect(quiet.sparkConf['spark.ui.prometheus.enabled']).toBeUndefined();
+    expect(quiet.driver.labels[SparkLabels.METRICS]).toBeUndefined();
+  });
+
+  test('every job pod carries the namespace\'s cost labels, the job label and the job\'s labels; the service account is the namespace\'s', () => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('etl', { ...scalaJob, labels: { pipeline: 'nightly' } });
+    const app = findObject(synthValid(chart), 'SparkApplication', 'etl');
+    const expected = { [SparkLabels.TEAM]: 'team-a', [SparkLabels.COST_CENTER]: 'cc-1042', [SparkLabels.JOB]: 'etl', pipeline: 'nightly' };
+    expect(app.metadata.labels).toEqual(expected);
+    expect(app.spec.driver.labels).toEqual({ ...expected, [SparkLabels.METRICS]: 'prometheus' });
+    expect(app.spec.executor.labels).toEqual(app.spec.driver.labels);
+    expect(app.spec.driver.serviceAccount).toBe(namespace.serviceAccountName);
+    expect(app.spec.executor.serviceAccount).toBe(namespace.serviceAccountName);
+  });
+
+  test('typed resources, memory as Size or Spark string, dynamic allocation, restart policy, TTL, env', () => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('big', {
+      ...scalaJob,
+      driver: { cores: 2, memory: SparkMemory.fromSize(Size.gibibytes(4)), memoryOverhead: SparkMemory.of('1g'), javaOptions: '-XX:+UseG1GC' },
+      executor: { cores: 4, memory: SparkMemory.of('16g'), memoryOverhead: SparkMemory.fromSize(Size.mebibytes(2048)) },
+      dynamicAllocation: { minExecutors: 2, maxExecutors: 40, shuffleTrackingTimeout: Duration.minutes(10) },
+      restartPolicy: RestartPolicy.onFailure({ retries: 5, retryInterval: Duration.minutes(5) }),
+      timeToLive: Duration.days(2),
+      env: { LOG_LEVEL: 'INFO' },
+    });
+    namespace.addJob('once', { ...scalaJob, restartPolicy: RestartPolicy.never() });
+    const docs = synthValid(chart);
+    const big = findObject(docs, 'SparkApplication', 'big').spec;
+    expect(big.driver).toMatchObject({ cores: 2, memory: '4096m', memoryOverhead: '1g', javaOptions: '-XX:+UseG1GC', env: [{ name: 'LOG_LEVEL', value: 'INFO' }] });
+    expect(big.executor).toMatchObject({ cores: 4, memory: '16g', memoryOverhead: '2048m' });
+    expect(big.executor.instances).toBeUndefined();
+    expect(big.dynamicAllocation).toEqual({
+      enabled: true, minExecutors: 2, initialExecutors: 2, maxExecutors: 40, shuffleTrackingEnabled: true, shuffleTrackingTimeout: 600000,
+    });
+    expect(big.restartPolicy).toMatchObject({ type: 'OnFailure', onFailureRetries: 5, onFailureRetryInterval: 300 });
+    expect(big.timeToLiveSeconds).toBe(172800);
+    expect(findObject(docs, 'SparkApplication', 'once').spec.restartPolicy).toEqual({ type: 'Never' });
+  });
+
+  test('Python jobs need no main class; sparkConf and hadoopConf escape hatches win', () => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('report', {
+      type: SparkJobType.PYTHON,
+      image: 'acme/report:2.0.0',
+      mainApplicationFile: 's3a://acme-spark-platform/jobs/report.py',
+      sparkVersion: '3.5.5',
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+      sparkConf: { 'spark.eventLog.rolling.maxFileSize': '64m', 'spark.sql.shuffle.partitions': '400' },
+      hadoopConf: { 'fs.s3a.connection.maximum': '200' },
+    });
+    const spec = findObject(synthValid(chart), 'SparkApplication', 'report').spec;
+    expect(spec.type).toBe('Python');
+    expect(spec.mainClass).toBeUndefined();
+    expect(spec.imagePullPolicy).toBe('Always');
+    expect(spec.sparkConf['spark.eventLog.rolling.maxFileSize']).toBe('64m');
+    expect(spec.sparkConf['spark.sql.shuffle.partitions']).toBe('400');
+    expect(spec.hadoopConf['fs.s3a.connection.maximum']).toBe('200');
+  });
+
+  test('the SparkJob construct can live in any scope', () => {
+    const { chart, namespace } = sparkFixture();
+    const job = new SparkJob(chart, 'standalone', { ...scalaJob, namespace });
+    expect(job.name).toBe('standalone');
+    expect(job.apiObject.kind).toBe('SparkApplication');
+    findObject(synthValid(chart), 'SparkApplication', 'standalone');
+  });
+
+  describe('rejects bad input with the construct path, the prop, the value and what is allowed', () => {
+    const cases: Array<[string, any, RegExp]> = [
+      ['a name that is not DNS-1123', { name: 'Daily_ETL' }, /team-a\/job: invalid prop "name" "Daily_ETL": must be a DNS-1123 label/],
+      ['a name too long for the UI service', { name: 'a'.repeat(57) }, /invalid prop "name" "a{57}": must be at most 56 characters: .*"<name>-ui-svc"/],
+      ['no image', { image: '' }, /invalid prop "image" "": is required/],
+      ['an untagged image', { image: 'acme/etl' }, /invalid prop "image" "acme\/etl": must pin a tag other than "latest" or a digest/],
+      ['a latest image', { image: 'acme/etl:latest' }, /must pin a tag other than "latest"/],
+      ['a malformed image', { image: 'Acme ETL:1' }, /invalid prop "image" "Acme ETL:1": must be an image reference/],
+      ['an EMRFS s3:// main file', { mainApplicationFile: 's3://bucket/etl.jar' }, /invalid prop "mainApplicationFile" "s3:\/\/bucket\/etl.jar": use "s3a:\/\/"/],
+      ['a main file without a scheme', { mainApplicationFile: '/opt/app/etl.jar' }, /must be a URI with one of the schemes local:\/\//],
+      ['a Scala job without a main class', { mainClass: undefined }, /invalid prop "mainClass" undefined: is required for Scala jobs/],
+      ['a main class on a Python job', { type: SparkJobType.PYTHON, mainApplicationFile: 'local:///app/job.py' }, /invalid prop "mainClass" "com.acme.etl.Main": applies to Scala and Java jobs only/],
+      ['an unknown type', { type: 'Go' }, /invalid prop "type" "Go": allowed: Scala, Java, Python, R/],
+      ['a bad Spark version', { sparkVersion: '3.5' }, /invalid prop "sparkVersion" "3.5": must be a Spark release version/],
+      ['an unsupported Spark major', { sparkVersion: '2.4.8' }, /Spark 2.x is not supported/],
+      ['executor instances < 1', { executor: { instances: 0 } }, /invalid prop "executor.instances" 0: must be an integer >= 1/],
+      ['driver cores < 1', { driver: { cores: 0.5 } }, /invalid prop "driver.cores" 0.5: must be an integer >= 1/],
+      ['malformed memory', { executor: { memory: SparkMemory.of('4 GB') } }, /invalid prop "executor.memory" "4 GB": must be a Spark size/],
+      ['memory without a unit', { driver: { memoryOverhead: SparkMemory.of('512') } }, /invalid prop "driver.memoryOverhead" "512"/],
+      ['dynamic allocation min > max', { dynamicAllocation: { minExecutors: 5, maxExecutors: 2 } }, /"dynamicAllocation.minExecutors" 5: must be an integer between 0 and 2/],
+      ['executor instances with dynamic allocation', { dynamicAllocation: { maxExecutors: 4 }, executor: { instances: 3 } }, /"executor.instances" 3: conflicts with dynamicAllocation/],
+      ['a bad env name', { env: { '1BAD': 'x' } }, /invalid prop "env key" "1BAD"/],
+      ['a bad label', { labels: { team: 'x y' } }, /invalid prop "labels\["team"\]" "x y"/],
+      ['a fallback storage without spot resilience', { spotResilience: false, fallbackStorage: new S3Location({ bucketName: 'acme-spark' }) }, /invalid prop "fallbackStorage" "s3a:\/\/acme-spark": is used by spot decommissioning only/],
+      ['negative retries', { restartPolicy: RestartPolicy.onFailure({ retries: -1 }) }, /invalid prop "restartPolicy.retries" -1/],
+    ];
+    test.each(cases)('%s', (_what, override, error) => {
+      const { namespace } = sparkFixture();
+      expect(() => namespace.addJob('job', { ...scalaJob, ...override })).toThrow(error);
+    });
+
+    test('a job placed on a pool the platform does not have', () => {
+      const { namespace } = sparkFixture();
+      const stranger = new NodePool({ name: 'gpu', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['g5.xlarge'] });
+      expect(() => namespace.addJob('job', { ...scalaJob, executor: { placement: Placement.onPool(stranger) } }))
+        .toThrow(/team-a\/job: invalid prop "executor.placement" "gpu": is not a pool of the platform: the operator knows "system", "spark-spot"/);
+    });
+
+    test('two jobs with the same name in one namespace', () => {
+      const { namespace } = sparkFixture();
+      namespace.addJob('etl', scalaJob);
+      expect(() => namespace.addJob('etl-again', { ...scalaJob, name: 'etl' }))
+        .toThrow(/team-a\/etl-again: invalid prop "name" "etl": a job named "etl" already exists in namespace "team-a" \(.*team-a\/etl\)/);
+    });
+
+    test('the same name in two namespaces is fine', () => {
+      const { chart, operator, namespace } = sparkFixture();
+      const other = operator.addJobNamespace('team-b', { serviceAccountRoleArn: ROLE_ARN });
+      namespace.addJob('etl', scalaJob);
+      other.addJob('etl', scalaJob);
+      expect(synthValid(chart).filter(d => d.kind === 'SparkApplication')).toHaveLength(2);
+    });
+  });
+});

@@ -1,0 +1,79 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { ROLE_ARN, eventLogs, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
+import { chartsDir } from './validation/schema-dirs';
+import { CapacityType, NodePool, Placement, SparkOperator } from '../lib';
+
+describe('SparkOperator', () => {
+  test('is the pinned upstream chart with typed values derived from the platform', () => {
+    const { operator } = sparkFixture();
+    const release = operator.release;
+    expect(release.chartName).toBe('spark-operator');
+    expect(release.repository).toBe('https://kubeflow.github.io/spark-operator');
+    expect(release.version).toBe('2.5.2');
+    expect(release.releaseName).toBe('spark-operator');
+    expect(release.namespace).toBe('spark-operator');
+    expect(release.values).toMatchObject({
+      webhook: { enable: true, replicas: 2, podDisruptionBudget: { enable: true, minAvailable: 1 } },
+      controller: { replicas: 1, podDisruptionBudget: { enable: false } },
+      prometheus: { metrics: { enable: true } },
+      spark: { jobNamespaces: ['team-a'], serviceAccount: { create: false }, rbac: { create: false } },
+    });
+  });
+
+  test('the chart version matches the pinned upstream chart', () => {
+    const chartYaml = fs.readFileSync(path.join(chartsDir(), 'spark-operator', 'Chart.yaml'), 'utf-8');
+    expect(chartYaml).toMatch(new RegExp(`^version: ${SparkOperator.DEFAULT_CHART_VERSION.replace(/\./g, '\\.')}$`, 'm'));
+  });
+
+  test('job namespaces are taken from the JobNamespace objects, including ones added after the release was read', () => {
+    const { operator } = sparkFixture();
+    expect(operator.release.values.spark.jobNamespaces).toEqual(['team-a']);
+    operator.addJobNamespace('team-b', { serviceAccountRoleArn: ROLE_ARN });
+    expect(operator.release.values.spark.jobNamespaces).toEqual(['team-a', 'team-b']);
+  });
+
+  test('controller and webhook run on on-demand capacity', () => {
+    const { operator } = sparkFixture();
+    const { controller, webhook } = operator.release.values;
+    for (const component of [controller, webhook]) {
+      expect(component.nodeSelector).toEqual({ [NodePool.POOL_LABEL]: systemPool.name });
+      expect(component.tolerations).toEqual([]);
+    }
+  });
+
+  test('extraValues win over the typed values', () => {
+    const { operator } = sparkFixture({ extraValues: { controller: { replicas: 3, logLevel: 'debug' }, webhook: { enable: true } } });
+    expect(operator.release.values.controller).toMatchObject({ replicas: 3, logLevel: 'debug' });
+  });
+
+  test('defaults: drivers on the on-demand pools, executors on the spot pools (on-demand when there is none)', () => {
+    const { operator } = sparkFixture();
+    expect(operator.driverPlacement.poolNames).toEqual(['system']);
+    expect(operator.executorPlacement.poolNames).toEqual(['spark-spot']);
+    const onlyOnDemand = new SparkOperator(Testing.chart(), 'op', { nodePools: [systemPool], eventLogs });
+    expect(onlyOnDemand.executorPlacement.poolNames).toEqual(['system']);
+  });
+
+  test('rejects bad input', () => {
+    const chart = Testing.chart();
+    expect(() => new SparkOperator(chart, 'a', { nodePools: [], eventLogs })).toThrow(/a: invalid prop "nodePools" \[\]: must list the platform's node pools/);
+    expect(() => new SparkOperator(chart, 'b', { nodePools: [spotPool], eventLogs }))
+      .toThrow(/b: invalid prop "nodePools" \["spark-spot"\]: has no on-demand pool for the operator and the drivers/);
+    expect(() => new SparkOperator(chart, 'c', { nodePools: [systemPool, spotPool], eventLogs, operatorPlacement: Placement.onPool(spotPool) }))
+      .toThrow(/c: invalid prop "operatorPlacement" "spark-spot": is a spot pool/);
+    const stranger = new NodePool({ name: 'other', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m5.large'] });
+    expect(() => new SparkOperator(chart, 'd', { nodePools: [systemPool], eventLogs, driverPlacement: Placement.onPool(stranger) }))
+      .toThrow(/d: invalid prop "driverPlacement" "other": is not one of nodePools \(system\)/);
+    expect(() => new SparkOperator(chart, 'e', { nodePools: [systemPool], eventLogs, webhookReplicas: 0 })).toThrow(/e: invalid prop "webhookReplicas" 0/);
+    expect(() => new SparkOperator(chart, 'f', { nodePools: [systemPool], eventLogs, awsRegion: 'Ireland' })).toThrow(/f: invalid prop "awsRegion" "Ireland"/);
+    expect(() => new SparkOperator(chart, 'g', { nodePools: [systemPool, systemPool], eventLogs })).toThrow(/g: invalid prop "nodePools" "system": lists two pools with this name/);
+  });
+
+  test('an operator with no job namespace fails at synth', () => {
+    const chart = Testing.chart();
+    new SparkOperator(chart, 'lonely', { nodePools: [systemPool], eventLogs });
+    expect(() => Testing.synth(chart)).toThrow(/lonely: the operator watches no job namespace/);
+  });
+});
