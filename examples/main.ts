@@ -4,7 +4,8 @@ import { App, Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import {
-  CapacityType, ConcurrencyPolicy, EventLogLocation, NodePool, Placement, PlatformBindings, SparkJobType, SparkMemory, SparkOperator, TaintEffect,
+  CapacityType, ConcurrencyPolicy, EventLogLocation, GitOps, NodePool, Placement, PlatformBindings,
+  SparkJobType, SparkMemory, SparkOperator, TaintEffect,
 } from '../lib';
 
 /** On-demand capacity for operators and Spark drivers: never reclaimed, so a driver never dies with its node. */
@@ -53,6 +54,9 @@ const JOBS_REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark-jobs';
 
 /** The example platform's Kubernetes side. */
 export class ExamplePlatform extends Chart {
+  /** The Spark Operator and the settings its jobs share. */
+  public readonly spark: SparkOperator;
+
   public constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
 
@@ -77,6 +81,7 @@ export class ExamplePlatform extends Chart {
     // The operator's release (spark.jobNamespaces, placement on on-demand capacity) is derived from the
     // objects below; the job namespaces render their service accounts with the IAM roles from the bindings.
     const spark = new SparkOperator(this, 'spark-operator', { nodePools: pools, eventLogs, awsRegion: bindings.region });
+    this.spark = spark;
     const roleOf = (namespace: string) => bindings.serviceAccountRoleArns?.[`${namespace}/spark`];
 
     const dataEngineering = spark.addJobNamespace('data-engineering', {
@@ -141,7 +146,12 @@ export class ExamplePlatform extends Chart {
 /** Builds the example app without writing it (the test suite validates it). */
 export function createApp(): App {
   const app = new App();
-  new ExamplePlatform(app, 'spark-platform');
+  const platform = new ExamplePlatform(app, 'spark-platform');
+
+  // GitOps: dist/gitops.k8s.yaml holds the AppProject, the root Application (it syncs the committed dist/)
+  // and one Application per operator release. Apply it once to bootstrap; Argo CD does the rest.
+  const gitops = new GitOps(app, 'gitops', { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist' });
+  gitops.addHelmRelease(platform.spark.release);
   return app;
 }
 

@@ -1,4 +1,5 @@
 export * from './scheduling';
 export * from './storage';
 export * from './bindings';
+export * from './delivery';
 export * from './spark';

@@ -1,8 +1,8 @@
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
+import { SparkLabels, SparkOperator } from '../lib';
 import { ROLE_ARN, eventLogs, findObject, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
 import { synthValid } from './validation/harness';
-import { SparkLabels, SparkOperator } from '../lib';
 
 describe('JobNamespace', () => {
   test('renders the namespace, the jobs\' service account with its IAM role, and the driver\'s RBAC in that namespace only', () => {

@@ -1,6 +1,6 @@
+import { ConcurrencyPolicy, NodeTaints } from '../lib';
 import { findObject, scalaJob, sparkFixture, spotPool } from './fixtures/spark-platform';
 import { synthValid } from './validation/harness';
-import { ConcurrencyPolicy, NodeTaints } from '../lib';
 
 describe('ScheduledSparkJob', () => {
   test('renders a ScheduledSparkApplication whose template is the same derived spec as a SparkJob', () => {

@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
+import { CapacityType, NodePool, NodeTaints, Placement, RestartPolicy, S3Location, SparkJob, SparkJobType, SparkLabels, SparkMemory } from '../lib';
 import { ROLE_ARN, eventLogs, findObject, scalaJob, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
 import { synthValid } from './validation/harness';
-import { CapacityType, NodePool, NodeTaints, Placement, RestartPolicy, S3Location, SparkJob, SparkJobType, SparkLabels, SparkMemory } from '../lib';
 
 describe('SparkJob', () => {
   test('renders a SparkApplication that passes the pinned CRD, with production defaults', () => {

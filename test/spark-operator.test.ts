@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { ROLE_ARN, eventLogs, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
+import { CapacityType, GitOps, NodePool, Placement, SparkOperator, SyncWave } from '../lib';
+import { ROLE_ARN, eventLogs, findObject, scalaJob, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
+import { expectValuesExistInChart } from './validation/chart-values';
+import { synthValid } from './validation/harness';
 import { chartsDir } from './validation/schema-dirs';
-import { CapacityType, NodePool, Placement, SparkOperator } from '../lib';
 
 describe('SparkOperator', () => {
   test('is the pinned upstream chart with typed values derived from the platform', () => {
@@ -75,5 +77,32 @@ describe('SparkOperator', () => {
     const chart = Testing.chart();
     new SparkOperator(chart, 'lonely', { nodePools: [systemPool], eventLogs });
     expect(() => Testing.synth(chart)).toThrow(/lonely: the operator watches no job namespace/);
+  });
+});
+
+describe('SparkOperator delivery', () => {
+  test('every value key the library sets exists in the upstream spark-operator chart', () => {
+    const { operator } = sparkFixture();
+    expectValuesExistInChart('spark-operator', operator.release.values);
+    const ops = new NodePool({ name: 'ops', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m5.large'] });
+    const multi = sparkFixture({ nodePools: [systemPool, spotPool, ops], operatorPlacement: Placement.onPools([systemPool, ops]) });
+    expect(multi.operator.release.values.controller.affinity).toBeDefined();
+    expectValuesExistInChart('spark-operator', multi.operator.release.values);
+  });
+
+  test('delivered as an Argo CD Application in the operators\' sync wave; jobs in the custom-resource wave', () => {
+    const app = Testing.app();
+    const { chart, operator, namespace } = sparkFixture();
+    const gitops = new GitOps(app, 'gitops', { repoUrl: 'https://github.com/acme/infra.git' });
+    gitops.addHelmRelease(operator.release);
+    namespace.addJob('etl', scalaJob);
+    const application = findObject(synthValid(gitops), 'Application', 'spark-operator');
+    expect(application.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe(String(SyncWave.OPERATORS));
+    expect(application.spec.source.helm.valuesObject.spark.jobNamespaces).toEqual(['team-a']);
+    const job = findObject(synthValid(chart), 'SparkApplication', 'etl');
+    expect(job.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-wave': String(SyncWave.CUSTOM_RESOURCES),
+      'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+    });
   });
 });

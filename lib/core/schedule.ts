@@ -1,5 +1,5 @@
-import { invalidProp } from './errors';
 import { IConstruct } from 'constructs';
+import { invalidProp } from './errors';
 
 // Cron schedules as the operators parse them (robfig/cron's standard parser: Spark Operator, Argo Workflows):
 // five fields, or a descriptor such as @daily.

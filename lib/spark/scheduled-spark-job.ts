@@ -4,6 +4,7 @@ import type { JobNamespace } from './job-namespace';
 import { SparkApplicationSpec } from './spark-application-spec';
 import { SparkJobOptions } from './spark-job';
 import { checkCron, checkInteger, checkTimeZone } from '../core';
+import { SyncWave } from '../delivery';
 
 /**
  * What the operator does when a scheduled run is due while the previous one still runs.
@@ -121,5 +122,7 @@ export class ScheduledSparkJob extends Construct {
         }),
       }),
     });
+    // Delivered by Argo CD after the operator's CRDs exist.
+    SyncWave.markCustomResource(this.apiObject);
   }
 }

@@ -38,8 +38,13 @@ export class SparkApplicationSpec {
   private readonly spotResilience: boolean;
   private readonly restartPolicy: RestartPolicy;
 
-  public constructor(private readonly scope: Construct, private readonly props: SparkJobOptions & { namespace: JobNamespace }, name: string, maxNameLength: number) {
-    this.name = checkName(scope, name, maxNameLength);
+  public constructor(
+    private readonly scope: Construct,
+    private readonly props: SparkJobOptions & { namespace: JobNamespace },
+    jobName: string,
+    maxNameLength: number,
+  ) {
+    this.name = checkName(scope, jobName, maxNameLength);
     const where = scope;
     const p = props;
 

@@ -5,6 +5,7 @@ import type { JobNamespace } from './job-namespace';
 import { RestartPolicy } from './restart-policy';
 import { SparkApplicationSpec } from './spark-application-spec';
 import { SparkMemory } from './spark-memory';
+import { SyncWave } from '../delivery';
 import { Placement } from '../scheduling';
 import { S3Location } from '../storage';
 
@@ -330,5 +331,7 @@ export class SparkJob extends Construct {
       metadata: { name: this.name, namespace: this.namespace.name, labels: this.spec.labels },
       spec: Lazy.any({ produce: () => this.spec.render() }),
     });
+    // Delivered by Argo CD after the operator's CRDs exist.
+    SyncWave.markCustomResource(this.apiObject);
   }
 }

@@ -1,0 +1,131 @@
+import { deepMerge } from './deep-merge';
+import { checkDns1123Label, invalidProp } from '../core';
+
+/**
+ * Properties of a `HelmRelease`.
+ */
+export interface HelmReleaseProps {
+  /**
+   * The Helm release name: lower-case alphanumerics, '-' and '.', at most 53 characters (Helm's rule).
+   */
+  readonly releaseName: string;
+
+  /**
+   * The namespace the release is installed in: a DNS-1123 label.
+   */
+  readonly namespace: string;
+
+  /**
+   * The chart's name in its repository, e.g. `spark-operator`.
+   */
+  readonly chartName: string;
+
+  /**
+   * The chart repository: an https Helm repository (`https://kubeflow.github.io/spark-operator`) or an OCI
+   * registry path without the chart name (`oci://ghcr.io/kube-logging/helm-charts`).
+   */
+  readonly repository: string;
+
+  /**
+   * The exact chart version (SemVer, e.g. `2.5.2`). Ranges, `latest` and empty are rejected: a platform is
+   * reproducible only with pinned charts.
+   */
+  readonly version: string;
+
+  /**
+   * The values the library sets (typed by the construct that creates the release).
+   *
+   * @default - none
+   */
+  readonly values?: { [key: string]: any };
+
+  /**
+   * Your values, merged deeply over the library's (yours win; lists are replaced; `null` removes a key).
+   *
+   * @default - none
+   */
+  readonly extraValues?: { [key: string]: any };
+}
+
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const CHART_NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
+const SEMVER = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+const HTTPS_REPOSITORY = /^https:\/\/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+(:[0-9]+)?(\/[A-Za-z0-9._~%-]+)*\/?$/;
+const OCI_REPOSITORY = /^oci:\/\/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+(:[0-9]+)?(\/[a-z0-9._-]+)+$/;
+
+/**
+ * A pinned upstream Helm chart with typed values: how the platform installs the operators that own CRDs
+ * (Spark Operator, Argo Workflows, logging-operator, Argo CD itself).
+ *
+ * A `HelmRelease` is a plain value object, not a construct: the Kubernetes side renders it as an Argo CD
+ * `Application` (`GitOps.addHelmRelease()`), and the AWS side can install the same object with aws-eks-v2's
+ * `HelmChart`. Its `values` are computed when read, so constructs can derive them from objects added later.
+ */
+export class HelmRelease {
+  /** The Helm release name. */
+  public readonly releaseName: string;
+  /** The namespace the release is installed in. */
+  public readonly namespace: string;
+  /** The chart's name. */
+  public readonly chartName: string;
+  /** The chart repository (https URL, or `oci://` registry path without the chart name). */
+  public readonly repository: string;
+  /** The exact chart version. */
+  public readonly version: string;
+  private readonly libraryValues: { [key: string]: any };
+  private readonly extraValues: { [key: string]: any };
+
+  public constructor(props: HelmReleaseProps) {
+    const where = `HelmRelease ${JSON.stringify(props.releaseName)}`;
+    if (typeof props.releaseName !== 'string' || props.releaseName.length > 53 || !RELEASE_NAME.test(props.releaseName)) {
+      throw invalidProp(where, 'releaseName', props.releaseName,
+        'must be a Helm release name: lower-case alphanumerics, \'-\' and \'.\', starting and ending alphanumeric, at most 53 characters');
+    }
+    this.releaseName = props.releaseName;
+    this.namespace = checkDns1123Label(where, 'namespace', props.namespace);
+    if (typeof props.chartName !== 'string' || !CHART_NAME.test(props.chartName)) {
+      throw invalidProp(where, 'chartName', props.chartName, 'must be a chart name: lower-case alphanumerics, \'-\', \'_\' and \'.\'');
+    }
+    this.chartName = props.chartName;
+    if (typeof props.repository !== 'string' || !(HTTPS_REPOSITORY.test(props.repository) || OCI_REPOSITORY.test(props.repository))) {
+      throw invalidProp(where, 'repository', props.repository,
+        'must be an https Helm repository URL (e.g. "https://kubeflow.github.io/spark-operator") or an OCI registry path without the chart name (e.g. "oci://ghcr.io/kube-logging/helm-charts")');
+    }
+    if (props.repository.startsWith('oci://') && props.repository.endsWith(`/${props.chartName}`)) {
+      throw invalidProp(where, 'repository', props.repository, `must not end with the chart name: give "${props.repository.slice(0, -props.chartName.length - 1)}" and chartName "${props.chartName}"`);
+    }
+    this.repository = props.repository.replace(/\/$/, '');
+    if (typeof props.version !== 'string' || !SEMVER.test(props.version)) {
+      throw invalidProp(where, 'version', props.version,
+        'must be an exact chart version such as "2.5.2" (no ranges, "v" prefixes, "latest" or empty): pinned charts keep the platform reproducible');
+    }
+    this.version = props.version;
+    this.libraryValues = props.values ?? {};
+    this.extraValues = props.extraValues ?? {};
+  }
+
+  /** True when the chart comes from an OCI registry. */
+  public get isOci(): boolean {
+    return this.repository.startsWith('oci://');
+  }
+
+  /** The full OCI chart reference (`oci://registry/path/chart`), or undefined for an https repository. */
+  public get ociChartReference(): string | undefined {
+    return this.isOci ? `${this.repository}/${this.chartName}` : undefined;
+  }
+
+  /**
+   * The release's values: the library's typed values (`renderValues()`), with `extraValues` merged deeply over
+   * them. Computed on every read.
+   */
+  public get values(): { [key: string]: any } {
+    return deepMerge(this.renderValues(), this.extraValues);
+  }
+
+  /**
+   * The values the library sets. Subclasses override it to derive values from other objects when read.
+   */
+  protected renderValues(): { [key: string]: any } {
+    return deepMerge({}, this.libraryValues);
+  }
+}
