@@ -3,3 +3,4 @@ export * from './storage';
 export * from './bindings';
 export * from './delivery';
 export * from './spark';
+export * as aws from './aws';

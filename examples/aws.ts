@@ -1,0 +1,43 @@
+// The example platform's AWS side: `npx ts-node --transpile-only --project examples/tsconfig.json examples/aws.ts`
+// writes the cloud assembly to cdk.out (`npx cdk deploy --app cdk.out` deploys it). The node groups are built
+// from the same NodePool objects examples/main.ts places its pods on.
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { spotPool, systemPool } from './main';
+import { aws } from '../lib';
+
+/** The EKS cluster, bucket, workload roles and Argo CD of the example platform. */
+export class ExamplePlatformStack extends Stack {
+  /** The cluster and everything around it. */
+  public readonly platform: aws.SparkEksCluster;
+
+  public constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+    this.platform = new aws.SparkEksCluster(this, 'SparkPlatform', {
+      clusterName: 'spark-platform',
+      systemPool,
+      nodePools: [spotPool],
+      // The API endpoint is reachable from the VPC and the office only.
+      endpoint: aws.ClusterEndpoint.publicAndPrivate(['203.0.113.0/24']),
+      bucket: { eventLogPrefix: 'spark-events' },
+      sparkJobs: [
+        { namespace: 'data-engineering', readPrefixes: ['raw'], readWritePrefixes: ['curated'] },
+        { namespace: 'analytics', readPrefixes: ['curated'], readWritePrefixes: ['analytics'] },
+      ],
+      historyServer: { cleaner: true },
+      gitOps: { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist' },
+    });
+  }
+}
+
+/** Builds the example AWS app without writing it (the test suite validates it). */
+export function createApp(context: { [key: string]: any } = {}): App {
+  // The native OIDC provider (AWS::IAM::OIDCProvider) instead of aws-eks-v2's deprecated custom resource.
+  const app = new App({ context: { '@aws-cdk/aws-eks:useNativeOidcProvider': true, ...context } });
+  new ExamplePlatformStack(app, 'SparkPlatform', { env: { account: '123456789012', region: 'eu-west-1' } });
+  return app;
+}
+
+if (require.main === module) {
+  createApp().synth();
+}

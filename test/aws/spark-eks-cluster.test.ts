@@ -1,0 +1,287 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { allStatements, gravitonPool, platform, spotPool, systemPool, testStack } from './fixtures';
+import { CapacityType, HelmRelease, NodePool, TaintEffect, aws } from '../../lib';
+
+function asList(value: unknown): string[] {
+  return value === undefined ? [] : ([] as any[]).concat(value);
+}
+
+describe('SparkEksCluster: the cluster', () => {
+  test('Kubernetes 1.33, every control-plane log type, private endpoint by default, no Auto Mode', () => {
+    const { template } = platform();
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      Name: 'spark-platform',
+      Version: '1.33',
+      Logging: { ClusterLogging: { EnabledTypes: [{ Type: 'api' }, { Type: 'audit' }, { Type: 'authenticator' }, { Type: 'controllerManager' }, { Type: 'scheduler' }] } },
+      ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: false }),
+      ComputeConfig: { Enabled: false },
+    });
+  });
+
+  test('a public endpoint only from the given CIDR blocks', () => {
+    const { template } = platform({ endpoint: aws.ClusterEndpoint.publicAndPrivate(['203.0.113.0/24', '198.51.100.7/32']) });
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: true, PublicAccessCidrs: ['203.0.113.0/24', '198.51.100.7/32'] }),
+    });
+  });
+
+  test('one managed node group per NodePool, everything read from the pool', () => {
+    const { template, cluster } = platform({ nodePools: [spotPool, gravitonPool] });
+    template.resourceCountIs('AWS::EKS::Nodegroup', 3);
+    template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      NodegroupName: 'spark-spot',
+      CapacityType: 'SPOT',
+      InstanceTypes: spotPool.instanceTypes,
+      AmiType: 'AL2023_x86_64_STANDARD',
+      ScalingConfig: { MinSize: 0, MaxSize: 40, DesiredSize: 0 },
+      Labels: spotPool.labels,
+      Taints: [{ Key: 'spark-platform.io/capacity', Value: 'spot', Effect: 'NO_SCHEDULE' }],
+      Tags: {
+        'k8s.io/cluster-autoscaler/enabled': 'true',
+        'k8s.io/cluster-autoscaler/spark-platform': 'owned',
+        ...spotPool.autoscalerNodeTemplateTags,
+      },
+    });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      NodegroupName: 'system', CapacityType: 'ON_DEMAND', ScalingConfig: { MinSize: 2, MaxSize: 6, DesiredSize: 2 }, Taints: [],
+    });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { NodegroupName: 'graviton-spot', AmiType: 'AL2023_ARM_64_STANDARD' });
+    expect(Object.keys(cluster.nodegroups).sort()).toEqual(['graviton-spot', 'spark-spot', 'system']);
+  });
+
+  test('node group names are the pools\' names, which the autoscaler\'s priority patterns match', () => {
+    const { template } = platform();
+    const names = Object.values<any>(template.findResources('AWS::EKS::Nodegroup')).map(r => r.Properties.NodegroupName);
+    for (const pool of [systemPool, spotPool]) {
+      expect(names).toContain(pool.nodeGroupName);
+      expect(new RegExp(pool.autoScalingGroupNamePattern).test(`eks-${pool.nodeGroupName}-1ac6b9f0-aaaa-bbbb-cccc-0123456789ab`)).toBe(true);
+    }
+  });
+
+  test('a new VPC with flow logs; node groups in private subnets', () => {
+    const { template } = platform();
+    template.resourceCountIs('AWS::EC2::FlowLog', 1);
+    template.hasResourceProperties('AWS::EC2::Subnet', { Tags: Match.arrayWith([{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }]) });
+  });
+});
+
+describe('SparkEksCluster: the platform bucket', () => {
+  test('encrypted, public access blocked, TLS only, old event logs expired, kept on stack deletion', () => {
+    const { template } = platform();
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Id: 'expire-event-logs', Prefix: 'spark-events/', ExpirationInDays: 90, Status: 'Enabled' }),
+            Match.objectLike({ Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+          ]),
+        },
+      }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('the event-log prefix is created at deploy time', () => {
+    const { template } = platform({ bucket: { eventLogPrefix: 'spark/event-logs', eventLogRetention: Duration.days(30) } });
+    const created = Object.values<any>(template.findResources('Custom::AWS'))[0];
+    expect(JSON.stringify(created.Properties.Create)).toMatch(/\\"action\\":\\"putObject\\".*\\"Key\\":\\"spark\/event-logs\/\\"/);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'spark/event-logs/', ExpirationInDays: 30 })]) },
+    });
+  });
+
+  test('bring your own bucket', () => {
+    const stack = testStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Existing', 'acme-data-lake');
+    const cluster = new aws.SparkEksCluster(stack, 'Platform', { clusterName: 'spark-platform', systemPool, bucket: { bucket } });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    expect(cluster.platformBucket.eventLogs.s3aUri).toBe('s3a://acme-data-lake/spark-events');
+    expect(JSON.stringify(Object.values<any>(template.findResources('Custom::AWS'))[0].Properties.Create)).toMatch(/acme-data-lake/);
+  });
+});
+
+describe('SparkEksCluster: workload roles', () => {
+  const sparkJobs = [{ namespace: 'data-engineering', readPrefixes: ['raw'], readWritePrefixes: ['curated'] }];
+
+  test('IRSA: each role trusts exactly one service account through the cluster\'s OIDC provider', () => {
+    const { template, cluster } = platform({ sparkJobs });
+    expect(Object.keys(cluster.serviceAccountRoles).sort()).toEqual(['argo/argo-workflow', 'data-engineering/spark', 'kube-system/cluster-autoscaler', 'spark-history/spark-history-server']);
+    const conditions = Object.values<any>(template.findResources('Custom::AWSCDKCfnJson')).map(r => JSON.stringify(r.Properties.Value));
+    expect(conditions.some(c => c.includes('system:serviceaccount:kube-system:cluster-autoscaler') && c.includes('sts.amazonaws.com'))).toBe(true);
+    expect(conditions.some(c => c.includes('system:serviceaccount:data-engineering:spark'))).toBe(true);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: Match.anyValue() } })] },
+    });
+  });
+
+  test('the cluster-autoscaler reads everywhere but scales only this cluster\'s tagged groups', () => {
+    const { template } = platform();
+    const statements = allStatements(template).map(s => s.statement);
+    const scale = statements.find(s => asList(s.Action).includes('autoscaling:SetDesiredCapacity'));
+    expect(scale.Action).toEqual(['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup']);
+    expect(scale.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/spark-platform': 'owned' } });
+    expect(JSON.stringify(scale.Resource)).toMatch(/autoScalingGroup:\*:autoScalingGroupName\/\*/);
+    const describe = statements.find(s => asList(s.Action).includes('ec2:DescribeInstanceTypes'));
+    expect(describe.Action).toEqual(expect.arrayContaining(['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeLaunchTemplateVersions', 'ec2:GetInstanceTypesFromInstanceRequirements']));
+    expect(JSON.stringify(statements.find(s => s.Action === 'eks:DescribeNodegroup').Resource)).toMatch(/nodegroup\/spark-platform\/\*\/\*/);
+  });
+
+  test('Spark jobs: read/write their data prefixes, write the event-log prefix, nothing else', () => {
+    const { template, stack } = platform({ sparkJobs });
+    const policies = Object.entries<any>(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.includes('SparkJobRoledataengineering'));
+    const text = JSON.stringify(stack.resolve(policies.map(([, p]) => p.Properties.PolicyDocument)));
+    for (const prefix of ['spark-events', 'raw', 'curated']) expect(text).toContain(`/${prefix}/*`);
+    const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const writes = statements.filter((s: any) => asList(s.Action).includes('s3:PutObject'));
+    const writeTargets = JSON.stringify(writes.map((s: any) => s.Resource));
+    expect(writeTargets).toContain('/spark-events/*');
+    expect(writeTargets).toContain('/curated/*');
+    expect(writeTargets).not.toContain('/raw/*');
+    const list = statements.find((s: any) => s.Action === 's3:ListBucket' && JSON.stringify(s.Condition).includes('raw'));
+    expect(list.Condition.StringLike['s3:prefix']).toEqual(['', 'raw', 'raw/*']);
+  });
+
+  test('the history server reads the event logs, and deletes only when its cleaner is on', () => {
+    const withoutCleaner = allStatements(platform().template).filter(s => s.resource.includes('HistoryServer')).map(s => s.statement);
+    expect(withoutCleaner.flatMap(s => asList(s.Action))).toEqual(['s3:ListBucket', 's3:GetObject']);
+    const withCleaner = allStatements(platform({ historyServer: { cleaner: true } }).template).filter(s => s.resource.includes('HistoryServer')).map(s => s.statement);
+    expect(withCleaner.flatMap(s => asList(s.Action))).toEqual(['s3:ListBucket', 's3:GetObject', 's3:DeleteObject']);
+    expect(JSON.stringify(withCleaner.find(s => s.Action === 's3:DeleteObject').Resource)).toContain('/spark-events/*');
+  });
+
+  test('Argo Workflows\' artifact repository', () => {
+    const argo = allStatements(platform({ argoWorkflows: { namespace: 'workflows', artifactPrefix: 'artifacts' } }).template)
+      .filter(s => s.resource.includes('ArgoWorkflows')).map(s => s.statement);
+    expect(JSON.stringify(argo)).toContain('/artifacts/*');
+  });
+
+  test('no statement grants a write action on "*"', () => {
+    const { template } = platform({ sparkJobs, historyServer: { cleaner: true }, gitOps: { repoUrl: 'https://github.com/acme/infra.git' } });
+    const readOnly = /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/;
+    const offenders = allStatements(template).filter(({ statement }) =>
+      statement.Effect === 'Allow'
+      && asList(statement.Resource).includes('*')
+      && asList(statement.Action).some(a => !readOnly.test(a)));
+    const ours = offenders.filter(o => /Role[A-Za-z0-9]*Policy|Autoscaler|SparkJob|History|Argo/.test(o.resource));
+    expect(ours).toEqual([]);
+    for (const o of offenders) {
+      // What remains belongs to aws-cdk-lib's own providers (kubectl, custom resources): logs and ENIs of Lambdas.
+      expect(asList(o.statement.Action).every(a => /^(logs|ec2|lambda|xray):/.test(a))).toBe(true);
+    }
+  });
+
+  test('EKS Pod Identity as an option', () => {
+    const { template } = platform({ workloadIdentity: aws.WorkloadIdentity.POD_IDENTITY });
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 3);
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'cluster-autoscaler' });
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sts:AssumeRole', Principal: { Service: 'pods.eks.amazonaws.com' } })]) },
+    });
+  });
+});
+
+describe('SparkEksCluster: Argo CD and bindings', () => {
+  test('Argo CD from its pinned chart, and the root Application pointing at the committed dist/', () => {
+    const { template } = platform({ gitOps: { repoUrl: 'https://github.com/acme/infra.git', path: 'platform/dist' } });
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
+      Chart: 'argo-cd', Repository: 'https://argoproj.github.io/argo-helm', Version: '10.1.1', Release: 'argocd', Namespace: 'argocd', CreateNamespace: true,
+    });
+    const manifest = JSON.parse(Object.values<any>(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))[0].Properties.Manifest);
+    expect(manifest[0]).toMatchObject({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'spark-platform', namespace: 'argocd' },
+      spec: { project: 'default', source: { repoURL: 'https://github.com/acme/infra.git', path: 'platform/dist', targetRevision: 'main' } },
+    });
+    const rootApp = Object.values<any>(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))[0];
+    expect(rootApp.DependsOn.some((d: string) => d.includes('ArgoCd'))).toBe(true);
+  });
+
+  test('PlatformBindings as a typed object and as stack outputs', () => {
+    const { template, cluster, stack } = platform({ sparkJobs: [{ namespace: 'analytics' }] });
+    const bindings = stack.resolve(cluster.bindings);
+    expect(bindings.clusterName).toBe('spark-platform');
+    expect(bindings.region).toBe('eu-west-1');
+    expect(bindings.eventLogPrefix).toBe('spark-events');
+    expect(JSON.stringify(bindings.bucketName)).toMatch(/"Ref":"PlatformBucket/);
+    expect(Object.keys(bindings.serviceAccountRoleArns).sort()).toEqual(['analytics/spark', 'argo/argo-workflow', 'kube-system/cluster-autoscaler', 'spark-history/spark-history-server']);
+    const outputs = template.toJSON().Outputs;
+    const descriptions = Object.values<any>(outputs).map(o => o.Description);
+    expect(descriptions).toEqual(expect.arrayContaining([
+      'PlatformBindings.clusterName', 'PlatformBindings.region', 'PlatformBindings.bucketName', 'spark.eventLog.dir of every job',
+      'PlatformBindings.serviceAccountRoleArns["analytics/spark"]', 'PlatformBindings.serviceAccountRoleArns["kube-system/cluster-autoscaler"]',
+    ]));
+  });
+});
+
+describe('HelmReleaseChart', () => {
+  test('the same HelmRelease arrives unchanged: chart, repository, version, namespace, release name, values', () => {
+    const { stack, cluster } = platform();
+    const release = new HelmRelease({
+      releaseName: 'spark-operator',
+      namespace: 'spark-operator',
+      chartName: 'spark-operator',
+      repository: 'https://kubeflow.github.io/spark-operator',
+      version: '2.5.2',
+      values: { webhook: { enable: true }, spark: { jobNamespaces: ['a', 'b'] } },
+      extraValues: { controller: { replicas: 2 } },
+    });
+    new aws.HelmReleaseChart(stack, 'SparkOperator', { cluster: cluster.cluster, release });
+    const chart = Object.values<any>(Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-HelmChart')).find(r => r.Properties.Release === 'spark-operator');
+    expect(chart.Properties).toMatchObject({ Chart: 'spark-operator', Repository: release.repository, Version: '2.5.2', Namespace: 'spark-operator', CreateNamespace: true });
+    expect(JSON.parse(chart.Properties.Values)).toEqual(release.values);
+  });
+
+  test('OCI charts are pulled by their full reference', () => {
+    const { stack, cluster } = platform();
+    const release = new HelmRelease({ releaseName: 'logging-operator', namespace: 'logging', chartName: 'logging-operator', repository: 'oci://ghcr.io/kube-logging/helm-charts', version: '6.7.0' });
+    new aws.HelmReleaseChart(stack, 'Logging', { cluster: cluster.cluster, release });
+    Template.fromStack(stack).hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Repository: 'oci://ghcr.io/kube-logging/helm-charts/logging-operator', Chart: 'logging-operator' });
+  });
+});
+
+describe('SparkEksCluster: bad input', () => {
+  test.each([
+    ['a cluster name EKS rejects', { clusterName: '-spark' }, /Platform: invalid prop "clusterName" "-spark": must be 1 to 100 characters/],
+    ['a cluster name over 100 characters', { clusterName: 'a'.repeat(101) }, /invalid prop "clusterName" "a{101}"/],
+    ['a spot system pool', { systemPool: spotPool, nodePools: [] }, /invalid prop "systemPool" "spark-spot": is a spot pool/],
+    ['a pool listed twice', { nodePools: [spotPool, systemPool] }, /invalid prop "nodePools" "system": is listed twice/],
+    ['an invalid bucket name', { bucket: { bucketName: 'Acme_Spark' } }, /Platform\/Bucket: invalid prop "bucketName" "Acme_Spark": must be 3 to 63 characters/],
+    ['a bad event-log prefix', { bucket: { eventLogPrefix: '/events/' } }, /Platform\/Bucket: invalid prop "eventLogPrefix" "\/events\/"/],
+    ['a bad data prefix', { sparkJobs: [{ namespace: 'team', readPrefixes: ['a//b'] }] }, /invalid prop "sparkJobs.readPrefixes" "a\/\/b"/],
+    ['a job namespace that is not DNS-1123', { sparkJobs: [{ namespace: 'Team_A' }] }, /invalid prop "sparkJobs.namespace" "Team_A"/],
+    ['two roles for one service account', { sparkJobs: [{ namespace: 'team' }, { namespace: 'team' }] }, /invalid prop "SparkJobRole-team" "team\/spark": already has a role/],
+  ])('rejects %s', (_what, override, error) => {
+    expect(() => platform(override as any)).toThrow(error);
+  });
+
+  test('rejects empty instance types and taint effects EKS does not support, where the pool is built', () => {
+    expect(() => new NodePool({ name: 'x', capacityType: CapacityType.SPOT, instanceTypes: [] })).toThrow(/invalid prop "instanceTypes" \[\]/);
+    expect(() => new NodePool({ name: 'x', capacityType: CapacityType.SPOT, instanceTypes: ['m5.large'], taints: [{ key: 'k', effect: 'NoScheduled' as TaintEffect }] }))
+      .toThrow(/invalid prop "taints\[0\].effect" "NoScheduled"/);
+  });
+
+  test('rejects a public endpoint open to the internet unless said explicitly, and malformed CIDRs', () => {
+    expect(() => aws.ClusterEndpoint.publicAndPrivate(['0.0.0.0/0'])).toThrow(/opens the API endpoint to the whole internet/);
+    expect(() => aws.ClusterEndpoint.publicAndPrivate(['10.0.0.300/24'])).toThrow(/invalid prop "cidrs" "10.0.0.300\/24"/);
+    expect(() => aws.ClusterEndpoint.publicAndPrivate([])).toThrow(/must list at least one CIDR block/);
+    expect(aws.ClusterEndpoint.unrestrictedPublicAndPrivate().isPublic).toBe(true);
+    expect(aws.ClusterEndpoint.privateOnly().isPublic).toBe(false);
+  });
+
+  test('rejects new-bucket settings on your own bucket', () => {
+    const stack = testStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Existing', 'acme-data-lake');
+    expect(() => new aws.SparkEksCluster(stack, 'Platform', { clusterName: 'x', systemPool, bucket: { bucket, eventLogRetention: Duration.days(1) } }))
+      .toThrow(/invalid prop "bucket" .*: is your own bucket/);
+  });
+});
