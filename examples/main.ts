@@ -4,7 +4,7 @@ import { App, Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import {
-  CapacityType, ConcurrencyPolicy, EventLogLocation, GitOps, NodePool, Placement, PlatformBindings,
+  CapacityType, ClusterAutoscaler, ConcurrencyPolicy, EventLogLocation, GitOps, NodePool, Placement, PlatformBindings,
   SparkJobType, SparkMemory, SparkOperator, TaintEffect,
 } from '../lib';
 
@@ -44,6 +44,7 @@ export const bindings: PlatformBindings = {
   serviceAccountRoleArns: {
     'data-engineering/spark': 'arn:aws:iam::123456789012:role/spark-platform-data-engineering-spark',
     'analytics/spark': 'arn:aws:iam::123456789012:role/spark-platform-analytics-spark',
+    'kube-system/cluster-autoscaler': 'arn:aws:iam::123456789012:role/spark-platform-cluster-autoscaler',
   },
 };
 
@@ -76,6 +77,10 @@ export class ExamplePlatform extends Chart {
       }],
     });
     Placement.onPool(spotPool).applyToScheduling(deployment.scheduling);
+
+    // --- Cluster-autoscaler ------------------------------------------------------------------------------
+    // Scales the node groups the AWS side made from the same pools; runs on the system pool; spot first.
+    new ClusterAutoscaler(this, 'cluster-autoscaler', { nodePools: pools, bindings, kubernetesVersion: '1.33' });
 
     // --- Spark jobs -------------------------------------------------------------------------------------
     // The operator's release (spark.jobNamespaces, placement on on-demand capacity) is derived from the

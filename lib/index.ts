@@ -3,4 +3,5 @@ export * from './storage';
 export * from './bindings';
 export * from './delivery';
 export * from './spark';
+export * from './autoscaling';
 export * as aws from './aws';

@@ -39,3 +39,15 @@ describe('examples', () => {
       .toEqual([{ key: 'spark-platform.io/node-pool', operator: 'In', values: [spotPool.name] }]);
   });
 });
+
+describe('examples/main.ts: the cluster-autoscaler', () => {
+  test('scales the example pools, spot first, and runs on the system pool', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createApp, spotPool, systemPool } = require(path.join(EXAMPLES_DIR, 'main.ts'));
+    const docs = (createApp() as App).charts.flatMap(c => c.toJson());
+    const priorities = docs.find((d: any) => d.kind === 'ConfigMap' && d.metadata.name === 'cluster-autoscaler-priority-expander').data.priorities;
+    expect(priorities).toBe(`50:\n  - ${spotPool.autoScalingGroupNamePattern}\n10:\n  - ${systemPool.autoScalingGroupNamePattern}\n`);
+    const deployment = docs.find((d: any) => d.kind === 'Deployment' && d.metadata.name === 'cluster-autoscaler');
+    expect(deployment.spec.template.spec.nodeSelector).toEqual({ 'spark-platform.io/node-pool': systemPool.name });
+  });
+});

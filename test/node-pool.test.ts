@@ -22,7 +22,7 @@ describe('NodePool', () => {
     const pool = new NodePool(spotProps);
     expect(pool.nodeGroupName).toBe('spark-spot');
     expect(new RegExp(pool.autoScalingGroupNamePattern).test('eks-spark-spot-4ec6a3f1-1b2c-3d4e-5f60-718293a4b5c6')).toBe(true);
-    expect(new RegExp(pool.autoScalingGroupNamePattern).test('eks-spark-spot-ondemand-4ec6a3f1')).toBe(true); // caller orders priorities
+    expect(new RegExp(pool.autoScalingGroupNamePattern).test('eks-spark-spot-ondemand-4ec6a3f1-1b2c-3d4e-5f60-718293a4b5c6')).toBe(false);
     expect(new RegExp(pool.autoScalingGroupNamePattern).test('eks-system-4ec6a3f1')).toBe(false);
   });
 

@@ -144,11 +144,12 @@ export class NodePool {
   }
 
   /**
-   * A regular expression matching the name of the Auto Scaling group EKS creates for the pool's managed node
-   * group (`eks-<node group name>-<uuid>`).
+   * A regular expression matching exactly the name of the Auto Scaling group EKS creates for the pool's managed
+   * node group (`eks-<node group name>-<node group uuid>`), and not the group of a pool whose name merely
+   * starts with this one's.
    */
   public get autoScalingGroupNamePattern(): string {
-    return `^eks-${this.nodeGroupName.replace(/[.]/g, '\\.')}-.*`;
+    return `^eks-${this.nodeGroupName}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`;
   }
 
   /**

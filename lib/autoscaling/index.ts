@@ -1,0 +1,2 @@
+export * from './expander';
+export * from './cluster-autoscaler';
