@@ -31,13 +31,14 @@ export class ExamplePlatformStack extends Stack {
 }
 
 /** Builds the example AWS app without writing it (the test suite validates it). */
-export function createApp(context: { [key: string]: any } = {}): App {
+export function createApp(context: { [key: string]: any } = {}, outdir?: string): App {
   // The native OIDC provider (AWS::IAM::OIDCProvider) instead of aws-eks-v2's deprecated custom resource.
-  const app = new App({ context: { '@aws-cdk/aws-eks:useNativeOidcProvider': true, ...context } });
+  const app = new App({ outdir, context: { '@aws-cdk/aws-eks:useNativeOidcProvider': true, ...context } });
   new ExamplePlatformStack(app, 'SparkPlatform', { env: { account: '123456789012', region: 'eu-west-1' } });
   return app;
 }
 
 if (require.main === module) {
-  createApp().synth();
+  // The CDK CLI sets CDK_OUTDIR; run directly, the cloud assembly goes to cdk.out.
+  createApp({}, process.env.CDK_OUTDIR ?? 'cdk.out').synth();
 }

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
 import { RestartPolicy } from './restart-policy';
-import { SparkJobOptions, SparkJobType } from './spark-job';
+import { SparkDriverOptions, SparkExecutorOptions, SparkJobOptions, SparkJobType } from './spark-job';
 import { SparkLabels } from './spark-labels';
 import { SparkMemory } from './spark-memory';
 import { SparkSettings } from './spark-settings';
@@ -115,11 +115,25 @@ export class SparkApplicationSpec {
     });
   }
 
+  // What the driver and the executors share: memory, JVM options, service account, labels, env, security,
+  // placement.
+  private podFields(options: SparkDriverOptions | SparkExecutorOptions, defaultMemory: SparkMemory, placement: Placement): { [key: string]: any } {
+    const env = Object.entries(this.props.env ?? {}).map(([name, value]) => ({ name, value }));
+    return {
+      memory: (options.memory ?? defaultMemory).value,
+      memoryOverhead: options.memoryOverhead?.value,
+      javaOptions: options.javaOptions,
+      serviceAccount: this.props.namespace.serviceAccountName,
+      labels: this.podLabels,
+      env: env.length ? env : undefined,
+      securityContext: CONTAINER_SECURITY,
+      ...placementFields(placement),
+    };
+  }
+
   /** The SparkApplication spec. */
   public render(): { [key: string]: any } {
     const p = this.props;
-    const sa = p.namespace.serviceAccountName;
-    const env = Object.entries(p.env ?? {}).map(([name, value]) => ({ name, value }));
     const da = p.dynamicAllocation;
     return {
       type: p.type,
@@ -143,27 +157,13 @@ export class SparkApplicationSpec {
         shuffleTrackingTimeout: da.shuffleTrackingTimeout?.toMilliseconds(),
       } : undefined,
       driver: {
+        ...this.podFields(p.driver ?? {}, DEFAULT_DRIVER_MEMORY, this.driverPlacement),
         cores: p.driver?.cores ?? 1,
-        memory: (p.driver?.memory ?? DEFAULT_DRIVER_MEMORY).value,
-        memoryOverhead: p.driver?.memoryOverhead?.value,
-        javaOptions: p.driver?.javaOptions,
-        serviceAccount: sa,
-        labels: this.podLabels,
-        env: env.length ? env : undefined,
-        securityContext: CONTAINER_SECURITY,
-        ...placementFields(this.driverPlacement),
       },
       executor: {
+        ...this.podFields(p.executor ?? {}, DEFAULT_EXECUTOR_MEMORY, this.executorPlacement),
         cores: p.executor?.cores ?? 2,
         instances: da ? undefined : p.executor?.instances ?? 2,
-        memory: (p.executor?.memory ?? DEFAULT_EXECUTOR_MEMORY).value,
-        memoryOverhead: p.executor?.memoryOverhead?.value,
-        javaOptions: p.executor?.javaOptions,
-        serviceAccount: sa,
-        labels: this.podLabels,
-        env: env.length ? env : undefined,
-        securityContext: CONTAINER_SECURITY,
-        ...placementFields(this.executorPlacement),
       },
     };
   }
