@@ -9,7 +9,13 @@ describe('JobNamespace', () => {
     const { chart } = sparkFixture();
     const docs = synthValid(chart);
 
-    expect(findObject(docs, 'Namespace', 'team-a').metadata.labels).toEqual({ [SparkLabels.TEAM]: 'team-a', [SparkLabels.COST_CENTER]: 'cc-1042' });
+    expect(findObject(docs, 'Namespace', 'team-a').metadata.labels).toEqual({
+      [SparkLabels.TEAM]: 'team-a',
+      [SparkLabels.COST_CENTER]: 'cc-1042',
+      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
     const sa = findObject(docs, 'ServiceAccount', 'spark');
     expect(sa.metadata.namespace).toBe('team-a');
     expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': ROLE_ARN });

@@ -99,6 +99,11 @@ describe('SparkOperator delivery', () => {
     const application = findObject(synthValid(gitops), 'Application', 'spark-operator');
     expect(application.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe(String(SyncWave.OPERATORS));
     expect(application.spec.source.helm.valuesObject.spark.jobNamespaces).toEqual(['team-a']);
+    // The operator writes its webhooks' CA bundle at run time: not drift, not reverted.
+    expect(application.spec.ignoreDifferences).toEqual(['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map(kind => ({
+      group: 'admissionregistration.k8s.io', kind, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+    })));
+    expect(application.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
     const job = findObject(synthValid(chart), 'SparkApplication', 'etl');
     expect(job.metadata.annotations).toEqual({
       'argocd.argoproj.io/sync-wave': String(SyncWave.CUSTOM_RESOURCES),

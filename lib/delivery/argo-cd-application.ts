@@ -110,16 +110,22 @@ export class ArgoCdApplication extends Construct {
         annotations: syncWave !== undefined ? { 'argocd.argoproj.io/sync-wave': String(syncWave) } : undefined,
       },
       spec: Lazy.any({
-        produce: () => ({
-          project: projectName,
-          source: this.source._render(),
-          destination: { server: this.destinationServer, namespace: this.destinationNamespace },
-          syncPolicy: {
-            automated: automated ? { prune: true, selfHeal: true } : undefined,
-            syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
-            retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
-          },
-        }),
+        produce: () => {
+          // Fields other controllers own at run time are neither drift nor reverted by self-heal.
+          const ignoreDifferences = (release?.ownedElsewhere ?? [])
+            .map(o => ({ group: o.group, kind: o.kind, jqPathExpressions: [...o.jqPathExpressions] }));
+          return {
+            project: projectName,
+            source: this.source._render(),
+            destination: { server: this.destinationServer, namespace: this.destinationNamespace },
+            ignoreDifferences: ignoreDifferences.length ? ignoreDifferences : undefined,
+            syncPolicy: {
+              automated: automated ? { prune: true, selfHeal: true } : undefined,
+              syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', ...(ignoreDifferences.length ? ['RespectIgnoreDifferences=true'] : [])],
+              retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+            },
+          };
+        },
       }),
     });
   }

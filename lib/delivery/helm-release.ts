@@ -2,6 +2,19 @@ import { deepMerge } from './deep-merge';
 import { checkDns1123Label, invalidProp } from '../core';
 
 /**
+ * A field of a released object that something other than the chart owns at run time (an operator writing
+ * its webhook's CA bundle, an autoscaler writing replicas): GitOps must neither report it as drift nor revert it.
+ */
+export interface OwnedElsewhere {
+  /** The object's API group ('' for the core group). */
+  readonly group: string;
+  /** The object's kind. */
+  readonly kind: string;
+  /** jq path expressions of the fields, e.g. `.webhooks[]?.clientConfig.caBundle`. */
+  readonly jqPathExpressions: string[];
+}
+
+/**
  * Properties of a `HelmRelease`.
  */
 export interface HelmReleaseProps {
@@ -45,6 +58,13 @@ export interface HelmReleaseProps {
    * @default - none
    */
   readonly extraValues?: { [key: string]: any };
+
+  /**
+   * Fields of the release's objects that are written at run time by something other than the chart.
+   *
+   * @default - none
+   */
+  readonly ownedElsewhere?: OwnedElsewhere[];
 }
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -72,6 +92,8 @@ export class HelmRelease {
   public readonly repository: string;
   /** The exact chart version. */
   public readonly version: string;
+  /** Fields of the release's objects written at run time by something other than the chart. */
+  public readonly ownedElsewhere: OwnedElsewhere[];
   private readonly libraryValues: { [key: string]: any };
   private readonly extraValues: { [key: string]: any };
 
@@ -100,6 +122,7 @@ export class HelmRelease {
         'must be an exact chart version such as "2.5.2" (no ranges, "v" prefixes, "latest" or empty): pinned charts keep the platform reproducible');
     }
     this.version = props.version;
+    this.ownedElsewhere = [...(props.ownedElsewhere ?? [])];
     this.libraryValues = props.values ?? {};
     this.extraValues = props.extraValues ?? {};
   }

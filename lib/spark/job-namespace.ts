@@ -215,7 +215,19 @@ export class JobNamespace extends Construct {
   }
 
   private renderNamespace(): void {
-    new k8s.KubeNamespace(this, 'Resource', { metadata: { name: this.name, labels: this.podLabels } });
+    new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: {
+          ...this.podLabels,
+          // Job pods meet the "restricted" Pod Security profile (non-root, no escalation, no capabilities,
+          // RuntimeDefault seccomp); "baseline" is enforced so a sidecar an operator adds cannot block a job.
+          'pod-security.kubernetes.io/enforce': 'baseline',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
   }
 
   private renderServiceAccount(): void {

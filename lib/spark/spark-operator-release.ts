@@ -48,6 +48,13 @@ export class SparkOperatorRelease extends HelmRelease {
       repository: SparkOperatorRelease.REPOSITORY,
       version: props.version,
       extraValues: props.extraValues,
+      // The operator generates its webhook certificate and writes the CA bundle into the webhook
+      // configurations at run time.
+      ownedElsewhere: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map(kind => ({
+        group: 'admissionregistration.k8s.io',
+        kind,
+        jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+      })),
     });
     this.operator = props.operator;
     this.controllerReplicas = props.controllerReplicas;
