@@ -1,10 +1,9 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
 import { SparkApplicationSpec } from './spark-application-spec';
 import { SparkJobOptions } from './spark-job';
 import { checkCron, checkInteger, checkTimeZone } from '../core';
-import { SyncWave } from '../delivery';
 
 /**
  * What the operator does when a scheduled run is due while the previous one still runs.
@@ -106,23 +105,14 @@ export class ScheduledSparkJob extends Construct {
     const failed = checkInteger(this, 'failedRunHistoryLimit', props.failedRunHistoryLimit ?? 3, 0);
     props.namespace._registerJob(this.name, this);
 
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'sparkoperator.k8s.io/v1beta2',
-      kind: 'ScheduledSparkApplication',
-      metadata: { name: this.name, namespace: this.namespace.name, labels: spec.labels },
-      spec: Lazy.any({
-        produce: () => ({
-          schedule: this.schedule,
-          timeZone: this.timeZone,
-          concurrencyPolicy,
-          successfulRunHistoryLimit: successful,
-          failedRunHistoryLimit: failed,
-          suspend: props.suspend ?? false,
-          template: spec.render(),
-        }),
-      }),
-    });
-    // Delivered by Argo CD after the operator's CRDs exist.
-    SyncWave.markCustomResource(this.apiObject);
+    this.apiObject = spec.renderApiObject('ScheduledSparkApplication', () => ({
+      schedule: this.schedule,
+      timeZone: this.timeZone,
+      concurrencyPolicy,
+      successfulRunHistoryLimit: successful,
+      failedRunHistoryLimit: failed,
+      suspend: props.suspend ?? false,
+      template: spec.render(),
+    }));
   }
 }

@@ -1,13 +1,15 @@
+import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
 import { RestartPolicy } from './restart-policy';
-import { SparkDriverOptions, SparkExecutorOptions, SparkJobOptions, SparkJobType } from './spark-job';
+import { SparkJobOptions, SparkJobType, SparkPodOptions } from './spark-job';
 import { SparkLabels } from './spark-labels';
 import { SparkMemory } from './spark-memory';
 import { SparkSettings } from './spark-settings';
 import { sparkMajorVersion } from './spark-version';
 import { checkDns1123Label, checkInteger, checkLabels, invalidProp } from '../core';
+import { SyncWave } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 
 const URI_SCHEMES = ['local', 's3a', 'https', 'http', 'hdfs', 'file', 'abfss', 'gs'];
@@ -94,6 +96,22 @@ export class SparkApplicationSpec {
     this.podLabels = { ...this.labels, ...(p.metrics ?? true ? { [SparkLabels.METRICS]: 'prometheus' } : {}) };
   }
 
+  /**
+   * Renders a SparkApplication or ScheduledSparkApplication under `scope` with id `Resource`, its spec
+   * produced at synth, marked for Argo CD as a custom resource.
+   */
+  public renderApiObject(kind: string, produceSpec: () => { [key: string]: any }): ApiObject {
+    const apiObject = new ApiObject(this.scope, 'Resource', {
+      apiVersion: 'sparkoperator.k8s.io/v1beta2',
+      kind,
+      metadata: { name: this.name, namespace: this.props.namespace.name, labels: this.labels },
+      spec: Lazy.any({ produce: produceSpec }),
+    });
+    // Delivered by Argo CD after the operator's CRDs exist.
+    SyncWave.markCustomResource(apiObject);
+    return apiObject;
+  }
+
   /** The Spark settings the library derives, with the job's own `sparkConf` applied last. */
   public get sparkConf(): { [key: string]: string } {
     const operator = this.props.namespace.operator;
@@ -117,7 +135,7 @@ export class SparkApplicationSpec {
 
   // What the driver and the executors share: memory, JVM options, service account, labels, env, security,
   // placement.
-  private podFields(options: SparkDriverOptions | SparkExecutorOptions, defaultMemory: SparkMemory, placement: Placement): { [key: string]: any } {
+  private podFields(options: SparkPodOptions, defaultMemory: SparkMemory, placement: Placement): { [key: string]: any } {
     const env = Object.entries(this.props.env ?? {}).map(([name, value]) => ({ name, value }));
     return {
       memory: (options.memory ?? defaultMemory).value,

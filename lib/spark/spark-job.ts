@@ -1,11 +1,10 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
 import { RestartPolicy } from './restart-policy';
 import { SparkApplicationSpec } from './spark-application-spec';
 import { SparkMemory } from './spark-memory';
-import { SyncWave } from '../delivery';
 import { Placement } from '../scheduling';
 import { S3Location } from '../storage';
 
@@ -24,39 +23,41 @@ export enum SparkJobType {
 }
 
 /**
- * Settings of a job's driver.
+ * What the driver and the executors both have.
  */
-export interface SparkDriverOptions {
+export interface SparkPodOptions {
   /**
-   * CPU cores of the driver.
+   * CPU cores of the driver, or of each executor.
    *
-   * @default 1
+   * @default - 1 for the driver, 2 for each executor
    */
   readonly cores?: number;
 
   /**
-   * Heap memory of the driver (`spark.driver.memory`).
+   * Heap memory (`spark.driver.memory`, `spark.executor.memory`).
    *
-   * @default SparkMemory.of('2g')
+   * @default - SparkMemory.of('2g') for the driver, SparkMemory.of('4g') for each executor
    */
   readonly memory?: SparkMemory;
 
   /**
-   * Non-heap memory added to the driver pod's request (`spark.driver.memoryOverhead`).
+   * Non-heap memory added to the pod's memory request (`spark.driver.memoryOverhead`,
+   * `spark.executor.memoryOverhead`).
    *
    * @default - Spark's default: 10% of memory, at least 384m
    */
   readonly memoryOverhead?: SparkMemory;
 
   /**
-   * The node pools the driver runs on.
+   * The node pools the pods run on.
    *
-   * @default - the operator's driver placement (its on-demand pools): losing the driver loses the job
+   * @default - the operator's driver placement (its on-demand pools: losing the driver loses the job), or its
+   * executor placement (its spot pools)
    */
   readonly placement?: Placement;
 
   /**
-   * Extra JVM options of the driver.
+   * Extra JVM options.
    *
    * @default - none
    */
@@ -64,50 +65,20 @@ export interface SparkDriverOptions {
 }
 
 /**
+ * Settings of a job's driver.
+ */
+export interface SparkDriverOptions extends SparkPodOptions {}
+
+/**
  * Settings of a job's executors.
  */
-export interface SparkExecutorOptions {
+export interface SparkExecutorOptions extends SparkPodOptions {
   /**
-   * CPU cores of each executor.
-   *
-   * @default 2
-   */
-  readonly cores?: number;
-
-  /**
-   * Heap memory of each executor (`spark.executor.memory`).
-   *
-   * @default SparkMemory.of('4g')
-   */
-  readonly memory?: SparkMemory;
-
-  /**
-   * Non-heap memory added to each executor pod's request (`spark.executor.memoryOverhead`).
-   *
-   * @default - Spark's default: 10% of memory, at least 384m
-   */
-  readonly memoryOverhead?: SparkMemory;
-
-  /**
-   * The number of executors (the initial number with dynamic allocation).
+   * The number of executors (with dynamic allocation, set `dynamicAllocation.initialExecutors` instead).
    *
    * @default 2
    */
   readonly instances?: number;
-
-  /**
-   * The node pools the executors run on.
-   *
-   * @default - the operator's executor placement (its spot pools)
-   */
-  readonly placement?: Placement;
-
-  /**
-   * Extra JVM options of the executors.
-   *
-   * @default - none
-   */
-  readonly javaOptions?: string;
 }
 
 /**
@@ -325,13 +296,6 @@ export class SparkJob extends Construct {
     this.name = this.spec.name;
     props.namespace._registerJob(this.name, this);
 
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'sparkoperator.k8s.io/v1beta2',
-      kind: 'SparkApplication',
-      metadata: { name: this.name, namespace: this.namespace.name, labels: this.spec.labels },
-      spec: Lazy.any({ produce: () => this.spec.render() }),
-    });
-    // Delivered by Argo CD after the operator's CRDs exist.
-    SyncWave.markCustomResource(this.apiObject);
+    this.apiObject = this.spec.renderApiObject('SparkApplication', () => this.spec.render());
   }
 }

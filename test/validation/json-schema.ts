@@ -33,17 +33,23 @@ export function strictKubernetesDefinitions(definitions: Schema): Schema {
 }
 
 function strictOpenApiV2(node: Schema): Schema {
-  const out: Schema = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (!JSON_SCHEMA_KEYWORDS.has(key)) continue;
-    if (key === 'properties') out.properties = mapValues(value, strictOpenApiV2);
-    else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) out[key] = strictOpenApiV2(value);
-    else if (['allOf', 'anyOf', 'oneOf'].includes(key)) out[key] = value.map(strictOpenApiV2);
-    else out[key] = value;
-  }
+  const out = copyKeywords(node, strictOpenApiV2);
   // Objects that declare their fields reject any other field; maps (additionalProperties) and free-form
   // objects (RawExtension, FieldsV1) stay open.
   if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+/** The JSON Schema keywords of `node`, with `convert` applied to every subschema. */
+function copyKeywords(node: Schema, convert: (s: Schema) => Schema): Schema {
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (!JSON_SCHEMA_KEYWORDS.has(key)) continue;
+    if (key === 'properties') out.properties = mapValues(value, convert);
+    else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) out[key] = convert(value);
+    else if (['allOf', 'anyOf', 'oneOf', 'not'].includes(key)) out[key] = Array.isArray(value) ? value.map(convert) : convert(value);
+    else out[key] = value;
+  }
   return out;
 }
 
@@ -58,14 +64,7 @@ export function strictCrdSchema(openApiV3Schema: Schema, objectMetaRef: string):
 }
 
 function strictStructural(node: Schema): Schema {
-  const out: Schema = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (!JSON_SCHEMA_KEYWORDS.has(key)) continue;
-    if (key === 'properties') out.properties = mapValues(value, strictStructural);
-    else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) out[key] = strictStructural(value);
-    else if (['allOf', 'anyOf', 'oneOf', 'not'].includes(key)) out[key] = Array.isArray(value) ? value.map(strictStructural) : strictStructural(value);
-    else out[key] = value;
-  }
+  const out = copyKeywords(node, strictStructural);
   if (node['x-kubernetes-int-or-string']) {
     delete out.type;
     out.anyOf = INT_OR_STRING.anyOf;
