@@ -57,6 +57,13 @@ describe('JobNamespace', () => {
     expect(findObject(docs, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'analytics-spark', namespace: 'analytics' }]);
   });
 
+  test('a quota comes with a LimitRange, so containers without resources are not rejected', () => {
+    const chart = Testing.chart();
+    const operator = new SparkOperator(chart, 'op', { nodePools: [systemPool, spotPool], eventLogs });
+    operator.addJobNamespace('quota-only', { serviceAccountRoleArn: ROLE_ARN, quota: { pods: 10 } });
+    expect(findObject(synthValid(chart), 'LimitRange').spec.limits[0].default).toEqual({ memory: '256Mi' });
+  });
+
   test('rejects bad input', () => {
     const { operator } = sparkFixture();
     expect(() => operator.addJobNamespace('Team_B')).toThrow(/spark-operator\/Team_B: invalid prop "name" "Team_B": must be a DNS-1123 label/);

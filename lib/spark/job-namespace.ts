@@ -121,7 +121,8 @@ export interface JobNamespaceOptions {
   /**
    * A LimitRange with resource defaults for containers that set none.
    *
-   * @default - no LimitRange
+   * @default - with a quota, a LimitRange with the default values (a quota on requests and limits rejects
+   * containers that set none); without a quota, none
    */
   readonly limits?: JobNamespaceLimits;
 }
@@ -180,7 +181,7 @@ export class JobNamespace extends Construct {
     this.renderNamespace();
     this.renderServiceAccount();
     if (props.quota) this.renderQuota(props.quota);
-    if (props.limits) this.renderLimits(props.limits);
+    if (props.limits || props.quota) this.renderLimits(props.limits ?? {});
     props.operator._registerJobNamespace(this);
 
     this.node.addValidation({
