@@ -86,6 +86,6 @@ export class ArgoCdProject extends Construct {
     for (const produce of this.destinationProducers) {
       for (const namespace of produce()) this.addDestination(namespace);
     }
-    return [...this.destinations.values()].sort((a, b) => `${a.server} ${a.namespace}`.localeCompare(`${b.server} ${b.namespace}`));
+    return [...this.destinations.values()].sort((a, b) => (`${a.server} ${a.namespace}` < `${b.server} ${b.namespace}` ? -1 : 1));
   }
 }

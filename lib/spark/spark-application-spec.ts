@@ -248,5 +248,5 @@ function checkPoolsKnown(where: Construct, prop: string, placement: Placement, p
 }
 
 function sorted(map: { [key: string]: string }): { [key: string]: string } {
-  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
