@@ -45,6 +45,13 @@ export interface SparkJobAccess {
    * @default - none
    */
   readonly readWritePrefixes?: string[];
+
+  /**
+   * How this service account gets its role.
+   *
+   * @default - the cluster's `workloadIdentity`
+   */
+  readonly identity?: WorkloadIdentity;
 }
 
 /**
@@ -68,6 +75,13 @@ export interface HistoryServerAccess {
    * @default false
    */
   readonly cleaner?: boolean;
+
+  /**
+   * How this service account gets its role.
+   *
+   * @default - the cluster's `workloadIdentity`
+   */
+  readonly identity?: WorkloadIdentity;
 }
 
 /**
@@ -92,6 +106,13 @@ export interface ArgoWorkflowsAccess {
    * @default 'argo-artifacts'
    */
   readonly artifactPrefix?: string;
+
+  /**
+   * How this service account gets its role.
+   *
+   * @default - the cluster's `workloadIdentity`
+   */
+  readonly identity?: WorkloadIdentity;
 }
 
 /**
@@ -215,11 +236,19 @@ export interface SparkEksClusterProps {
   readonly clusterAutoscalerServiceAccount?: string;
 
   /**
-   * How the service accounts get their roles.
+   * How the service accounts get their roles, unless a workload says otherwise. EKS Pod Identity needs an
+   * AWS SDK that supports it: the cluster-autoscaler's does, Spark 3.5's (AWS SDK v1 in Hadoop 3.3) does not.
    *
    * @default WorkloadIdentity.IRSA (works with every AWS SDK, including Spark 3.5's)
    */
   readonly workloadIdentity?: WorkloadIdentity;
+
+  /**
+   * How the cluster-autoscaler's service account gets its role.
+   *
+   * @default - `workloadIdentity`
+   */
+  readonly clusterAutoscalerIdentity?: WorkloadIdentity;
 
   /**
    * Install Argo CD from its pinned chart and point it at the repository of the committed `dist/`.
@@ -337,9 +366,11 @@ export class SparkEksCluster extends Construct {
   }
 
   private addWorkloadRoles(props: SparkEksClusterProps): void {
-    const identity = props.workloadIdentity ?? WorkloadIdentity.IRSA;
+    const defaultIdentity = props.workloadIdentity ?? WorkloadIdentity.IRSA;
+    let podIdentityUsed = false;
     const eventLogs = this.platformBucket.eventLogs;
-    const addRole = (id: string, serviceAccount: string, statements: iam.PolicyStatement[], prefixes: string[] = []) => {
+    const addRole = (id: string, serviceAccount: string, statements: iam.PolicyStatement[], prefixes: string[], identity = defaultIdentity) => {
+      podIdentityUsed ||= identity === WorkloadIdentity.POD_IDENTITY;
       const [namespace, name] = serviceAccount.split('/');
       if (!name || serviceAccount.split('/').length !== 2) {
         throw invalidProp(this, id, serviceAccount, 'must be "<namespace>/<service account>"');
@@ -351,7 +382,7 @@ export class SparkEksCluster extends Construct {
     };
 
     addRole('ClusterAutoscalerRole', props.clusterAutoscalerServiceAccount ?? 'kube-system/cluster-autoscaler',
-      WorkloadPolicies.clusterAutoscaler(this.clusterName));
+      WorkloadPolicies.clusterAutoscaler(this.clusterName), [], props.clusterAutoscalerIdentity);
 
     for (const job of props.sparkJobs ?? []) {
       checkDns1123Label(this, 'sparkJobs.namespace', job.namespace);
@@ -360,19 +391,19 @@ export class SparkEksCluster extends Construct {
         ...WorkloadPolicies.s3ReadWrite(eventLogs),
         ...(job.readPrefixes ?? []).flatMap(prefix => WorkloadPolicies.s3Read(this.location('sparkJobs.readPrefixes', prefix))),
         ...(job.readWritePrefixes ?? []).flatMap(prefix => WorkloadPolicies.s3ReadWrite(this.location('sparkJobs.readWritePrefixes', prefix))),
-      ], [eventLogs.prefix, ...(job.readPrefixes ?? []), ...(job.readWritePrefixes ?? [])]);
+      ], [eventLogs.prefix, ...(job.readPrefixes ?? []), ...(job.readWritePrefixes ?? [])], job.identity);
     }
 
     const history = props.historyServer ?? {};
     addRole('HistoryServerRole', `${history.namespace ?? 'spark-history'}/${history.serviceAccountName ?? 'spark-history-server'}`,
-      WorkloadPolicies.historyServer(eventLogs, history.cleaner ?? false), [eventLogs.prefix]);
+      WorkloadPolicies.historyServer(eventLogs, history.cleaner ?? false), [eventLogs.prefix], history.identity);
 
     const argo = props.argoWorkflows ?? {};
     const artifacts = this.location('argoWorkflows.artifactPrefix', argo.artifactPrefix ?? 'argo-artifacts');
     addRole('ArgoWorkflowsRole', `${argo.namespace ?? 'argo'}/${argo.serviceAccountName ?? 'argo-workflow'}`,
-      WorkloadPolicies.s3ReadWrite(artifacts), [artifacts.prefix]);
+      WorkloadPolicies.s3ReadWrite(artifacts), [artifacts.prefix], argo.identity);
 
-    if (identity === WorkloadIdentity.POD_IDENTITY) {
+    if (podIdentityUsed) {
       new eks.Addon(this, 'PodIdentityAgent', { cluster: this.cluster, addonName: 'eks-pod-identity-agent' });
     }
   }

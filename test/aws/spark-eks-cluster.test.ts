@@ -178,6 +178,15 @@ describe('SparkEksCluster: workload roles', () => {
     }
   });
 
+  test('EKS Pod Identity per workload, where its AWS SDK supports it', () => {
+    const { template } = platform({ clusterAutoscalerIdentity: aws.WorkloadIdentity.POD_IDENTITY, sparkJobs: [{ namespace: 'team' }] });
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'cluster-autoscaler' });
+    template.resourceCountIs('AWS::EKS::Addon', 1);
+    expect(Object.values<any>(template.findResources('Custom::AWSCDKCfnJson')).map(r => JSON.stringify(r.Properties.Value)).join())
+      .toContain('system:serviceaccount:team:spark');
+  });
+
   test('EKS Pod Identity as an option', () => {
     const { template } = platform({ workloadIdentity: aws.WorkloadIdentity.POD_IDENTITY });
     template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 3);
