@@ -110,7 +110,8 @@ export class ExamplePlatform extends Chart {
       arguments: ['--input', `s3a://${bindings.bucketName}/raw/events`, '--output', `s3a://${bindings.bucketName}/curated/sessions`],
       sparkVersion: '3.5.5',
       driver: { cores: 1, memory: SparkMemory.of('4g') },
-      executor: { cores: 4, instances: 8, memory: SparkMemory.of('14g'), memoryOverhead: SparkMemory.of('2g') },
+      // Two executors of 4 cores and 12g + 2g overhead fill an 8-vCPU, 32-GiB spot node after system reserves.
+      executor: { cores: 4, instances: 8, memory: SparkMemory.of('12g'), memoryOverhead: SparkMemory.of('2g') },
       sparkConf: { 'spark.sql.shuffle.partitions': '400' },
     });
 
