@@ -28,6 +28,13 @@ describe('examples', () => {
     }
   });
 
+  test('rendering is deterministic: two syntheses give the same documents', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createApp } = require(path.join(EXAMPLES_DIR, 'main.ts'));
+    const render = () => JSON.stringify((createApp() as App).charts.map(c => c.toJson()));
+    expect(render()).toBe(render());
+  });
+
   test('main.ts places its smoke-test workload on the spot pool', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createApp, spotPool } = require(path.join(EXAMPLES_DIR, 'main.ts'));

@@ -134,6 +134,15 @@ describe('schema harness: custom resources against the pinned CRDs', () => {
     expect(harness.validate([doc])).toEqual([expect.stringMatching(/\/metadata: unknown field "labelz"/)]);
   });
 
+  test('checks nested Kubernetes types inside a custom resource (tolerations of the driver)', () => {
+    const doc = sparkApplication();
+    doc.spec.driver.tolerations = [{ key: 'spot', operatorr: 'Exists' }];
+    doc.spec.executor.instances = 0;
+    const problems = harness.validate([doc]);
+    expect(problems).toContainEqual(expect.stringMatching(/\/spec\/driver\/tolerations\/0: unknown field "operatorr"/));
+    expect(problems).toContainEqual(expect.stringMatching(/\/spec\/executor\/instances: must be >= 1/));
+  });
+
   test('rejects a version the CRD does not serve', () => {
     const doc = { ...sparkApplication(), apiVersion: 'sparkoperator.k8s.io/v1beta1' };
     expect(harness.validate([doc])).toEqual([expect.stringMatching(/the pinned CRD serves v1beta2/)]);
