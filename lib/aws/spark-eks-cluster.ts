@@ -291,6 +291,9 @@ export class SparkEksCluster extends Construct {
         'must be 1 to 100 characters of letters, digits, \'-\' and \'_\', starting with a letter or digit (EKS\'s rule)');
     }
     this.clusterName = props.clusterName;
+    if (!props.systemPool) {
+      throw invalidProp(this, 'systemPool', props.systemPool, 'is required: an ON_DEMAND NodePool for operators, Argo CD and Spark drivers (spot pools alone cannot host them)');
+    }
     if (props.systemPool.isSpot) {
       throw invalidProp(this, 'systemPool', props.systemPool.name,
         'is a spot pool: the system node group runs operators, Argo CD and Spark drivers, which must not be reclaimed; give an ON_DEMAND pool');

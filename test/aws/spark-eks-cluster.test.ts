@@ -263,6 +263,7 @@ describe('SparkEksCluster: bad input', () => {
     ['a cluster name EKS rejects', { clusterName: '-spark' }, /Platform: invalid prop "clusterName" "-spark": must be 1 to 100 characters/],
     ['a cluster name over 100 characters', { clusterName: 'a'.repeat(101) }, /invalid prop "clusterName" "a{101}"/],
     ['a spot system pool', { systemPool: spotPool, nodePools: [] }, /invalid prop "systemPool" "spark-spot": is a spot pool/],
+    ['spot pools and no system capacity', { systemPool: undefined, nodePools: [spotPool] }, /invalid prop "systemPool" undefined: is required: an ON_DEMAND NodePool/],
     ['a pool listed twice', { nodePools: [spotPool, systemPool] }, /invalid prop "nodePools" "system": is listed twice/],
     ['an invalid bucket name', { bucket: { bucketName: 'Acme_Spark' } }, /Platform\/Bucket: invalid prop "bucketName" "Acme_Spark": must be 3 to 63 characters/],
     ['a bad event-log prefix', { bucket: { eventLogPrefix: '/events/' } }, /Platform\/Bucket: invalid prop "eventLogPrefix" "\/events\/"/],
