@@ -4,7 +4,7 @@ import { App, Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import {
-  CapacityType, ClusterAutoscaler, ConcurrencyPolicy, EventLogLocation, GitOps, NodePool, Placement, PlatformBindings,
+  CapacityType, ClusterAutoscaler, ConcurrencyPolicy, GitOps, NodePool, Placement, PlatformBindings,
   SparkJobType, SparkMemory, SparkOperator, TaintEffect,
 } from '../lib';
 
@@ -48,9 +48,6 @@ export const bindings: PlatformBindings = {
   },
 };
 
-/** The one place every job writes its event logs and the history server reads them. */
-export const eventLogs = new EventLogLocation({ bucketName: bindings.bucketName, prefix: bindings.eventLogPrefix });
-
 const JOBS_REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark-jobs';
 
 /** The example platform's Kubernetes side. */
@@ -85,19 +82,17 @@ export class ExamplePlatform extends Chart {
     // --- Spark jobs -------------------------------------------------------------------------------------
     // The operator's release (spark.jobNamespaces, placement on on-demand capacity) is derived from the
     // objects below; the job namespaces render their service accounts with the IAM roles from the bindings.
-    const spark = new SparkOperator(this, 'spark-operator', { nodePools: pools, eventLogs, awsRegion: bindings.region });
+    // With the bindings, the event-log location, the region and each namespace's IAM role come from the AWS side.
+    const spark = new SparkOperator(this, 'spark-operator', { nodePools: pools, bindings });
     this.spark = spark;
-    const roleOf = (namespace: string) => bindings.serviceAccountRoleArns?.[`${namespace}/spark`];
 
     const dataEngineering = spark.addJobNamespace('data-engineering', {
       team: 'data-engineering',
       costCenter: 'cc-1001',
-      serviceAccountRoleArn: roleOf('data-engineering'),
     });
     const analytics = spark.addJobNamespace('analytics', {
       team: 'analytics',
       costCenter: 'cc-2002',
-      serviceAccountRoleArn: roleOf('analytics'),
       quota: { cpu: kplus.Cpu.units(400), memory: Size.tebibytes(2), pods: 500 },
     });
 

@@ -58,8 +58,31 @@ describe('SparkOperator', () => {
     expect(onlyOnDemand.executorPlacement.poolNames).toEqual(['system']);
   });
 
+  test('takes the event-log location, the region and the job namespaces\' roles from PlatformBindings', () => {
+    const chart = Testing.chart();
+    const operator = new SparkOperator(chart, 'op', {
+      nodePools: [systemPool, spotPool],
+      bindings: {
+        clusterName: 'spark-platform',
+        region: 'eu-west-1',
+        bucketName: 'acme-platform',
+        eventLogPrefix: 'history',
+        serviceAccountRoleArns: { 'team-a/spark': ROLE_ARN },
+      },
+    });
+    const team = operator.addJobNamespace('team-a');
+    team.addJob('etl', scalaJob);
+    const docs = synthValid(chart);
+    expect(operator.eventLogs.s3aUri).toBe('s3a://acme-platform/history');
+    expect(findObject(docs, 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': ROLE_ARN });
+    const spec = findObject(docs, 'SparkApplication').spec;
+    expect(spec.sparkConf['spark.eventLog.dir']).toBe('s3a://acme-platform/history');
+    expect(spec.hadoopConf['fs.s3a.endpoint.region']).toBe('eu-west-1');
+  });
+
   test('rejects bad input', () => {
     const chart = Testing.chart();
+    expect(() => new SparkOperator(chart, 'no-logs', { nodePools: [systemPool] })).toThrow(/no-logs: invalid prop "eventLogs" undefined: is required/);
     expect(() => new SparkOperator(chart, 'a', { nodePools: [], eventLogs })).toThrow(/a: invalid prop "nodePools" \[\]: must list the platform's node pools/);
     expect(() => new SparkOperator(chart, 'b', { nodePools: [spotPool], eventLogs }))
       .toThrow(/b: invalid prop "nodePools" \["spark-spot"\]: has no on-demand pool for the operator and the drivers/);

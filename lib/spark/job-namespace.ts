@@ -104,10 +104,10 @@ export interface JobNamespaceOptions {
 
   /**
    * The IAM role the jobs' pods assume through IRSA (the `eks.amazonaws.com/role-arn` annotation), for S3
-   * (event logs, data). From the AWS side's `PlatformBindings.serviceAccountRoleArns["<namespace>/<sa>"]`.
-   * Required while the operator writes event logs to S3, since every job then needs S3 credentials.
+   * (event logs, data). Required while the operator writes event logs to S3, since every job then needs S3
+   * credentials.
    *
-   * @default - no role
+   * @default - the operator's `bindings.serviceAccountRoleArns["<namespace>/<service account>"]`
    */
   readonly serviceAccountRoleArn?: string;
 
@@ -162,10 +162,11 @@ export class JobNamespace extends Construct {
     this.operator = props.operator;
     this.name = checkDns1123Label(this, 'name', props.name ?? id);
     this.serviceAccountName = checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName ?? 'spark');
-    if (props.serviceAccountRoleArn !== undefined && !ROLE_ARN.test(props.serviceAccountRoleArn)) {
-      throw invalidProp(this, 'serviceAccountRoleArn', props.serviceAccountRoleArn, 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>');
+    const roleArn = props.serviceAccountRoleArn ?? props.operator.bindings?.serviceAccountRoleArns?.[`${this.name}/${this.serviceAccountName}`];
+    if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) {
+      throw invalidProp(this, 'serviceAccountRoleArn', roleArn, 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>');
     }
-    this.serviceAccountRoleArn = props.serviceAccountRoleArn;
+    this.serviceAccountRoleArn = roleArn;
 
     for (const [prop, value] of [['team', props.team], ['costCenter', props.costCenter]] as const) {
       const problem = value === undefined ? undefined : labelValueProblem(value);
@@ -187,7 +188,8 @@ export class JobNamespace extends Construct {
     this.node.addValidation({
       validate: () => !this.serviceAccountRoleArn && this.operator.eventLogs
         ? [`${this.node.path}: invalid prop "serviceAccountRoleArn" undefined: the operator writes event logs to ${this.operator.eventLogs.s3aUri}, `
-          + 'so the jobs need S3 credentials: give the IAM role ARN of the namespace\'s service account (IRSA)']
+          + 'so the jobs need S3 credentials: give the IAM role ARN of the namespace\'s service account (IRSA), '
+          + `or operator bindings with a role for "${this.name}/${this.serviceAccountName}"`]
         : [],
     });
   }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { JobNamespace, JobNamespaceOptions } from './job-namespace';
 import { SparkOperatorRelease } from './spark-operator-release';
+import { PlatformBindings } from '../bindings';
 import { checkInteger, invalidProp } from '../core';
 import { NodePool, Placement } from '../scheduling';
 import { EventLogLocation } from '../storage';
@@ -15,9 +16,19 @@ export interface SparkOperatorProps {
   readonly nodePools: NodePool[];
 
   /**
-   * The one S3 location every job writes its event logs to (and the history server reads).
+   * The values from the AWS side: the event-log location (bucket and prefix), the region, and the IAM role of
+   * each job namespace's service account (`<namespace>/<service account>`).
+   *
+   * @default - none: give `eventLogs`, and a role to each job namespace
    */
-  readonly eventLogs: EventLogLocation;
+  readonly bindings?: PlatformBindings;
+
+  /**
+   * The one S3 location every job writes its event logs to (and the history server reads).
+   *
+   * @default - bindings.bucketName and bindings.eventLogPrefix
+   */
+  readonly eventLogs?: EventLogLocation;
 
   /**
    * Where Spark drivers run unless a job says otherwise.
@@ -80,7 +91,7 @@ export interface SparkOperatorProps {
    * The AWS region of the platform's buckets, given to S3A (`fs.s3a.endpoint.region`) so it does not have to
    * discover it.
    *
-   * @default - S3A's own region resolution (the pods' AWS_REGION, set by IRSA)
+   * @default - bindings.region, else S3A's own region resolution (the pods' AWS_REGION, set by IRSA)
    */
   readonly awsRegion?: string;
 
@@ -119,6 +130,8 @@ export class SparkOperator extends Construct {
   public readonly operatorPlacement: Placement;
   /** The AWS region given to S3A, if any. */
   public readonly awsRegion?: string;
+  /** The values from the AWS side, if given. */
+  public readonly bindings?: PlatformBindings;
   /** The operator's Helm release (the pinned chart with the derived values). */
   public readonly release: SparkOperatorRelease;
   private readonly namespaces: JobNamespace[] = [];
@@ -134,7 +147,14 @@ export class SparkOperator extends Construct {
       names.add(pool.name);
     }
     this.nodePools = [...props.nodePools];
-    this.eventLogs = props.eventLogs;
+    this.bindings = props.bindings;
+    const eventLogs = props.eventLogs ?? (props.bindings
+      ? new EventLogLocation({ bucketName: props.bindings.bucketName, prefix: props.bindings.eventLogPrefix })
+      : undefined);
+    if (!eventLogs) {
+      throw invalidProp(this, 'eventLogs', undefined, 'is required: the S3 location every job writes its event logs to (or give bindings)');
+    }
+    this.eventLogs = eventLogs;
 
     const onDemand = this.nodePools.filter(pool => !pool.isSpot);
     const spot = this.nodePools.filter(pool => pool.isSpot);
@@ -154,10 +174,11 @@ export class SparkOperator extends Construct {
     if (spotForOperator) {
       throw invalidProp(this, 'operatorPlacement', spotForOperator.name, 'is a spot pool: the operator and its webhook must run on on-demand capacity');
     }
-    if (props.awsRegion !== undefined && !AWS_REGION.test(props.awsRegion)) {
-      throw invalidProp(this, 'awsRegion', props.awsRegion, 'must be an AWS region such as "eu-west-1"');
+    const awsRegion = props.awsRegion ?? props.bindings?.region;
+    if (awsRegion !== undefined && !AWS_REGION.test(awsRegion)) {
+      throw invalidProp(this, 'awsRegion', awsRegion, 'must be an AWS region such as "eu-west-1"');
     }
-    this.awsRegion = props.awsRegion;
+    this.awsRegion = awsRegion;
 
     this.release = new SparkOperatorRelease({
       releaseName: props.releaseName ?? 'spark-operator',
