@@ -59,7 +59,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   tsconfigDev: {
-    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+    include: ['../examples/**/*.ts'],
     compilerOptions: {
       skipLibCheck: true,
     },
@@ -83,18 +83,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/dist/', '/cdk.out/', '/build/', '/artifacts/', '/.ci-out/'],
 });
 
-// Examples and the benchmark are programs users run with ts-node: a tsconfig of their own (for ts-node and the
-// linter) that extends the library's.
-for (const dir of ['examples', 'bench']) {
-  new javascript.TypescriptConfig(project, {
-    fileName: `${dir}/tsconfig.json`,
-    extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
-    include: ['**/*.ts'],
-    exclude: ['node_modules'],
-    compilerOptions: { noEmit: true, rootDir: '..' },
-  });
-  project.eslint?.addLintPattern(dir);
-}
+// Examples are programs users run with ts-node: a tsconfig of their own (for ts-node and the linter) that
+// extends the library's.
+new javascript.TypescriptConfig(project, {
+  fileName: 'examples/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  include: ['**/*.ts'],
+  exclude: ['node_modules'],
+  compilerOptions: { noEmit: true, rootDir: '..' },
+});
+project.eslint?.addLintPattern('examples');
 
 // `cdk8s synth` renders examples/main.ts into dist/ (see cdk8s.yaml).
 project.addTask('synth', {
