@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { CapacityType, ClusterAutoscaler, ClusterAutoscalerProps, Expander, NodePool, NodeTaints, Placement, TaintEffect } from '../lib';
 import { findObject } from './fixtures/spark-platform';
 import { synthValid } from './validation/harness';
-import { CLUSTER_AUTOSCALER_IMAGES } from '../lib/autoscaling/cluster-autoscaler-image';
+import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage } from '../lib/autoscaling/cluster-autoscaler-release';
 
 const system = new NodePool({ name: 'system', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m6i.xlarge'], minSize: 2 });
 const onDemandSpark = new NodePool({
@@ -81,13 +81,31 @@ describe('ClusterAutoscaler', () => {
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '600Mi' }, limits: { cpu: '1', memory: '600Mi' } });
   });
 
-  test('the image minor matches the Kubernetes minor (a table in code)', () => {
-    for (const [minor, image] of Object.entries(CLUSTER_AUTOSCALER_IMAGES)) {
-      expect(image).toMatch(new RegExp(`^registry\\.k8s\\.io/autoscaling/cluster-autoscaler:v${minor.replace('.', '\\.')}\\.[0-9]+$`));
+  test('the image minor matches the Kubernetes minor, at the newest patch of each minor', () => {
+    // The newest tags of kubernetes/autoscaler (cluster-autoscaler-<x.y.z>, version/version.go), July 2026.
+    expect(Object.fromEntries(KNOWN_KUBERNETES_VERSIONS.map(v => [v, clusterAutoscalerImage(v)!.split(':v')[1]]))).toEqual({
+      '1.32': '1.32.7', '1.33': '1.33.6', '1.34': '1.34.5', '1.35': '1.35.2', '1.36': '1.36.1',
+    });
+    for (const minor of KNOWN_KUBERNETES_VERSIONS) {
+      expect(clusterAutoscalerImage(minor)).toMatch(new RegExp(`^registry\\.k8s\\.io/autoscaling/cluster-autoscaler:v${minor.replace('.', '\\.')}\\.[0-9]+$`));
     }
     expect(render().autoscaler.image).toBe('registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.6');
     expect(findObject(render({ kubernetesVersion: '1.34' }).docs, 'Deployment').spec.template.spec.containers[0].image).toMatch(/:v1\.34\./);
     expect(render({ image: 'mirror.acme.io/cluster-autoscaler:v1.33.6' }).autoscaler.image).toBe('mirror.acme.io/cluster-autoscaler:v1.33.6');
+  });
+
+  // kubernetes/autoscaler cluster-autoscaler-1.33.6 main.go: the scheduler framework is built on the shared
+  // informer factory and the binary blocks on WaitForCacheSync before it scales; since Kubernetes 1.32 the
+  // CSI limits plugin lists VolumeAttachments (upstream chart >= 9.46.3 grants it, clusterrole.yaml).
+  test.each(KNOWN_KUBERNETES_VERSIONS)('Kubernetes %s: the ClusterRole lets every informer the binary starts list and watch', (version) => {
+    const rules = findObject(render({ kubernetesVersion: version }).docs, 'ClusterRole').rules;
+    const can = (group: string, resource: string) =>
+      ['get', 'list', 'watch'].every(verb => rules.some((r: any) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb)));
+    expect(can('storage.k8s.io', 'volumeattachments')).toBe(true);
+    // cluster-autoscaler-1.35.2 config/flags/flags.go locks --enable-dynamic-resource-allocation to true, and
+    // simulator/dynamicresources/provider/provider.go lists these three (upstream chart 9.59.0 grants them).
+    const dra = ['resourceslices', 'deviceclasses', 'resourceclaims'].map(resource => can('resource.k8s.io', resource));
+    expect(dra).toEqual(Array(3).fill(Number(version.split('.')[1]) >= 35));
   });
 
   test('hardened: system-cluster-critical, non-root 65534, read-only root filesystem, no escalation, no capabilities, RuntimeDefault', () => {
@@ -153,7 +171,8 @@ describe('ClusterAutoscaler', () => {
 
   describe('rejects bad input', () => {
     test.each([
-      ['a Kubernetes version with no known image', { kubernetesVersion: '1.29' }, /autoscaler: invalid prop "kubernetesVersion" "1.29": has no known cluster-autoscaler image .*known 1.32, 1.33, 1.34, 1.35/],
+      ['a Kubernetes version with no known image', { kubernetesVersion: '1.29' }, /autoscaler: invalid prop "kubernetesVersion" "1.29": has no known cluster-autoscaler image .*known 1.32, 1.33, 1.34, 1.35, 1.36/],
+      ['a Kubernetes version that is not a minor', { kubernetesVersion: 'v1.33.2' }, /invalid prop "kubernetesVersion" "v1.33.2": must be a Kubernetes minor version/],
       ['an unknown expander', { expander: 'price' }, /invalid prop "expander" "price": allowed on AWS: priority, least-waste, most-pods, least-nodes, random/],
       ['an empty cluster name', { clusterName: '' }, /invalid prop "clusterName" "": must be the EKS cluster's name/],
       ['a scale-down time that is not a duration', { scaleDown: { unneededTime: '10 minutes' } }, /invalid prop "scaleDown.unneededTime" "10 minutes": must be a Go duration/],

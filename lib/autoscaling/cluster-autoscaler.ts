@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { CLUSTER_AUTOSCALER_IMAGES } from './cluster-autoscaler-image';
+import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './cluster-autoscaler-release';
 import { Expander } from './expander';
 import { PlatformBindings } from '../bindings';
 import { checkInteger, goDurationProblem, invalidProp } from '../core';
@@ -82,7 +82,8 @@ export interface ClusterAutoscalerProps {
   readonly serviceAccountRoleArn?: string;
 
   /**
-   * The cluster's Kubernetes minor version: it picks the autoscaler image of the same minor.
+   * The cluster's Kubernetes minor version ("1.33"): it picks the autoscaler image of the same minor and the
+   * RBAC that minor's binary needs (VolumeAttachments from 1.32, dynamic resource allocation from 1.35).
    *
    * @default '1.33'
    */
@@ -193,10 +194,13 @@ export class ClusterAutoscaler extends Construct {
     }
 
     const version = props.kubernetesVersion ?? '1.33';
-    const image = props.image ?? CLUSTER_AUTOSCALER_IMAGES[version];
+    if (typeof version !== 'string' || !/^1\.[0-9]+$/.test(version)) {
+      throw invalidProp(this, 'kubernetesVersion', version, 'must be a Kubernetes minor version such as "1.33"');
+    }
+    const image = props.image ?? clusterAutoscalerImage(version);
     if (!image) {
       throw invalidProp(this, 'kubernetesVersion', version,
-        `has no known cluster-autoscaler image (its minor must match the cluster's): known ${Object.keys(CLUSTER_AUTOSCALER_IMAGES).join(', ')}; or give image`);
+        `has no known cluster-autoscaler image (its minor must match the cluster's): known ${KNOWN_KUBERNETES_VERSIONS.join(', ')}; or give image`);
     }
     this.image = image;
     this.expander = props.expander ?? Expander.PRIORITY;
@@ -239,7 +243,7 @@ export class ClusterAutoscaler extends Construct {
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { ...metadata(), annotations: roleArn ? { 'eks.amazonaws.com/role-arn': roleArn } : undefined },
     });
-    new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels }, rules: CLUSTER_RULES });
+    new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels }, rules: clusterAutoscalerRules(version) });
     new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: NAME, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAME },
@@ -363,28 +367,6 @@ export class ClusterAutoscaler extends Construct {
       .join('');
   }
 }
-
-// What the cluster-autoscaler reads and changes cluster-wide (upstream chart's ClusterRole, without the
-// long-gone `extensions` group): no wildcards.
-const CLUSTER_RULES: k8s.PolicyRule[] = [
-  { apiGroups: [''], resources: ['events', 'endpoints'], verbs: ['create', 'patch'] },
-  { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
-  { apiGroups: [''], resources: ['pods/status'], verbs: ['update'] },
-  { apiGroups: [''], resources: ['endpoints'], resourceNames: [NAME], verbs: ['get', 'update'] },
-  { apiGroups: [''], resources: ['nodes'], verbs: ['watch', 'list', 'get', 'update'] },
-  {
-    apiGroups: [''],
-    resources: ['namespaces', 'pods', 'services', 'replicationcontrollers', 'persistentvolumeclaims', 'persistentvolumes'],
-    verbs: ['watch', 'list', 'get'],
-  },
-  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['watch', 'list', 'get', 'patch'] },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['watch', 'list'] },
-  { apiGroups: ['apps'], resources: ['daemonsets', 'replicasets', 'statefulsets'], verbs: ['watch', 'list', 'get'] },
-  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses', 'csinodes', 'csidrivers', 'csistoragecapacities'], verbs: ['watch', 'list', 'get'] },
-  { apiGroups: [''], resources: ['configmaps'], verbs: ['list', 'watch'] },
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [NAME], verbs: ['get', 'update'] },
-];
 
 // In its own namespace: its status ConfigMap and the priority expander's.
 const NAMESPACE_RULES: k8s.PolicyRule[] = [
