@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
-import { ApplicationSource, ArgoCdApplication, ArgoCdRelease, GitOps, HelmRelease, NodePool, Placement, SyncWave } from '../lib';
+import { ApiObject } from 'cdk8s';
+import { ApplicationSource, ArgoCdApplication, ArgoCdRelease, GitOps, HelmRelease, NodePool, Placement, RunOnce, SyncWave } from '../lib';
 import { findObject } from './fixtures/spark-platform';
 import { expectValuesExistInChart } from './validation/chart-values';
 import { synthValid } from './validation/harness';
@@ -79,6 +80,17 @@ describe('GitOps', () => {
     expect(project.spec.sourceRepos).not.toContain('*');
     expect(project.spec.destinations.map((d: any) => d.namespace).sort()).toEqual(['argocd', 'logging', 'spark-operator', 'team-a']);
     expect(project.spec.destinations.every((d: any) => d.server === 'https://kubernetes.default.svc')).toBe(true);
+    // Cluster-scoped kinds: only what the app renders without a namespace and the releases declare.
+    expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    new k8s.KubeClusterRole(workloads, 'role', { metadata: { name: 'reader' }, rules: [] });
+    gitops.addHelmRelease(new HelmRelease({
+      releaseName: 'crds', namespace: 'crds', chartName: 'crds', repository: 'https://charts.example.com', version: '1.0.0',
+      clusterScopedKinds: [{ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }],
+    }));
+    expect(findObject(Testing.synth(gitops), 'AppProject').spec.clusterResourceWhitelist).toEqual([
+      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+    ]);
   });
 
   test('OCI charts: Helm source without oci:// and a repository declared with enableOCI', () => {
@@ -101,7 +113,7 @@ describe('GitOps', () => {
     expect(root.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'argocd' });
     expect(root.spec.project).toBe('spark-platform');
     expect(root.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    expect(root.metadata.annotations).toBeUndefined();
+    expect(root.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': String(SyncWave.RUNS) });
   });
 
   test('custom resources are marked to wait for their operators\' CRDs', () => {
@@ -130,6 +142,68 @@ describe('GitOps', () => {
     expect(application.spec.project).toBe('default');
     expect(application.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-5');
     expect(application.spec.destination).toEqual({ server: 'https://eks.example.com', namespace: 'ops' });
+  });
+
+  // An operator's Application is Healthy only once its chart's objects exist; the Spark Operator's chart renders
+  // Roles into every job namespace (kubeflow/spark-operator v2.5.2 controller/rbac.yaml, webhook/rbac.yaml).
+  describe('namespaces a release renders into exist in an earlier wave', () => {
+    const renderingInto = () => new HelmRelease({
+      releaseName: 'op', namespace: 'op', chartName: 'op', repository: 'https://charts.example.com', version: '1.0.0', otherNamespaces: ['team-a'],
+    });
+    const namespace = (chart: Chart, wave?: number) => {
+      const ns = new k8s.KubeNamespace(chart, 'ns', { metadata: { name: 'team-a' } });
+      if (wave !== undefined) SyncWave.set(ns, wave);
+    };
+
+    test('a Namespace in the NAMESPACES wave passes', () => {
+      const { app, gitops } = gitOps();
+      namespace(new Chart(app, 'platform'), SyncWave.NAMESPACES);
+      gitops.addHelmRelease(renderingInto());
+      expect(() => app.synth()).not.toThrow();
+    });
+
+    test('no Namespace for it: a synth error naming the Application, the chart and the namespace', () => {
+      const { app, gitops } = gitOps();
+      gitops.addHelmRelease(renderingInto());
+      expect(() => Testing.synth(gitops)).toThrow(/gitops\/Release-op: the chart "op" renders objects into namespace "team-a", which no Namespace of this app creates/);
+    });
+
+    test('a Namespace in the same wave or later: a synth error naming the Namespace', () => {
+      const { app, gitops } = gitOps();
+      namespace(new Chart(app, 'platform'));
+      gitops.addHelmRelease(renderingInto());
+      expect(() => Testing.synth(gitops)).toThrow(/platform\/ns: Namespace "team-a" is applied in sync wave 0, but the chart "op" renders objects into it in wave -10: put it in an earlier wave \(SyncWave.NAMESPACES\)/);
+    });
+  });
+
+  describe('runs (RunOnce)', () => {
+    const run = (chart: Chart, deletedBy?: string) => {
+      const object = new ApiObject(chart, 'run', { apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', metadata: { name: 'etl', namespace: 'team-a' } });
+      RunOnce.mark(object, { deletedBy });
+      return object;
+    };
+
+    test('created once: the root Application ignores their spec, respects that on sync, and goes last', () => {
+      const { app, gitops } = gitOps();
+      run(new Chart(app, 'jobs'));
+      const root = findObject(Testing.synth(gitops), 'Application', 'spark-platform');
+      expect(root.spec.ignoreDifferences).toEqual([{ group: 'sparkoperator.k8s.io', kind: 'SparkApplication', jqPathExpressions: ['.spec'] }]);
+      expect(root.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+      expect(root.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': String(SyncWave.RUNS) });
+    });
+
+    test('a run its controller deletes once finished is a synth error: self-heal would run it again forever', () => {
+      const { app, gitops } = gitOps();
+      run(new Chart(app, 'jobs'), 'timeToLive (spec.timeToLiveSeconds)');
+      expect(() => app.synth()).toThrow(/jobs\/run: timeToLive \(spec.timeToLiveSeconds\) makes the operator delete SparkApplication "etl" once it has run, and Argo CD's self-heal \(gitops\) re-creates what git still holds: it would run again, forever/);
+    });
+
+    test('nothing but runs (and the root Application) in the runs wave: Argo CD waits on every wave but the last', () => {
+      const { app, gitops } = gitOps();
+      const cm = new k8s.KubeConfigMap(new Chart(app, 'late'), 'cm', { metadata: { name: 'x', namespace: 'default' } });
+      SyncWave.set(cm, SyncWave.RUNS + 5);
+      expect(() => Testing.synth(gitops)).toThrow(/late\/cm: sync wave 25 is at or after SyncWave.RUNS \(20\)/);
+    });
   });
 
   test('rejects bad input', () => {

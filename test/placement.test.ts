@@ -103,6 +103,7 @@ describe('Placement', () => {
   test('places cdk8s-plus workloads, and the result passes the schema harness', () => {
     const chart = Testing.chart();
     const deployment = new kplus.Deployment(chart, 'web', {
+      metadata: { namespace: 'default' },
       containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { user: 101 } }],
     });
     Placement.onPool(spot).applyToScheduling(deployment.scheduling);
@@ -119,7 +120,7 @@ describe('Placement', () => {
 
   test('a placed L1 pod spec passes the schema harness', () => {
     const chart = Testing.chart();
-    new k8s.KubePod(chart, 'pod', { metadata: { name: 'p' }, spec: Placement.onPools([spot, onDemand]).applyToPodSpec(podSpec) });
+    new k8s.KubePod(chart, 'pod', { metadata: { name: 'p', namespace: 'default' }, spec: Placement.onPools([spot, onDemand]).applyToPodSpec(podSpec) });
     synthValid(chart);
   });
 });

@@ -1,6 +1,6 @@
-import { Duration, Size } from 'cdk8s';
+import { App, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { CapacityType, NodePool, NodeTaints, Placement, RestartPolicy, S3Location, SparkJob, SparkJobType, SparkLabels, SparkMemory } from '../lib';
+import { CapacityType, GitOps, NodePool, RunOnce, SyncWave, NodeTaints, Placement, RestartPolicy, S3Location, SparkJob, SparkJobType, SparkLabels, SparkMemory } from '../lib';
 import { ROLE_ARN, eventLogs, findObject, scalaJob, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
 import { synthValid } from './validation/harness';
 
@@ -27,8 +27,41 @@ describe('SparkJob', () => {
     });
     expect(app.spec.timeToLiveSeconds).toBeUndefined();
     expect(app.spec.driver.securityContext).toEqual({
-      runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true, runAsUser: 185, runAsGroup: 185, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
     });
+  });
+
+  // kubernetes pkg/kubelet/kuberuntime/security_context_others.go verifyRunAsNonRoot: with runAsNonRoot and no
+  // runAsUser, a non-numeric image user fails with "container has runAsNonRoot and image has non-numeric user
+  // (spark), cannot verify user is non-root". apache/spark-docker's Dockerfile.template ends with `USER spark`.
+  function kubeletAdmits(pod: { securityContext?: any; podSecurityContext?: any }, imageUser: string): boolean {
+    const nonRoot = pod.securityContext?.runAsNonRoot ?? pod.podSecurityContext?.runAsNonRoot;
+    const uid = pod.securityContext?.runAsUser ?? pod.podSecurityContext?.runAsUser;
+    if (!nonRoot) return true;
+    if (uid !== undefined) return uid !== 0;
+    return /^[0-9]+$/.test(imageUser) && imageUser !== '0';
+  }
+
+  test('driver and executors run as uid/gid 185 by default, so the kubelet admits the apache/spark images', () => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('etl', scalaJob);
+    const { driver, executor } = findObject(synthValid(chart), 'SparkApplication', 'etl').spec;
+    for (const pod of [driver, executor]) {
+      expect(pod.podSecurityContext).toEqual({ runAsNonRoot: true, runAsUser: 185, runAsGroup: 185, fsGroup: 185, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(kubeletAdmits(pod, 'spark')).toBe(true);
+      // The model of the kubelet rule refuses what the library used to render.
+      expect(kubeletAdmits({ securityContext: { runAsNonRoot: true } }, 'spark')).toBe(false);
+    }
+  });
+
+  test('a custom image user changes the uid and gid', () => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('etl', { ...scalaJob, runAsUser: 1001, runAsGroup: 2001 });
+    const { driver, executor } = findObject(synthValid(chart), 'SparkApplication', 'etl').spec;
+    for (const pod of [driver, executor]) {
+      expect(pod.podSecurityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 2001, fsGroup: 2001 });
+      expect(pod.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 2001 });
+    }
   });
 
   test('driver on on-demand capacity, executors on the spot pool: tolerations equal the pool\'s taints', () => {
@@ -173,6 +206,41 @@ describe('SparkJob', () => {
     findObject(synthValid(chart), 'SparkApplication', 'standalone');
   });
 
+  describe('one run under GitOps (the operator re-submits a SparkApplication whose spec changes: spark-operator v2.5.2 event_filter.go)', () => {
+    test('a run is created once, in the last wave, and its health does not count in the platform\'s', () => {
+      const { chart, namespace } = sparkFixture();
+      const job = namespace.addJob('etl', scalaJob);
+      expect(RunOnce.of(job.apiObject)).toEqual({ deletedBy: undefined });
+      expect(findObject(synthValid(chart), 'SparkApplication', 'etl').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe(String(SyncWave.RUNS));
+    });
+
+    test('runId names a new run "<name>-<runId>"; the job label and metrics keep the job\'s name', () => {
+      const { chart, namespace } = sparkFixture();
+      const job = namespace.addJob('etl', { ...scalaJob, runId: '2026-11-30' });
+      const app = findObject(synthValid(chart), 'SparkApplication', 'etl-2026-11-30');
+      expect(job.name).toBe('etl');
+      expect(app.metadata.labels[SparkLabels.JOB]).toBe('etl');
+      expect(app.spec.sparkConf['spark.metrics.namespace']).toBe('etl');
+      expect(() => namespace.addJob('etl-2', { ...scalaJob, name: 'etl', runId: 'again' })).toThrow(/a job named "etl" already exists/);
+    });
+
+    test('timeToLive on a job GitOps delivers is a synth error; on a scheduled job it is fine', () => {
+      const { chart, namespace } = sparkFixture();
+      const gitops = new GitOps(chart.node.root as App, 'gitops', { repoUrl: 'https://github.com/acme/infra.git' });
+      namespace.addScheduledJob('nightly', { ...scalaJob, schedule: '@daily', timeToLive: Duration.days(1) });
+      expect(() => Testing.synth(gitops)).not.toThrow();
+      namespace.addJob('etl', { ...scalaJob, timeToLive: Duration.hours(1) });
+      expect(() => Testing.synth(gitops)).toThrow(/team-a\/etl\/Resource: timeToLive \(spec.timeToLiveSeconds\) makes the operator delete SparkApplication "etl" once it has run/);
+    });
+
+    test('a bad or too long runId', () => {
+      const { namespace } = sparkFixture();
+      expect(() => namespace.addJob('etl', { ...scalaJob, runId: 'Run 1' })).toThrow(/team-a\/etl: invalid prop "runId" "Run 1": must be a DNS-1123 label/);
+      expect(() => namespace.addJob('etl-long', { ...scalaJob, name: 'etl', runId: 'x'.repeat(60) }))
+        .toThrow(/team-a\/etl-long: invalid prop "name and runId" "etl-x+": must be at most 56 characters together \("<name>-<runId>"\)/);
+    });
+  });
+
   describe('rejects bad input with the construct path, the prop, the value and what is allowed', () => {
     const cases: Array<[string, any, RegExp]> = [
       ['a name that is not DNS-1123', { name: 'Daily_ETL' }, /team-a\/job: invalid prop "name" "Daily_ETL": must be a DNS-1123 label/],
@@ -197,6 +265,8 @@ describe('SparkJob', () => {
       ['a bad env name', { env: { '1BAD': 'x' } }, /invalid prop "env key" "1BAD"/],
       ['a bad label', { labels: { team: 'x y' } }, /invalid prop "labels\["team"\]" "x y"/],
       ['a fallback storage without spot resilience', { spotResilience: false, fallbackStorage: new S3Location({ bucketName: 'acme-spark' }) }, /invalid prop "fallbackStorage" "s3a:\/\/acme-spark": is used by spot decommissioning only/],
+      ['root as the image user', { runAsUser: 0 }, /invalid prop "runAsUser" 0: is root: Spark pods run as non-root/],
+      ['a negative group', { runAsGroup: -1 }, /invalid prop "runAsGroup" -1: must be an integer between 0 and 2147483647/],
       ['negative retries', { restartPolicy: RestartPolicy.onFailure({ retries: -1 }) }, /invalid prop "restartPolicy.retries" -1/],
     ];
     test.each(cases)('%s', (_what, override, error) => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import { CapacityType, GitOps, NodePool, Placement, SparkOperator, SyncWave } from '../lib';
 import { ROLE_ARN, eventLogs, findObject, scalaJob, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
 import { expectValuesExistInChart } from './validation/chart-values';
@@ -113,10 +113,9 @@ describe('SparkOperator delivery', () => {
     expectValuesExistInChart('spark-operator', multi.operator.release.values);
   });
 
-  test('delivered as an Argo CD Application in the operators\' sync wave; jobs in the custom-resource wave', () => {
-    const app = Testing.app();
+  test('delivered as an Argo CD Application in the operators\' sync wave; jobs in the runs wave', () => {
     const { chart, operator, namespace } = sparkFixture();
-    const gitops = new GitOps(app, 'gitops', { repoUrl: 'https://github.com/acme/infra.git' });
+    const gitops = new GitOps(chart.node.root as App, 'gitops', { repoUrl: 'https://github.com/acme/infra.git' });
     gitops.addHelmRelease(operator.release);
     namespace.addJob('etl', scalaJob);
     const application = findObject(synthValid(gitops), 'Application', 'spark-operator');
@@ -129,8 +128,9 @@ describe('SparkOperator delivery', () => {
     expect(application.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
     const job = findObject(synthValid(chart), 'SparkApplication', 'etl');
     expect(job.metadata.annotations).toEqual({
-      'argocd.argoproj.io/sync-wave': String(SyncWave.CUSTOM_RESOURCES),
+      'argocd.argoproj.io/sync-wave': String(SyncWave.RUNS),
       'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+      'argocd.argoproj.io/ignore-healthcheck': 'true',
     });
   });
 });

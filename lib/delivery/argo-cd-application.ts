@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ApplicationSource } from './application-source';
+import { OwnedElsewhere } from './helm-release';
 import { SyncWave } from './sync-wave';
 import { checkDns1123Label, checkDns1123Subdomain, invalidProp } from '../core';
 
@@ -85,6 +86,7 @@ export class ArgoCdApplication extends Construct {
   public readonly source: ApplicationSource;
   /** The Application object. */
   public readonly apiObject: ApiObject;
+  private readonly ignoredFieldProducers: Array<() => OwnedElsewhere[]> = [];
 
   public constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
@@ -112,7 +114,7 @@ export class ArgoCdApplication extends Construct {
       spec: Lazy.any({
         produce: () => {
           // Fields other controllers own at run time are neither drift nor reverted by self-heal.
-          const ignoreDifferences = (release?.ownedElsewhere ?? [])
+          const ignoreDifferences = [...(release?.ownedElsewhere ?? []), ...this.ignoredFieldProducers.flatMap(produce => produce())]
             .map(o => ({ group: o.group, kind: o.kind, jqPathExpressions: [...o.jqPathExpressions] }));
           return {
             project: projectName,
@@ -128,5 +130,15 @@ export class ArgoCdApplication extends Construct {
         },
       }),
     });
+  }
+
+  /**
+   * Ignores, at synth, the fields `produce` returns: neither drift nor reverted by self-heal, and kept as they
+   * are live on sync (`RespectIgnoreDifferences=true`).
+   *
+   * @internal
+   */
+  public _ignoreAtSynth(produce: () => OwnedElsewhere[]): void {
+    this.ignoredFieldProducers.push(produce);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { GroupKind } from './helm-release';
 import { SyncWave } from './sync-wave';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core';
 
@@ -30,9 +31,8 @@ export interface ArgoCdProjectProps {
 }
 
 /**
- * An Argo CD `AppProject` that allows exactly the source repositories and destinations added to it (never
- * `*` source repositories). Operators install CRDs, cluster roles and webhooks, so cluster-scoped kinds are
- * allowed.
+ * An Argo CD `AppProject` that allows exactly the source repositories, destinations and cluster-scoped kinds
+ * added to it: never `*`.
  */
 export class ArgoCdProject extends Construct {
   /** The project's name. */
@@ -42,6 +42,8 @@ export class ArgoCdProject extends Construct {
   private readonly sourceRepos = new Set<string>();
   private readonly destinations = new Map<string, { server: string; namespace: string }>();
   private readonly destinationProducers: Array<() => string[]> = [];
+  private readonly clusterKinds = new Map<string, GroupKind>();
+  private readonly clusterKindProducers: Array<() => GroupKind[]> = [];
 
   public constructor(scope: Construct, id: string, props: ArgoCdProjectProps = {}) {
     super(scope, id);
@@ -56,7 +58,7 @@ export class ArgoCdProject extends Construct {
           description: props.description ?? 'The Spark platform',
           sourceRepos: [...this.sourceRepos].sort(),
           destinations: this.allDestinations(),
-          clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+          clusterResourceWhitelist: this.allClusterKinds(),
         }),
       }),
     });
@@ -80,6 +82,27 @@ export class ArgoCdProject extends Construct {
    */
   public _addDestinationsAtSynth(produce: () => string[]): void {
     this.destinationProducers.push(produce);
+  }
+
+  /** Allows a cluster-scoped kind (a CRD, a ClusterRole, a Namespace). */
+  public addClusterResourceKind(kind: GroupKind): void {
+    this.clusterKinds.set(`${kind.group}/${kind.kind}`, { group: kind.group, kind: kind.kind });
+  }
+
+  /**
+   * Allows the cluster-scoped kinds `produce` returns at synth.
+   *
+   * @internal
+   */
+  public _addClusterResourceKindsAtSynth(produce: () => GroupKind[]): void {
+    this.clusterKindProducers.push(produce);
+  }
+
+  private allClusterKinds(): GroupKind[] {
+    for (const produce of this.clusterKindProducers) {
+      for (const kind of produce()) this.addClusterResourceKind(kind);
+    }
+    return [...this.clusterKinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, kind]) => kind);
   }
 
   private allDestinations(): Array<{ server: string; namespace: string }> {

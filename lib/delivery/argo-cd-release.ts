@@ -80,6 +80,12 @@ export class ArgoCdRelease extends HelmRelease {
       repository: ArgoCdRelease.REPOSITORY,
       version: props.version ?? ArgoCdRelease.DEFAULT_CHART_VERSION,
       extraValues: props.extraValues,
+      // argo-helm argo-cd chart: its CRDs (templates/crds) and the controller's and server's cluster roles.
+      clusterScopedKinds: [
+        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+      ],
     });
     this.placement = props.placement;
     this.highAvailability = props.highAvailability ?? false;

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { ApplicationSource } from './application-source';
 import { ArgoCdApplication, ArgoCdApplicationOptions } from './argo-cd-application';
 import { ArgoCdProject } from './argo-cd-project';
-import { HelmRelease } from './helm-release';
+import { GroupKind, HelmRelease } from './helm-release';
+import { RunOnce } from './run-once';
 import { SyncWave } from './sync-wave';
 import { checkDns1123Label, invalidProp } from '../core';
 
@@ -85,11 +86,19 @@ export class GitOps extends Chart {
       projectName: this.project.name,
       argoCdNamespace: this.argoCdNamespace,
       destinationNamespace: this.argoCdNamespace,
+      // The root Application is one of the objects it syncs (dist/ holds it), and Argo CD waits for the health
+      // of every wave but the last: its own health covers the whole platform, so it goes last.
+      syncWave: SyncWave.RUNS,
     });
     this.project.addSourceRepository(source.repoUrl);
     this.project.addDestination(this.argoCdNamespace);
-    // Every namespace the synthesized objects live in is a destination of the root Application.
+    // Every namespace the synthesized objects live in is a destination of the root Application, and exactly
+    // the cluster-scoped kinds of the app and of the releases are allowed.
     this.project._addDestinationsAtSynth(() => this.appNamespaces());
+    this.project._addClusterResourceKindsAtSynth(() => this.clusterScopedKinds());
+    // Runs (SparkApplications) are created once: a changed spec must not re-submit a finished job.
+    this.rootApplication._ignoreAtSynth(() => this.runKinds().map(kind => ({ ...kind, jqPathExpressions: ['.spec'] })));
+    this.node.addValidation({ validate: () => [...this.checkReleaseNamespaces(), ...this.checkRuns()] });
   }
 
   /**
@@ -131,11 +140,67 @@ export class GitOps extends Chart {
     SyncWave.set(secret, SyncWave.PLATFORM);
   }
 
-  private appNamespaces(): string[] {
-    const namespaces = new Set<string>();
-    for (const construct of this.node.root.node.findAll()) {
-      if (construct instanceof ApiObject && construct.metadata.namespace) namespaces.add(construct.metadata.namespace);
-    }
-    return [...namespaces];
+  private appObjects(): ApiObject[] {
+    return this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   }
+
+  private appNamespaces(): string[] {
+    return [...new Set(this.appObjects().map(o => o.metadata.namespace).filter((ns): ns is string => !!ns))];
+  }
+
+  // Objects without a namespace are cluster-scoped (the schema harness rejects a namespaced kind without one).
+  private clusterScopedKinds(): GroupKind[] {
+    const native = this.appObjects().filter(o => !o.metadata.namespace).map(groupKindOf);
+    return [...native, ...this.releaseApplications.flatMap(a => a.source.release?.clusterScopedKinds ?? [])];
+  }
+
+  private runKinds(): GroupKind[] {
+    const kinds = new Map<string, GroupKind>();
+    for (const run of this.appObjects().filter(o => RunOnce.of(o))) kinds.set(`${run.apiVersion} ${run.kind}`, groupKindOf(run));
+    return [...kinds.values()];
+  }
+
+  // An operator's Application is Healthy only once its chart's objects are applied; objects it renders into a
+  // namespace that does not exist yet fail, and Argo CD waits on the Application's wave forever.
+  private checkReleaseNamespaces(): string[] {
+    const namespaces = new Map(this.appObjects().filter(o => o.kind === 'Namespace' && o.apiVersion === 'v1').map(o => [o.name, o]));
+    const errors: string[] = [];
+    for (const application of this.releaseApplications) {
+      const release = application.source.release!;
+      const wave = SyncWave.of(application.apiObject);
+      for (const name of release.otherNamespaces) {
+        const namespace = namespaces.get(name);
+        if (!namespace) {
+          errors.push(`${application.node.path}: the chart "${release.chartName}" renders objects into namespace "${name}", which no Namespace of this app creates: `
+            + 'Argo CD would wait forever for the release to become healthy; create the Namespace in the app (a JobNamespace does)');
+        } else if (SyncWave.of(namespace) >= wave) {
+          errors.push(`${namespace.node.path}: Namespace "${name}" is applied in sync wave ${SyncWave.of(namespace)}, but the chart "${release.chartName}" `
+            + `renders objects into it in wave ${wave}: put it in an earlier wave (SyncWave.NAMESPACES)`);
+        }
+      }
+    }
+    return errors;
+  }
+
+  private checkRuns(): string[] {
+    const errors: string[] = [];
+    for (const object of this.appObjects()) {
+      const run = RunOnce.of(object);
+      if (run?.deletedBy) {
+        errors.push(`${object.node.path}: ${run.deletedBy} makes the operator delete ${object.kind} "${object.name}" once it has run, and Argo CD's `
+          + `self-heal (${this.node.path}) re-creates what git still holds: it would run again, forever. Drop ${run.deletedBy}, or run one-shot work `
+          + 'as a pipeline or an on-demand run (docs/spark-jobs.md)');
+      }
+      if (!run && object !== this.rootApplication.apiObject && SyncWave.of(object) >= SyncWave.RUNS) {
+        errors.push(`${object.node.path}: sync wave ${SyncWave.of(object)} is at or after SyncWave.RUNS (${SyncWave.RUNS}): `
+          + 'Argo CD would wait for every run before the wave to finish; use an earlier wave');
+      }
+    }
+    return errors;
+  }
+}
+
+function groupKindOf(apiObject: ApiObject): GroupKind {
+  const slash = apiObject.apiVersion.indexOf('/');
+  return { group: slash < 0 ? '' : apiObject.apiVersion.slice(0, slash), kind: apiObject.kind };
 }

@@ -2,14 +2,20 @@ import { deepMerge } from './deep-merge';
 import { checkDns1123Label, invalidProp } from '../core';
 
 /**
+ * A kind of Kubernetes object: its API group and kind.
+ */
+export interface GroupKind {
+  /** The API group ('' for the core group). */
+  readonly group: string;
+  /** The kind. */
+  readonly kind: string;
+}
+
+/**
  * A field of a released object that something other than the chart owns at run time (an operator writing
  * its webhook's CA bundle, an autoscaler writing replicas): GitOps must neither report it as drift nor revert it.
  */
-export interface OwnedElsewhere {
-  /** The object's API group ('' for the core group). */
-  readonly group: string;
-  /** The object's kind. */
-  readonly kind: string;
+export interface OwnedElsewhere extends GroupKind {
   /** jq path expressions of the fields, e.g. `.webhooks[]?.clientConfig.caBundle`. */
   readonly jqPathExpressions: string[];
 }
@@ -65,6 +71,23 @@ export interface HelmReleaseProps {
    * @default - none
    */
   readonly ownedElsewhere?: OwnedElsewhere[];
+
+  /**
+   * The namespaces, besides `namespace`, that the chart renders objects into (the Spark Operator's chart
+   * renders Roles into every job namespace). They must exist before the release is applied: `GitOps` checks
+   * that a Namespace of the app creates each of them in an earlier sync wave.
+   *
+   * @default - none
+   */
+  readonly otherNamespaces?: string[];
+
+  /**
+   * The cluster-scoped kinds the chart renders (CRDs, ClusterRoles, webhook configurations): `GitOps` allows
+   * exactly these in the platform's AppProject.
+   *
+   * @default - none
+   */
+  readonly clusterScopedKinds?: GroupKind[];
 }
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -94,7 +117,10 @@ export class HelmRelease {
   public readonly version: string;
   /** Fields of the release's objects written at run time by something other than the chart. */
   public readonly ownedElsewhere: OwnedElsewhere[];
+  /** The cluster-scoped kinds the chart renders. */
+  public readonly clusterScopedKinds: GroupKind[];
   private readonly libraryValues: { [key: string]: any };
+  private readonly libraryOtherNamespaces: string[];
   private readonly extraValues: { [key: string]: any };
 
   public constructor(props: HelmReleaseProps) {
@@ -123,6 +149,8 @@ export class HelmRelease {
     }
     this.version = props.version;
     this.ownedElsewhere = [...(props.ownedElsewhere ?? [])];
+    this.clusterScopedKinds = (props.clusterScopedKinds ?? []).map(k => ({ group: k.group, kind: k.kind }));
+    this.libraryOtherNamespaces = (props.otherNamespaces ?? []).map((ns, i) => checkDns1123Label(where, `otherNamespaces[${i}]`, ns));
     this.libraryValues = props.values ?? {};
     this.extraValues = props.extraValues ?? {};
   }
@@ -143,6 +171,21 @@ export class HelmRelease {
    */
   public get values(): { [key: string]: any } {
     return deepMerge(this.renderValues(), this.extraValues);
+  }
+
+  /**
+   * The namespaces, besides `namespace`, the chart renders objects into. Computed on every read.
+   */
+  public get otherNamespaces(): string[] {
+    return this.renderOtherNamespaces().filter(ns => ns !== this.namespace);
+  }
+
+  /**
+   * The namespaces, besides `namespace`, the chart renders objects into. Subclasses override it to derive them
+   * from their values.
+   */
+  protected renderOtherNamespaces(): string[] {
+    return [...this.libraryOtherNamespaces];
   }
 
   /**

@@ -5,3 +5,4 @@ export * from './argo-cd-application';
 export * from './argo-cd-project';
 export * from './git-ops';
 export * from './argo-cd-release';
+export * from './run-once';

@@ -6,6 +6,7 @@ import { ScheduledSparkJob, ScheduledSparkJobOptions } from './scheduled-spark-j
 import { SparkJob, SparkJobOptions } from './spark-job';
 import { SparkLabels } from './spark-labels';
 import type { SparkOperator } from './spark-operator';
+import { SyncWave } from '../delivery';
 import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, invalidProp, labelValueProblem } from '../core';
 
 /**
@@ -218,7 +219,7 @@ export class JobNamespace extends Construct {
   }
 
   private renderNamespace(): void {
-    new k8s.KubeNamespace(this, 'Resource', {
+    const namespace = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
         labels: {
@@ -231,6 +232,8 @@ export class JobNamespace extends Construct {
         },
       },
     });
+    // Before the operator's Application: its chart renders Roles into this namespace (GitOps checks it).
+    SyncWave.set(namespace, SyncWave.NAMESPACES);
   }
 
   private renderServiceAccount(): void {

@@ -2,8 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
 import { SparkApplicationSpec } from './spark-application-spec';
-import { SparkJobOptions } from './spark-job';
+import { SparkApplicationOptions } from './spark-application-options';
 import { checkCron, checkInteger, checkTimeZone } from '../core';
+import { SyncWave } from '../delivery';
 
 /**
  * What the operator does when a scheduled run is due while the previous one still runs.
@@ -20,7 +21,7 @@ export enum ConcurrencyPolicy {
 /**
  * Options for `JobNamespace.addScheduledJob()`.
  */
-export interface ScheduledSparkJobOptions extends SparkJobOptions {
+export interface ScheduledSparkJobOptions extends SparkApplicationOptions {
   /**
    * When the job runs: a 5-field cron schedule (minute hour day-of-month month day-of-week) or a descriptor
    * such as `@daily`, read in `timeZone`.
@@ -114,5 +115,7 @@ export class ScheduledSparkJob extends Construct {
       suspend: props.suspend ?? false,
       template: spec.render(),
     }));
+    // A change to a ScheduledSparkApplication affects future runs only (its update filter invalidates nothing).
+    SyncWave.markCustomResource(this.apiObject);
   }
 }

@@ -3,13 +3,12 @@ import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
 import { RestartPolicy } from './restart-policy';
-import { SparkJobOptions, SparkJobType, SparkPodOptions } from './spark-job';
+import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-application-options';
 import { SparkLabels } from './spark-labels';
 import { SparkMemory } from './spark-memory';
 import { SparkSettings } from './spark-settings';
 import { sparkMajorVersion } from './spark-version';
 import { checkDns1123Label, checkInteger, checkLabels, invalidProp } from '../core';
-import { SyncWave } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 
 const URI_SCHEMES = ['local', 's3a', 'https', 'http', 'hdfs', 'file', 'abfss', 'gs'];
@@ -17,6 +16,10 @@ const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const DEFAULT_DRIVER_MEMORY = SparkMemory.of('2g');
 const DEFAULT_EXECUTOR_MEMORY = SparkMemory.of('4g');
+// The `spark` user and group of the official apache/spark images (apache/spark-docker Dockerfile.template:
+// `useradd --system --uid=185`, then `USER spark`).
+const SPARK_IMAGE_UID = 185;
+const MAX_ID = 2147483647;
 
 /**
  * The spec of a SparkApplication, validated when the job is built and rendered at synth. Shared by every
@@ -31,7 +34,10 @@ export class SparkApplicationSpec {
    */
   public static readonly SCHEDULED_NAME_MAX = 63 - '-ui-svc'.length - '-'.length - 19;
 
+  /** The job's name: the `SparkLabels.JOB` label and the metrics namespace. */
   public readonly name: string;
+  /** The SparkApplication's name: the job's name, and `-<runId>` for a run with an id. */
+  public readonly objectName: string;
   public readonly labels: { [key: string]: string };
   private readonly podLabels: { [key: string]: string };
   private readonly major: number;
@@ -39,14 +45,19 @@ export class SparkApplicationSpec {
   private readonly executorPlacement: Placement;
   private readonly spotResilience: boolean;
   private readonly restartPolicy: RestartPolicy;
+  private readonly runAsUser: number;
+  private readonly runAsGroup: number;
 
   public constructor(
     private readonly scope: Construct,
-    private readonly props: SparkJobOptions & { namespace: JobNamespace },
+    private readonly props: SparkApplicationOptions & { namespace: JobNamespace },
     jobName: string,
     maxNameLength: number,
+    runId?: string,
   ) {
-    this.name = checkName(scope, jobName, maxNameLength);
+    this.name = checkDns1123Label(scope, 'name', jobName);
+    if (runId !== undefined) checkDns1123Label(scope, 'runId', runId);
+    this.objectName = checkName(scope, runId === undefined ? jobName : `${jobName}-${runId}`, maxNameLength, runId !== undefined);
     const where = scope;
     const p = props;
 
@@ -76,6 +87,9 @@ export class SparkApplicationSpec {
       if (!ENV_NAME.test(name)) throw invalidProp(where, 'env key', name, 'must be an environment variable name: letters, digits, \'_\', \'-\', \'.\', not starting with a digit');
     }
     checkLabels(where, 'labels', p.labels);
+    if (p.runAsUser === 0) throw invalidProp(where, 'runAsUser', 0, 'is root: Spark pods run as non-root; give the non-root uid of the image\'s user');
+    this.runAsUser = checkInteger(where, 'runAsUser', p.runAsUser ?? SPARK_IMAGE_UID, 1, MAX_ID);
+    this.runAsGroup = checkInteger(where, 'runAsGroup', p.runAsGroup ?? SPARK_IMAGE_UID, 0, MAX_ID);
     if (p.timeToLive !== undefined) checkInteger(where, 'timeToLive', p.timeToLive.toSeconds(), 1);
 
     const operator = p.namespace.operator;
@@ -98,18 +112,15 @@ export class SparkApplicationSpec {
 
   /**
    * Renders a SparkApplication or ScheduledSparkApplication under `scope` with id `Resource`, its spec
-   * produced at synth, marked for Argo CD as a custom resource.
+   * produced at synth.
    */
   public renderApiObject(kind: string, produceSpec: () => { [key: string]: any }): ApiObject {
-    const apiObject = new ApiObject(this.scope, 'Resource', {
+    return new ApiObject(this.scope, 'Resource', {
       apiVersion: 'sparkoperator.k8s.io/v1beta2',
       kind,
-      metadata: { name: this.name, namespace: this.props.namespace.name, labels: this.labels },
+      metadata: { name: this.objectName, namespace: this.props.namespace.name, labels: this.labels },
       spec: Lazy.any({ produce: produceSpec }),
     });
-    // Delivered by Argo CD after the operator's CRDs exist.
-    SyncWave.markCustomResource(apiObject);
-    return apiObject;
   }
 
   /** The Spark settings the library derives, with the job's own `sparkConf` applied last. */
@@ -144,7 +155,16 @@ export class SparkApplicationSpec {
       serviceAccount: this.props.namespace.serviceAccountName,
       labels: this.podLabels,
       env: env.length ? env : undefined,
-      securityContext: CONTAINER_SECURITY,
+      // The kubelet cannot verify runAsNonRoot against an image whose USER is a name (apache/spark's `spark`)
+      // and refuses the container unless runAsUser is numeric (kubelet verifyRunAsNonRoot).
+      podSecurityContext: {
+        runAsNonRoot: true,
+        runAsUser: this.runAsUser,
+        runAsGroup: this.runAsGroup,
+        fsGroup: this.runAsGroup,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      securityContext: { ...CONTAINER_SECURITY, runAsUser: this.runAsUser, runAsGroup: this.runAsGroup },
       ...placementFields(placement),
     };
   }
@@ -187,7 +207,7 @@ export class SparkApplicationSpec {
   }
 }
 
-// Spark runs as the image's non-root user (185 in the apache/spark images) and needs no extra privilege.
+// Spark needs no privilege: non-root, no escalation, no capabilities, the runtime's default seccomp profile.
 const CONTAINER_SECURITY = {
   runAsNonRoot: true,
   allowPrivilegeEscalation: false,
@@ -200,10 +220,9 @@ function placementFields(placement: Placement): { [key: string]: any } {
   return { tolerations: tolerations.length ? tolerations : undefined, nodeSelector: placement.nodeSelector, affinity: placement.affinity };
 }
 
-function checkName(where: Construct, name: string, max: number): string {
-  checkDns1123Label(where, 'name', name);
+function checkName(where: Construct, name: string, max: number, withRunId: boolean): string {
   if (name.length > max) {
-    throw invalidProp(where, 'name', name, `must be at most ${max} characters: the operator derives longer names from it `
+    throw invalidProp(where, withRunId ? 'name and runId' : 'name', name, `must be at most ${max} characters${withRunId ? ' together ("<name>-<runId>")' : ''}: the operator derives longer names from it `
       + `(the UI service "<name>-ui-svc"${max < SparkApplicationSpec.SPARK_APPLICATION_NAME_MAX ? ' of each run "<name>-<timestamp>"' : ''}), which must stay within 63`);
   }
   return name;
@@ -229,7 +248,7 @@ function checkMainApplicationFile(where: Construct, file: string): void {
   }
 }
 
-function checkDynamicAllocation(where: Construct, p: SparkJobOptions): void {
+function checkDynamicAllocation(where: Construct, p: SparkApplicationOptions): void {
   const da = p.dynamicAllocation!;
   const max = checkInteger(where, 'dynamicAllocation.maxExecutors', da.maxExecutors, 1);
   const min = checkInteger(where, 'dynamicAllocation.minExecutors', da.minExecutors ?? 0, 0, max);

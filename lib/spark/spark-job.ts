@@ -1,266 +1,22 @@
-import { ApiObject, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-33';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
-import { RestartPolicy } from './restart-policy';
+import { SparkApplicationOptions } from './spark-application-options';
 import { SparkApplicationSpec } from './spark-application-spec';
-import { SparkMemory } from './spark-memory';
-import { Placement } from '../scheduling';
-import { S3Location } from '../storage';
+import { RunOnce } from '../delivery';
 
 /**
- * The language of a Spark job's main application.
+ * Options for `JobNamespace.addJob()`: a Spark application run once.
  */
-export enum SparkJobType {
-  /** A Scala application (a jar and a main class). */
-  SCALA = 'Scala',
-  /** A Java application (a jar and a main class). */
-  JAVA = 'Java',
-  /** A PySpark application (a .py file). */
-  PYTHON = 'Python',
-  /** A SparkR application (an .R file). */
-  R = 'R',
-}
-
-/**
- * What the driver and the executors both have.
- */
-export interface SparkPodOptions {
+export interface SparkJobOptions extends SparkApplicationOptions {
   /**
-   * CPU cores of the driver, or of each executor.
+   * Identifies one run of the job. A SparkApplication runs once: the operator re-submits it whenever its spec
+   * changes, so GitOps creates it once and never patches its spec. To run the job again, change `runId`: the
+   * SparkApplication is named `<name>-<runId>`, a new object, and the previous run's object is pruned.
    *
-   * @default - 1 for the driver, 2 for each executor
+   * @default - none: the SparkApplication is named `<name>`
    */
-  readonly cores?: number;
-
-  /**
-   * Heap memory (`spark.driver.memory`, `spark.executor.memory`).
-   *
-   * @default - SparkMemory.of('2g') for the driver, SparkMemory.of('4g') for each executor
-   */
-  readonly memory?: SparkMemory;
-
-  /**
-   * Non-heap memory added to the pod's memory request (`spark.driver.memoryOverhead`,
-   * `spark.executor.memoryOverhead`).
-   *
-   * @default - Spark's default: 10% of memory, at least 384m
-   */
-  readonly memoryOverhead?: SparkMemory;
-
-  /**
-   * The node pools the pods run on.
-   *
-   * @default - the operator's driver placement (its on-demand pools: losing the driver loses the job), or its
-   * executor placement (its spot pools)
-   */
-  readonly placement?: Placement;
-
-  /**
-   * Extra JVM options.
-   *
-   * @default - none
-   */
-  readonly javaOptions?: string;
-}
-
-/**
- * Settings of a job's driver.
- */
-export interface SparkDriverOptions extends SparkPodOptions {}
-
-/**
- * Settings of a job's executors.
- */
-export interface SparkExecutorOptions extends SparkPodOptions {
-  /**
-   * The number of executors (with dynamic allocation, set `dynamicAllocation.initialExecutors` instead).
-   *
-   * @default 2
-   */
-  readonly instances?: number;
-}
-
-/**
- * Dynamic allocation: Spark adds and removes executors with the load. On Kubernetes there is no external
- * shuffle service, so shuffle tracking is always on.
- */
-export interface SparkDynamicAllocation {
-  /**
-   * The fewest executors.
-   *
-   * @default 0
-   */
-  readonly minExecutors?: number;
-
-  /**
-   * The most executors.
-   */
-  readonly maxExecutors: number;
-
-  /**
-   * How many executors to start with.
-   *
-   * @default - minExecutors
-   */
-  readonly initialExecutors?: number;
-
-  /**
-   * How long an executor holding shuffle data for a live job is kept when idle.
-   *
-   * @default - Spark's default (until the shuffle data is no longer needed)
-   */
-  readonly shuffleTrackingTimeout?: Duration;
-}
-
-/**
- * What a Spark job is: shared by `SparkJob`, `ScheduledSparkJob` and `JobNamespace.addJob()`.
- */
-export interface SparkJobOptions {
-  /**
-   * The job's name (the SparkApplication's): a DNS-1123 label short enough for the names the operator derives
-   * from it (`<name>-driver`, `<name>-ui-svc`).
-   *
-   * @default - the construct id
-   */
-  readonly name?: string;
-
-  /**
-   * The language of the main application.
-   */
-  readonly type: SparkJobType;
-
-  /**
-   * The job's Docker image: Spark, the job's code and its dependencies (for S3, hadoop-aws and the AWS SDK,
-   * which the `apache/spark` images lack). Pin a tag or a digest.
-   */
-  readonly image: string;
-
-  /**
-   * When the kubelet pulls the image.
-   *
-   * @default ImagePullPolicy.IF_NOT_PRESENT (tags are pinned)
-   */
-  readonly imagePullPolicy?: kplus.ImagePullPolicy;
-
-  /**
-   * The main application file: a jar (Scala, Java), a .py file (Python) or an .R file, as a URI Spark can read:
-   * `local:///opt/app/job.jar` (in the image), `s3a://bucket/key`, `https://...`.
-   */
-  readonly mainApplicationFile: string;
-
-  /**
-   * The main class (Scala and Java only).
-   *
-   * @default - none; required for Scala and Java jobs
-   */
-  readonly mainClass?: string;
-
-  /**
-   * Arguments passed to the main application.
-   *
-   * @default - none
-   */
-  readonly arguments?: string[];
-
-  /**
-   * The Spark version in the image, "major.minor.patch" (3.x or 4.x). It selects the S3A credential provider.
-   */
-  readonly sparkVersion: string;
-
-  /**
-   * The driver.
-   *
-   * @default - 1 core, 2g, on the operator's driver placement
-   */
-  readonly driver?: SparkDriverOptions;
-
-  /**
-   * The executors.
-   *
-   * @default - 2 executors of 2 cores and 4g, on the operator's executor placement
-   */
-  readonly executor?: SparkExecutorOptions;
-
-  /**
-   * Dynamic allocation of executors.
-   *
-   * @default - off: a fixed number of executors
-   */
-  readonly dynamicAllocation?: SparkDynamicAllocation;
-
-  /**
-   * When the operator runs the job again.
-   *
-   * @default RestartPolicy.onFailure() (2 retries a minute apart, 3 submission retries)
-   */
-  readonly restartPolicy?: RestartPolicy;
-
-  /**
-   * How long a finished job's SparkApplication is kept before the operator deletes it. Leave unset for jobs
-   * delivered by GitOps: Argo CD would recreate a deleted application, running the job again.
-   *
-   * @default - kept until deleted
-   */
-  readonly timeToLive?: Duration;
-
-  /**
-   * Environment variables of the driver and the executors.
-   *
-   * @default - none
-   */
-  readonly env?: { [name: string]: string };
-
-  /**
-   * Labels of the SparkApplication and its pods, besides the namespace's cost labels and `SparkLabels.JOB`.
-   *
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-
-  /**
-   * Whether the job writes event logs to the operator's event-log location (for the history server).
-   *
-   * @default true
-   */
-  readonly eventLog?: boolean;
-
-  /**
-   * Whether executors on spot capacity decommission gracefully (migrating shuffle and cached blocks) when
-   * their node is reclaimed.
-   *
-   * @default true when any executor pool is spot
-   */
-  readonly spotResilience?: boolean;
-
-  /**
-   * Where decommissioning executors put blocks no other executor can take (S3). Only with spot resilience.
-   *
-   * @default - none: blocks that cannot migrate are recomputed
-   */
-  readonly fallbackStorage?: S3Location;
-
-  /**
-   * Whether the driver serves Prometheus metrics (PrometheusServlet, `spark.ui.prometheus.enabled`) and its
-   * pods carry `SparkLabels.METRICS` for monitors to select.
-   *
-   * @default true
-   */
-  readonly metrics?: boolean;
-
-  /**
-   * Spark settings, applied last (they win over the ones the library derives).
-   *
-   * @default - none
-   */
-  readonly sparkConf?: { [key: string]: string };
-
-  /**
-   * Hadoop settings (without the `spark.hadoop.` prefix), applied last.
-   *
-   * @default - none
-   */
-  readonly hadoopConf?: { [key: string]: string };
+  readonly runId?: string;
 }
 
 /**
@@ -281,7 +37,7 @@ export interface SparkJobProps extends SparkJobOptions {
  * job namespace, the S3A credential provider from the Spark version.
  */
 export class SparkJob extends Construct {
-  /** The job's name. */
+  /** The job's name (the `SparkLabels.JOB` label of its pods). */
   public readonly name: string;
   /** The job's namespace. */
   public readonly namespace: JobNamespace;
@@ -292,10 +48,14 @@ export class SparkJob extends Construct {
   public constructor(scope: Construct, id: string, props: SparkJobProps) {
     super(scope, id);
     this.namespace = props.namespace;
-    this.spec = new SparkApplicationSpec(this, props, props.name ?? id, SparkApplicationSpec.SPARK_APPLICATION_NAME_MAX);
+    this.spec = new SparkApplicationSpec(this, props, props.name ?? id, SparkApplicationSpec.SPARK_APPLICATION_NAME_MAX, props.runId);
     this.name = this.spec.name;
     props.namespace._registerJob(this.name, this);
 
     this.apiObject = this.spec.renderApiObject('SparkApplication', () => this.spec.render());
+    // The operator re-submits a SparkApplication whenever its spec changes, even after it completed
+    // (kubeflow/spark-operator v2.5.2 internal/controller/sparkapplication/event_filter.go): GitOps creates it
+    // once, in the last wave, and never patches its spec.
+    RunOnce.mark(this.apiObject, { deletedBy: props.timeToLive ? 'timeToLive (spec.timeToLiveSeconds)' : undefined });
   }
 }

@@ -55,10 +55,26 @@ export class SparkOperatorRelease extends HelmRelease {
         kind,
         jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
       })),
+      // kubeflow/spark-operator v2.5.2 charts/spark-operator-chart: crds/, controller/rbac.yaml and
+      // webhook/rbac.yaml (ClusterRole, ClusterRoleBinding), webhook/*webhookconfiguration.yaml.
+      clusterScopedKinds: [
+        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+        { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+      ],
     });
     this.operator = props.operator;
     this.controllerReplicas = props.controllerReplicas;
     this.webhookReplicas = props.webhookReplicas;
+  }
+
+  // The chart renders the controller's and the webhook's Role and RoleBinding into every job namespace
+  // (controller/rbac.yaml, webhook/rbac.yaml): read from the values actually delivered, extraValues included.
+  protected renderOtherNamespaces(): string[] {
+    const jobNamespaces = this.values.spark?.jobNamespaces;
+    return Array.isArray(jobNamespaces) ? jobNamespaces.filter((ns: unknown) => typeof ns === 'string' && ns !== '') : [];
   }
 
   protected renderValues(): { [key: string]: any } {

@@ -104,8 +104,19 @@ describe('schema harness: core kinds against the Kubernetes 1.33 OpenAPI', () =>
   });
 
   test('a Service name must be a DNS-1035 label', () => {
-    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: '1-svc' }, spec: { ports: [{ port: 80 }] } };
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: '1-svc', namespace: 'default' }, spec: { ports: [{ port: 80 }] } };
     expect(harness.validate([svc])).toEqual([expect.stringMatching(/not a valid Service name/)]);
+  });
+
+  test('scope: a namespaced kind needs a namespace, a cluster-scoped kind must not have one (the API server\'s scope)', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } };
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x', namespace: 'default' }, rules: [] };
+    expect(harness.validate([cm, role])).toEqual([
+      expect.stringMatching(/#0 ConfigMap x: ConfigMap is namespaced: metadata.namespace is required/),
+      expect.stringMatching(/#1 ClusterRole default\/x: ClusterRole is cluster-scoped: metadata.namespace must not be set/),
+    ]);
+    const logging = { apiVersion: 'logging.banzaicloud.io/v1beta1', kind: 'Logging', metadata: { name: 'x', namespace: 'logging' }, spec: { controlNamespace: 'logging' } };
+    expect(harness.validate([logging])).toEqual([expect.stringMatching(/Logging is cluster-scoped/)]);
   });
 });
 

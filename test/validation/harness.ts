@@ -25,6 +25,8 @@ export class SchemaHarness {
   private readonly ajv: Ajv;
   private readonly coreKinds = new Map<string, string>(); // "apiVersion|kind" -> definition name
   private readonly crdFiles = new Map<string, string>(); // "group|kind" -> CRD file
+  private readonly namespacedKinds = new Set<string>(); // "group|kind" of every namespaced kind
+  private readonly clusterKinds = new Set<string>(); // "group|kind" of every cluster-scoped kind
   private readonly validators = new Map<string, ValidateFunction | string>();
 
   public constructor(private readonly dir: string) {
@@ -49,6 +51,15 @@ export class SchemaHarness {
         if (!this.coreKinds.has(key) || name.endsWith(`.${gvk.kind}`)) this.coreKinds.set(key, name);
       }
     }
+    // A kind is namespaced when the API serves it under /namespaces/{namespace}/ (the API server's scope).
+    for (const [route, operations] of Object.entries<any>(swagger.paths)) {
+      for (const operation of Object.values<any>(operations)) {
+        const gvk = operation?.['x-kubernetes-group-version-kind'];
+        if (!gvk || !['post', 'put', 'get', 'list'].includes(operation['x-kubernetes-action'])) continue;
+        (route.includes('{namespace}') ? this.namespacedKinds : this.clusterKinds).add(`${gvk.group}|${gvk.kind}`);
+      }
+    }
+    for (const key of this.namespacedKinds) this.clusterKinds.delete(key);
     this.indexCrds();
   }
 
@@ -71,6 +82,8 @@ export class SchemaHarness {
       }
       if (!validator(doc)) problems.push(...formatErrors(id, validator.errors ?? []));
       problems.push(...metadataProblems(id, doc));
+      const scopeProblem = this.scopeProblem(doc);
+      if (scopeProblem) problems.push(`${id}: ${scopeProblem}`);
       const identity = `${doc.apiVersion}|${doc.kind}|${doc.metadata?.namespace ?? ''}|${doc.metadata?.name}`;
       if (identities.has(identity)) problems.push(`${id}: same apiVersion, kind, namespace and name as document #${identities.get(identity)}`);
       identities.set(identity, index);
@@ -91,6 +104,23 @@ export class SchemaHarness {
     const documents = target instanceof App ? target.charts.flatMap(c => c.toJson()) : Testing.synth(target);
     this.assertValid(documents);
     return documents;
+  }
+
+  /**
+   * The API server refuses a namespace on a cluster-scoped kind; a namespaced kind without one lands in
+   * whatever namespace the applier defaults to (Argo CD: the Application's destination), never what was meant.
+   */
+  private scopeProblem(doc: any): string | undefined {
+    const group = doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : '';
+    const key = `${group}|${doc.kind}`;
+    let namespaced: boolean | undefined = this.namespacedKinds.has(key) ? true : this.clusterKinds.has(key) ? false : undefined;
+    if (namespaced === undefined && this.crdFiles.has(key)) {
+      const scope = /^ {2}scope: (\S+)\s*$/m.exec(fs.readFileSync(this.crdFiles.get(key)!, 'utf-8').slice(0, 20_000))?.[1];
+      namespaced = scope === undefined ? undefined : scope === 'Namespaced';
+    }
+    if (namespaced === true && !doc.metadata?.namespace) return `${doc.kind} is namespaced: metadata.namespace is required`;
+    if (namespaced === false && doc.metadata?.namespace !== undefined) return `${doc.kind} is cluster-scoped: metadata.namespace must not be set`;
+    return undefined;
   }
 
   private validatorFor(apiVersion: unknown, kind: unknown): ValidateFunction | string {
