@@ -36,7 +36,7 @@ export const pools = [systemPool, spotPool];
  * What the AWS side (examples/aws.ts) outputs after `cdk deploy`: the Kubernetes side takes them as plain
  * strings, so it never needs AWS to synthesize.
  */
-export const bindings: PlatformBindings = {
+export const exampleBindings: PlatformBindings = {
   clusterName: 'spark-platform',
   region: 'eu-west-1',
   bucketName: 'acme-spark-platform-eu-west-1',
@@ -50,13 +50,20 @@ export const bindings: PlatformBindings = {
 
 const JOBS_REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark-jobs';
 
+/** Properties of the example platform. */
+export interface ExamplePlatformProps extends ChartProps {
+  /** What the AWS side made: plain strings here, CDK tokens when the AWS side deploys the chart (examples/same-app.ts). */
+  readonly bindings?: PlatformBindings;
+}
+
 /** The example platform's Kubernetes side. */
 export class ExamplePlatform extends Chart {
   /** The Spark Operator and the settings its jobs share. */
   public readonly spark: SparkOperator;
 
-  public constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  public constructor(scope: Construct, id: string, props: ExamplePlatformProps = {}) {
     super(scope, id, props);
+    const bindings = props.bindings ?? exampleBindings;
 
     // A small batch-style workload that tolerates spot loss, placed on the spot pool.
     const deployment = new kplus.Deployment(this, 'spot-smoke-test', {

@@ -174,7 +174,7 @@ describe('ClusterAutoscaler', () => {
       ['a Kubernetes version with no known image', { kubernetesVersion: '1.29' }, /autoscaler: invalid prop "kubernetesVersion" "1.29": has no known cluster-autoscaler image .*known 1.32, 1.33, 1.34, 1.35, 1.36/],
       ['a Kubernetes version that is not a minor', { kubernetesVersion: 'v1.33.2' }, /invalid prop "kubernetesVersion" "v1.33.2": must be a Kubernetes minor version/],
       ['an unknown expander', { expander: 'price' }, /invalid prop "expander" "price": allowed on AWS: priority, least-waste, most-pods, least-nodes, random/],
-      ['an empty cluster name', { clusterName: '' }, /invalid prop "clusterName" "": must be the EKS cluster's name/],
+      ['an empty cluster name', { clusterName: '' }, /invalid prop "clusterName" "": must be an EKS cluster name/],
       ['a scale-down time that is not a duration', { scaleDown: { unneededTime: '10 minutes' } }, /invalid prop "scaleDown.unneededTime" "10 minutes": must be a Go duration/],
       ['a delay that is not a duration', { scaleDown: { delayAfterAdd: '5' } }, /invalid prop "scaleDown.delayAfterAdd" "5"/],
       ['a bad provision time', { maxNodeProvisionTime: 'soon' }, /invalid prop "maxNodeProvisionTime" "soon"/],

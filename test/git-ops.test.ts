@@ -163,7 +163,7 @@ describe('GitOps', () => {
     });
 
     test('no Namespace for it: a synth error naming the Application, the chart and the namespace', () => {
-      const { app, gitops } = gitOps();
+      const { gitops } = gitOps();
       gitops.addHelmRelease(renderingInto());
       expect(() => Testing.synth(gitops)).toThrow(/gitops\/Release-op: the chart "op" renders objects into namespace "team-a", which no Namespace of this app creates/);
     });
@@ -193,7 +193,7 @@ describe('GitOps', () => {
     });
 
     test('a run its controller deletes once finished is a synth error: self-heal would run it again forever', () => {
-      const { app, gitops } = gitOps();
+      const { app } = gitOps();
       run(new Chart(app, 'jobs'), 'timeToLive (spec.timeToLiveSeconds)');
       expect(() => app.synth()).toThrow(/jobs\/run: timeToLive \(spec.timeToLiveSeconds\) makes the operator delete SparkApplication "etl" once it has run, and Argo CD's self-heal \(gitops\) re-creates what git still holds: it would run again, forever/);
     });

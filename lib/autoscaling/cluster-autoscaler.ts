@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './cluster-autoscaler-release';
 import { Expander } from './expander';
 import { PlatformBindings } from '../bindings';
-import { checkInteger, goDurationProblem, invalidProp } from '../core';
+import { checkAwsRegion, checkEksClusterName, checkInteger, checkRoleArn, goDurationProblem, invalidProp } from '../core';
 import { NodePool, Placement } from '../scheduling';
 
 /**
@@ -147,9 +147,6 @@ export interface ClusterAutoscalerProps {
   readonly extraArgs?: { [flag: string]: string };
 }
 
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
 const NAME = 'cluster-autoscaler';
 const METRICS_PORT = 8085;
 /** Priority of spot node groups: higher wins. */
@@ -179,19 +176,10 @@ export class ClusterAutoscaler extends Construct {
   public constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
     this.namespace = props.namespace ?? 'kube-system';
-    const clusterName = props.clusterName ?? props.bindings?.clusterName;
-    if (typeof clusterName !== 'string' || !CLUSTER_NAME.test(clusterName)) {
-      throw invalidProp(this, 'clusterName', clusterName, 'must be the EKS cluster\'s name (1 to 100 letters, digits, \'-\', \'_\'), given as clusterName or bindings.clusterName');
-    }
-    this.clusterName = clusterName;
-    const region = props.region ?? props.bindings?.region;
-    if (typeof region !== 'string' || !REGION.test(region)) {
-      throw invalidProp(this, 'region', region, 'must be an AWS region such as "eu-west-1", given as region or bindings.region');
-    }
+    this.clusterName = checkEksClusterName(this, props.clusterName !== undefined ? 'clusterName' : 'bindings.clusterName', props.clusterName ?? props.bindings?.clusterName!);
+    const region = checkAwsRegion(this, props.region !== undefined ? 'region' : 'bindings.region', props.region ?? props.bindings?.region!);
     const roleArn = props.serviceAccountRoleArn ?? props.bindings?.serviceAccountRoleArns?.[`${this.namespace}/${NAME}`];
-    if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) {
-      throw invalidProp(this, 'serviceAccountRoleArn', roleArn, 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>');
-    }
+    if (roleArn !== undefined) checkRoleArn(this, 'serviceAccountRoleArn', roleArn);
 
     const version = props.kubernetesVersion ?? '1.33';
     if (typeof version !== 'string' || !/^1\.[0-9]+$/.test(version)) {

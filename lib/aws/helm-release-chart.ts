@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Lazy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { HelmRelease } from '../delivery';
@@ -28,10 +28,13 @@ export interface HelmReleaseChartProps {
 export class HelmReleaseChart extends Construct {
   /** The aws-eks-v2 Helm chart. */
   public readonly helmChart: eks.HelmChart;
+  /** The release it installs. */
+  public readonly release: HelmRelease;
 
   public constructor(scope: Construct, id: string, props: HelmReleaseChartProps) {
     super(scope, id);
     const release = props.release;
+    this.release = release;
     this.helmChart = new eks.HelmChart(this, 'Resource', {
       cluster: props.cluster,
       chart: release.chartName,
@@ -41,7 +44,8 @@ export class HelmReleaseChart extends Construct {
       release: release.releaseName,
       namespace: release.namespace,
       createNamespace: true,
-      values: release.values,
+      // Read when the stack is synthesized, so objects added to the release's construct later still count.
+      values: Lazy.any({ produce: () => release.values }) as unknown as { [key: string]: any },
       wait: true,
       atomic: true,
       timeout: props.timeout ?? Duration.minutes(10),

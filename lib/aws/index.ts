@@ -4,3 +4,4 @@ export * from './platform-bucket';
 export * from './service-account-role';
 export * from './workload-policies';
 export * from './spark-eks-cluster';
+export * from './direct-delivery';

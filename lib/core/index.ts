@@ -2,3 +2,5 @@ export * from './errors';
 export * from './names';
 export * from './numbers';
 export * from './schedule';
+export * from './tokens';
+export * from './aws-values';

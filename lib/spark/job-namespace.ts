@@ -7,7 +7,7 @@ import { SparkJob, SparkJobOptions } from './spark-job';
 import { SparkLabels } from './spark-labels';
 import type { SparkOperator } from './spark-operator';
 import { SyncWave } from '../delivery';
-import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, invalidProp, labelValueProblem } from '../core';
+import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkRoleArn, invalidProp, labelValueProblem } from '../core';
 
 /**
  * A ResourceQuota for a job namespace: the most its jobs may request together.
@@ -138,7 +138,6 @@ export interface JobNamespaceProps extends JobNamespaceOptions {
   readonly operator: SparkOperator;
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /**
  * A namespace where Spark jobs run: the Namespace, the jobs' ServiceAccount (with its IAM role), the Role and
@@ -164,10 +163,7 @@ export class JobNamespace extends Construct {
     this.name = checkDns1123Label(this, 'name', props.name ?? id);
     this.serviceAccountName = checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName ?? 'spark');
     const roleArn = props.serviceAccountRoleArn ?? props.operator.bindings?.serviceAccountRoleArns?.[`${this.name}/${this.serviceAccountName}`];
-    if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) {
-      throw invalidProp(this, 'serviceAccountRoleArn', roleArn, 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>');
-    }
-    this.serviceAccountRoleArn = roleArn;
+    this.serviceAccountRoleArn = roleArn === undefined ? undefined : checkRoleArn(this, 'serviceAccountRoleArn', roleArn);
 
     for (const [prop, value] of [['team', props.team], ['costCenter', props.costCenter]] as const) {
       const problem = value === undefined ? undefined : labelValueProblem(value);

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { JobNamespace, JobNamespaceOptions } from './job-namespace';
 import { SparkOperatorRelease } from './spark-operator-release';
 import { PlatformBindings } from '../bindings';
-import { checkInteger, invalidProp } from '../core';
+import { checkAwsRegion, checkInteger, invalidProp } from '../core';
 import { NodePool, Placement } from '../scheduling';
 import { EventLogLocation } from '../storage';
 
@@ -103,7 +103,6 @@ export interface SparkOperatorProps {
   readonly extraValues?: { [key: string]: any };
 }
 
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$/;
 
 /**
  * The Spark Operator (kubeflow/spark-operator) and the settings every job it runs shares: the platform's
@@ -175,10 +174,7 @@ export class SparkOperator extends Construct {
       throw invalidProp(this, 'operatorPlacement', spotForOperator.name, 'is a spot pool: the operator and its webhook must run on on-demand capacity');
     }
     const awsRegion = props.awsRegion ?? props.bindings?.region;
-    if (awsRegion !== undefined && !AWS_REGION.test(awsRegion)) {
-      throw invalidProp(this, 'awsRegion', awsRegion, 'must be an AWS region such as "eu-west-1"');
-    }
-    this.awsRegion = awsRegion;
+    this.awsRegion = awsRegion === undefined ? undefined : checkAwsRegion(this, props.awsRegion !== undefined ? 'awsRegion' : 'bindings.region', awsRegion);
 
     this.release = new SparkOperatorRelease({
       releaseName: props.releaseName ?? 'spark-operator',

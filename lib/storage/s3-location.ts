@@ -1,4 +1,4 @@
-import { invalidProp } from '../core';
+import { invalidProp, isUnresolvedToken } from '../core';
 
 /**
  * Properties of an `S3Location`.
@@ -27,8 +27,6 @@ export interface S3LocationProps {
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IP_ADDRESS = /^\d+\.\d+\.\d+\.\d+$/;
-// An unresolved AWS CDK token (the bucket name of a bucket created in the same deployment).
-const UNRESOLVED_TOKEN = /\$\{Token\[/;
 
 /**
  * A place in S3: a bucket and a key prefix. It gives every form the platform needs from one value: the
@@ -39,7 +37,7 @@ export class S3Location {
   /** Why `bucketName` breaks S3's bucket naming rules, or undefined when it is valid. */
   public static bucketNameProblem(bucketName: string): string | undefined {
     if (typeof bucketName !== 'string') return 'must be a string';
-    if (UNRESOLVED_TOKEN.test(bucketName)) return undefined;
+    if (isUnresolvedToken(bucketName)) return undefined;
     if (!BUCKET_NAME.test(bucketName)) {
       return 'must be 3 to 63 characters of lower-case letters, digits, \'.\' and \'-\', starting and ending with a letter or digit';
     }

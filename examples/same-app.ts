@@ -1,0 +1,47 @@
+// The same-app path, for teams without Argo CD: one AWS CDK app builds the cluster and delivers the Kubernetes
+// side into it (aws-eks-v2 manifests and Helm charts, in the order GitOps would apply them). The bindings are
+// CDK tokens here (role ARNs, the bucket's name), resolved when the stack deploys. `npx ts-node --transpile-only --project examples/tsconfig.json examples/same-app.ts`
+// writes the cloud assembly to cdk.out.
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as cdk8s from 'cdk8s';
+import { Construct } from 'constructs';
+import { ExamplePlatform, spotPool, systemPool } from './main';
+import { aws } from '../lib';
+
+/** The cluster, and the example platform's Kubernetes side deployed into it. */
+export class SameAppPlatformStack extends Stack {
+  /** The cluster and everything around it. */
+  public readonly platform: aws.SparkEksCluster;
+  /** The Kubernetes side. */
+  public readonly kubernetes: ExamplePlatform;
+  /** How it reaches the cluster. */
+  public readonly delivery: aws.DirectDelivery;
+
+  public constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+    this.platform = new aws.SparkEksCluster(this, 'SparkPlatform', {
+      clusterName: 'spark-platform',
+      systemPool,
+      nodePools: [spotPool],
+      sparkJobs: [
+        { namespace: 'data-engineering', readPrefixes: ['raw'], readWritePrefixes: ['curated'] },
+        { namespace: 'analytics', readPrefixes: ['curated'], readWritePrefixes: ['analytics'] },
+      ],
+    });
+    this.kubernetes = new ExamplePlatform(new cdk8s.App(), 'spark-platform', { bindings: this.platform.bindings });
+    this.delivery = new aws.DirectDelivery(this, 'Delivery', { cluster: this.platform.cluster });
+    this.delivery.addChart(this.kubernetes);
+    this.delivery.addHelmRelease(this.kubernetes.spark.release);
+  }
+}
+
+/** Builds the app without writing it (the test suite validates it). */
+export function createApp(context: { [key: string]: any } = {}, outdir?: string): App {
+  const app = new App({ outdir, context: { '@aws-cdk/aws-eks:useNativeOidcProvider': true, ...context } });
+  new SameAppPlatformStack(app, 'SparkPlatformSameApp', { env: { account: '123456789012', region: 'eu-west-1' } });
+  return app;
+}
+
+if (require.main === module) {
+  createApp({}, process.env.CDK_OUTDIR ?? 'cdk.out').synth();
+}

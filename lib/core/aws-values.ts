@@ -1,0 +1,34 @@
+import { IConstruct } from 'constructs';
+import { invalidProp } from './errors';
+import { isUnresolvedToken } from './tokens';
+
+// Checks of the values the AWS side hands over. Each accepts an unresolved AWS CDK token (the same-app path,
+// `cluster.addCdk8sChart()`) and judges a literal.
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$/;
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+
+/** Throws unless `value` is an IAM role ARN (or a token). */
+export function checkRoleArn(where: IConstruct | string, prop: string, value: string): string {
+  if (!isUnresolvedToken(value) && (typeof value !== 'string' || !ROLE_ARN.test(value))) {
+    throw invalidProp(where, prop, value, 'must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>');
+  }
+  return value;
+}
+
+/** Throws unless `value` is an AWS region such as "eu-west-1" (or a token). */
+export function checkAwsRegion(where: IConstruct | string, prop: string, value: string): string {
+  if (!isUnresolvedToken(value) && (typeof value !== 'string' || !AWS_REGION.test(value))) {
+    throw invalidProp(where, prop, value, 'must be an AWS region such as "eu-west-1"');
+  }
+  return value;
+}
+
+/** Throws unless `value` is an EKS cluster name: 1 to 100 letters, digits, '-' and '_', starting alphanumeric (or a token). */
+export function checkEksClusterName(where: IConstruct | string, prop: string, value: string): string {
+  if (!isUnresolvedToken(value) && (typeof value !== 'string' || !EKS_CLUSTER_NAME.test(value))) {
+    throw invalidProp(where, prop, value, 'must be an EKS cluster name: 1 to 100 letters, digits, \'-\' and \'_\', starting with a letter or digit');
+  }
+  return value;
+}
