@@ -21,7 +21,8 @@ describe('examples/main.ts under Argo CD (argo-cd v3.4.4 gitops-engine sync_cont
       expect(named.length).toBeGreaterThan(0);
       for (const name of named) {
         const namespace = docs.find(d => d.kind === 'Namespace' && d.metadata.name === name);
-        expect({ application: application.metadata.name, name, created: !!namespace }).toEqual({ application: application.metadata.name, name, created: true });
+        const where = { application: application.metadata.name, name };
+        expect({ ...where, created: !!namespace }).toEqual({ ...where, created: true });
         expect(waveOf(namespace)).toBeLessThan(waveOf(application));
       }
     }

@@ -84,7 +84,7 @@ describe('ClusterAutoscaler', () => {
   test('the image minor matches the Kubernetes minor, at the newest patch of each minor', () => {
     // The newest tags of kubernetes/autoscaler (cluster-autoscaler-<x.y.z>, version/version.go), July 2026.
     expect(Object.fromEntries(KNOWN_KUBERNETES_VERSIONS.map(v => [v, clusterAutoscalerImage(v)!.split(':v')[1]]))).toEqual({
-      '1.32': '1.32.7', '1.33': '1.33.6', '1.34': '1.34.5', '1.35': '1.35.2', '1.36': '1.36.1',
+      1.32: '1.32.7', 1.33: '1.33.6', 1.34: '1.34.5', 1.35: '1.35.2', 1.36: '1.36.1',
     });
     for (const minor of KNOWN_KUBERNETES_VERSIONS) {
       expect(clusterAutoscalerImage(minor)).toMatch(new RegExp(`^registry\\.k8s\\.io/autoscaling/cluster-autoscaler:v${minor.replace('.', '\\.')}\\.[0-9]+$`));

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing, ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
-import { ApiObject } from 'cdk8s';
 import { ApplicationSource, ArgoCdApplication, ArgoCdRelease, GitOps, HelmRelease, NodePool, Placement, RunOnce, SyncWave } from '../lib';
 import { findObject } from './fixtures/spark-platform';
 import { expectValuesExistInChart } from './validation/chart-values';
@@ -84,7 +83,11 @@ describe('GitOps', () => {
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
     new k8s.KubeClusterRole(workloads, 'role', { metadata: { name: 'reader' }, rules: [] });
     gitops.addHelmRelease(new HelmRelease({
-      releaseName: 'crds', namespace: 'crds', chartName: 'crds', repository: 'https://charts.example.com', version: '1.0.0',
+      releaseName: 'crds',
+      namespace: 'crds',
+      chartName: 'crds',
+      repository: 'https://charts.example.com',
+      version: '1.0.0',
       clusterScopedKinds: [{ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }],
     }));
     expect(findObject(Testing.synth(gitops), 'AppProject').spec.clusterResourceWhitelist).toEqual([

@@ -4,11 +4,11 @@ import { k8s } from 'cdk8s-plus-33';
 // simulates that version's scheduler) and the API objects its informers list. Newest patch of each minor
 // (kubernetes/autoscaler tags cluster-autoscaler-<version>, version/version.go, July 2026).
 const IMAGES: { readonly [kubernetesMinor: string]: string } = {
-  '1.32': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.7',
-  '1.33': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.6',
-  '1.34': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.5',
-  '1.35': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2',
-  '1.36': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1',
+  1.32: 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.7',
+  1.33: 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.6',
+  1.34: 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.5',
+  1.35: 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2',
+  1.36: 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1',
 };
 
 const NAME = 'cluster-autoscaler';

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
-import { SparkApplicationSpec } from './spark-application-spec';
 import { SparkApplicationOptions } from './spark-application-options';
+import { SparkApplicationSpec } from './spark-application-spec';
 import { checkCron, checkInteger, checkTimeZone } from '../core';
 import { SyncWave } from '../delivery';
 
