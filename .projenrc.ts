@@ -80,7 +80,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       },
     },
   },
-  gitignore: ['/dist/', '/cdk.out/', '/build/', '/artifacts/', '/.ci-out/'],
+  gitignore: ['/dist/', '/cdk.out/', '/build/', '/artifacts/', '/.ci-out/', '/.upstream/'],
 });
 
 // Examples are programs users run with ts-node: a tsconfig of their own (for ts-node and the linter) that
@@ -98,6 +98,13 @@ project.eslint?.addLintPattern('examples');
 project.addTask('synth', {
   description: 'Render the example platform (examples/main.ts) into dist/',
   exec: 'cdk8s synth --no-check-upgrade',
+});
+
+// The pinned upstream files the tests read, for checkouts without ../shared beside them (by URL and SHA-256).
+project.addTask('fetch-schemas', {
+  description: 'Download the pinned upstream CRDs, Kubernetes OpenAPI and chart values the tests read into .upstream/',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json test/validation/fetch-upstream-files.ts',
+  receiveArgs: true,
 });
 
 // Type-check everything jsii does not compile (tests, examples, bench, .projenrc.ts).

@@ -23,6 +23,9 @@ export function nodegroupOptions(pool: NodePool, clusterName: string): eks.Nodeg
     maxSize: pool.maxSize,
     // The autoscaler owns the size between min and max; deploys keep the floor.
     desiredSize: pool.minSize,
+    // An update (new AMI, new launch template) drains nodes respecting PodDisruptionBudgets and fails rather
+    // than evict running drivers and operators (aws-eks-v2 defaults to forcing past them).
+    forceUpdate: false,
     labels: pool.labels,
     taints: pool.taints.map(taint => ({
       key: taint.key,

@@ -6,6 +6,10 @@ import { Construct } from 'constructs';
 import { invalidProp } from '../core';
 import { EventLogLocation, S3Location } from '../storage';
 
+// Spark's rolling event logs live in "eventlog_v2_<appId>/" directories (EventLogFileWriters.scala,
+// EVENT_LOG_DIR_NAME_PREFIX).
+const ROLLING_EVENT_LOG_DIR_PREFIX = 'eventlog_v2_';
+
 /**
  * Properties of a `SparkPlatformBucket`.
  */
@@ -85,8 +89,12 @@ export class SparkPlatformBucket extends Construct {
       minimumTLSVersion: 1.2,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // Expire the event logs, never the empty "<prefix>/" marker the jobs need (Spark's EventLogFileWriter
+      // fails when spark.eventLog.dir does not exist): every non-empty object under the prefix, and everything in
+      // rolling event-log directories ("eventlog_v2_<app>/", whose zero-byte appstatus files would otherwise stay).
       lifecycleRules: [
-        { id: 'expire-event-logs', prefix: `${prefix}/`, expiration: retention },
+        { id: 'expire-event-logs', prefix: `${prefix}/`, objectSizeGreaterThan: 0, expiration: retention },
+        { id: 'expire-rolling-event-log-dirs', prefix: `${prefix}/${ROLLING_EVENT_LOG_DIR_PREFIX}`, expiration: retention },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
     });

@@ -36,6 +36,8 @@ describe('SparkEksCluster: the cluster', () => {
       InstanceTypes: spotPool.instanceTypes,
       AmiType: 'AL2023_x86_64_STANDARD',
       ScalingConfig: { MinSize: 0, MaxSize: 40, DesiredSize: 0 },
+      // Updates respect PodDisruptionBudgets: a rolling AMI update never evicts a running driver by force.
+      ForceUpdateEnabled: false,
       Labels: spotPool.labels,
       Taints: [{ Key: 'spark-platform.io/capacity', Value: 'spot', Effect: 'NO_SCHEDULE' }],
       Tags: {
@@ -77,7 +79,8 @@ describe('SparkEksCluster: the platform bucket', () => {
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         LifecycleConfiguration: {
           Rules: Match.arrayWith([
-            Match.objectLike({ Id: 'expire-event-logs', Prefix: 'spark-events/', ExpirationInDays: 90, Status: 'Enabled' }),
+            Match.objectLike({ Id: 'expire-event-logs', Prefix: 'spark-events/', ObjectSizeGreaterThan: 0, ExpirationInDays: 90, Status: 'Enabled' }),
+            Match.objectLike({ Id: 'expire-rolling-event-log-dirs', Prefix: 'spark-events/eventlog_v2_', ExpirationInDays: 90, Status: 'Enabled' }),
             Match.objectLike({ Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
           ]),
         },
@@ -86,6 +89,21 @@ describe('SparkEksCluster: the platform bucket', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
+  });
+
+  // S3 applies a rule to an object whose key starts with the rule's prefix and whose size is greater than
+  // ObjectSizeGreaterThan. Spark writes rolling event logs as eventlog_v2_<app>/events_<n>_<app> and a zero-byte
+  // appstatus_<app> (apache/spark EventLogFileWriters.scala), and needs the empty "<prefix>/" marker to exist.
+  test('expiry removes every event log after the retention, never the prefix marker the jobs need', () => {
+    const { template } = platform({ bucket: { eventLogRetention: Duration.days(90) } });
+    const rules: any[] = Object.values<any>(template.findResources('AWS::S3::Bucket'))[0].Properties.LifecycleConfiguration.Rules
+      .filter((r: any) => r.ExpirationInDays !== undefined);
+    const expires = (key: string, size: number) => rules.some(r => key.startsWith(r.Prefix) && size > (r.ObjectSizeGreaterThan ?? -1));
+    expect(expires('spark-events/', 0)).toBe(false);
+    expect(expires('spark-events/eventlog_v2_spark-8f2c/events_1_spark-8f2c', 1_048_576)).toBe(true);
+    expect(expires('spark-events/eventlog_v2_spark-8f2c/appstatus_spark-8f2c', 0)).toBe(true);
+    expect(expires('spark-events/spark-8f2c', 52_000)).toBe(true);
+    expect(expires('curated/sessions/part-0000.parquet', 1_000)).toBe(false);
   });
 
   test('the event-log prefix is created at deploy time', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { chartsDir } from './schema-dirs';
+import { HOW_TO_GET_SCHEMAS, chartsDir } from './schema-dirs';
 
 /**
  * The value paths in `values` that the upstream chart's `values.yaml` (in `$SPARK_PLATFORM_CHARTS_DIR/<chart>`)
@@ -15,7 +15,7 @@ const FREE_FORM_KEYS = new Set(['nodeSelector', 'labels', 'annotations', 'podLab
 
 export function unknownChartValues(chart: string, values: { [key: string]: any }, freeFormPaths: string[] = []): string[] {
   const file = path.join(chartsDir(), chart, 'values.yaml');
-  if (!fs.existsSync(file)) throw new Error(`no upstream values.yaml for chart "${chart}" at ${file}`);
+  if (!fs.existsSync(file)) throw new Error(`no upstream values.yaml for chart "${chart}" at ${file}: ${HOW_TO_GET_SCHEMAS}`);
   const upstream = parse(fs.readFileSync(file, 'utf-8')) ?? {};
   const unknown: string[] = [];
   const walk = (ours: any, theirs: any, at: string[]) => {

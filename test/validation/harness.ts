@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import { App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { strictCrdSchema, strictKubernetesDefinitions } from './json-schema';
-import { schemaDir } from './schema-dirs';
+import { HOW_TO_GET_SCHEMAS, schemaDir } from './schema-dirs';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelValueProblem, qualifiedNameProblem } from '../../lib/core';
 
 /**
@@ -32,7 +32,7 @@ export class SchemaHarness {
   public constructor(private readonly dir: string) {
     const swaggerFile = path.join(dir, 'kubernetes', 'v1.33', 'swagger.json');
     if (!fs.existsSync(swaggerFile)) {
-      throw new Error(`schema harness: no Kubernetes OpenAPI at ${swaggerFile} (set SPARK_PLATFORM_SCHEMA_DIR to the folder of pinned schemas)`);
+      throw new Error(`schema harness: no Kubernetes OpenAPI at ${swaggerFile}: ${HOW_TO_GET_SCHEMAS}`);
     }
     this.ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
     addFormats(this.ajv, ['date-time', 'byte']);
