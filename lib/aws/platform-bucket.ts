@@ -93,11 +93,13 @@ export class SparkPlatformBucket extends Construct {
       // fails when spark.eventLog.dir does not exist): every non-empty object under the prefix, and everything in
       // rolling event-log directories ("eventlog_v2_<app>/", whose zero-byte appstatus files would otherwise stay).
       lifecycleRules: [
-        { id: 'expire-event-logs', prefix: `${prefix}/`, objectSizeGreaterThan: 0, expiration: retention },
+        { id: 'expire-event-logs', prefix: `${prefix}/`, expiration: retention },
         { id: 'expire-rolling-event-log-dirs', prefix: `${prefix}/${ROLLING_EVENT_LOG_DIR_PREFIX}`, expiration: retention },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
     });
+    // ObjectSizeGreaterThan is a string in the CloudFormation schema (the L2 would render a number).
+    (this.bucket.node.defaultChild as s3.CfnBucket | undefined)?.addPropertyOverride('LifecycleConfiguration.Rules.0.ObjectSizeGreaterThan', '0');
     try {
       this.eventLogs = new EventLogLocation({ bucketName: this.bucket.bucketName, prefix, partition: Aws.PARTITION });
     } catch (e) {

@@ -344,6 +344,15 @@ export class SparkEksCluster extends Construct {
     this.acknowledgeNagFindings();
   }
 
+  /**
+   * The name of the stack output holding the role ARN of a service account (`<namespace>/<name>`):
+   * `RoleArn` and the PascalCase words of the namespace and the name, e.g. `RoleArnKubeSystemClusterAutoscaler`.
+   */
+  public static roleOutputName(serviceAccount: string): string {
+    const words = serviceAccount.split(/[^A-Za-z0-9]+/).filter(w => w.length > 0);
+    return `RoleArn${words.map(w => w[0].toUpperCase() + w.slice(1)).join('')}`;
+  }
+
   /** The role of a service account (`<namespace>/<name>`), or an error listing the known ones. */
   public roleFor(serviceAccount: string): ServiceAccountRole {
     const role = this.serviceAccountRoles[serviceAccount];
@@ -488,15 +497,23 @@ export class SparkEksCluster extends Construct {
       `Scaling actions are limited by the condition aws:ResourceTag/k8s.io/cluster-autoscaler/${this.clusterName}=owned to this cluster's node groups.`);
   }
 
+  // Outputs have fixed names (never a hashed logical id), so a pipeline can read them by name.
   private addOutputs(): void {
-    const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    const out = (name: string, value: string, description: string) => {
+      const output = new CfnOutput(this, name, { value, description });
+      output.overrideLogicalId(name);
+    };
     out('ClusterName', this.clusterName, 'PlatformBindings.clusterName');
     out('Region', Aws.REGION, 'PlatformBindings.region');
     out('BucketName', this.platformBucket.bucket.bucketName, 'PlatformBindings.bucketName');
+    out('EventLogPrefix', this.platformBucket.eventLogs.prefix, 'PlatformBindings.eventLogPrefix');
     out('EventLogUri', this.platformBucket.eventLogs.s3aUri, 'spark.eventLog.dir of every job');
+    const names = new Map<string, string>();
     for (const [key, role] of Object.entries(this.serviceAccountRoles)) {
-      out(`RoleArn${key.replace(/[^A-Za-z0-9]/g, '')}`, role.role.roleArn, `PlatformBindings.serviceAccountRoleArns["${key}"]`);
+      const name = SparkEksCluster.roleOutputName(key);
+      if (names.has(name)) throw invalidProp(this, 'serviceAccount', key, `has the same output name ${name} as "${names.get(name)}"`);
+      names.set(name, key);
+      out(name, role.role.roleArn, `PlatformBindings.serviceAccountRoleArns["${key}"]`);
     }
   }
 }
-

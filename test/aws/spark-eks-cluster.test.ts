@@ -79,7 +79,7 @@ describe('SparkEksCluster: the platform bucket', () => {
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         LifecycleConfiguration: {
           Rules: Match.arrayWith([
-            Match.objectLike({ Id: 'expire-event-logs', Prefix: 'spark-events/', ObjectSizeGreaterThan: 0, ExpirationInDays: 90, Status: 'Enabled' }),
+            Match.objectLike({ Id: 'expire-event-logs', Prefix: 'spark-events/', ObjectSizeGreaterThan: '0', ExpirationInDays: 90, Status: 'Enabled' }),
             Match.objectLike({ Id: 'expire-rolling-event-log-dirs', Prefix: 'spark-events/eventlog_v2_', ExpirationInDays: 90, Status: 'Enabled' }),
             Match.objectLike({ Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
           ]),
@@ -98,7 +98,7 @@ describe('SparkEksCluster: the platform bucket', () => {
     const { template } = platform({ bucket: { eventLogRetention: Duration.days(90) } });
     const rules: any[] = Object.values<any>(template.findResources('AWS::S3::Bucket'))[0].Properties.LifecycleConfiguration.Rules
       .filter((r: any) => r.ExpirationInDays !== undefined);
-    const expires = (key: string, size: number) => rules.some(r => key.startsWith(r.Prefix) && size > (r.ObjectSizeGreaterThan ?? -1));
+    const expires = (key: string, size: number) => rules.some(r => key.startsWith(r.Prefix) && size > Number(r.ObjectSizeGreaterThan ?? -1));
     expect(expires('spark-events/', 0)).toBe(false);
     expect(expires('spark-events/eventlog_v2_spark-8f2c/events_1_spark-8f2c', 1_048_576)).toBe(true);
     expect(expires('spark-events/eventlog_v2_spark-8f2c/appstatus_spark-8f2c', 0)).toBe(true);
@@ -241,12 +241,15 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     expect(bindings.eventLogPrefix).toBe('spark-events');
     expect(JSON.stringify(bindings.bucketName)).toMatch(/"Ref":"PlatformBucket/);
     expect(Object.keys(bindings.serviceAccountRoleArns).sort()).toEqual(['analytics/spark', 'argo/argo-workflow', 'kube-system/cluster-autoscaler', 'spark-history/spark-history-server']);
+    // Fixed output names a pipeline reads (`aws cloudformation describe-stacks`), never hashed logical ids.
     const outputs = template.toJSON().Outputs;
-    const descriptions = Object.values<any>(outputs).map(o => o.Description);
-    expect(descriptions).toEqual(expect.arrayContaining([
-      'PlatformBindings.clusterName', 'PlatformBindings.region', 'PlatformBindings.bucketName', 'spark.eventLog.dir of every job',
-      'PlatformBindings.serviceAccountRoleArns["analytics/spark"]', 'PlatformBindings.serviceAccountRoleArns["kube-system/cluster-autoscaler"]',
-    ]));
+    expect(Object.keys(outputs).sort()).toEqual([
+      'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'Region',
+      'RoleArnAnalyticsSpark', 'RoleArnArgoArgoWorkflow', 'RoleArnKubeSystemClusterAutoscaler', 'RoleArnSparkHistorySparkHistoryServer',
+    ]);
+    expect(outputs.ClusterName).toEqual({ Description: 'PlatformBindings.clusterName', Value: 'spark-platform' });
+    expect(outputs.RoleArnAnalyticsSpark.Description).toBe('PlatformBindings.serviceAccountRoleArns["analytics/spark"]');
+    expect(aws.SparkEksCluster.roleOutputName('data-engineering/spark')).toBe('RoleArnDataEngineeringSpark');
   });
 });
 
