@@ -102,6 +102,22 @@ describe('SparkJob', () => {
     expect(spark4.hadoopConf['fs.s3a.aws.credentials.provider']).toBe('software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider');
   });
 
+  // hadoop-aws uses AWS SDK v1 up to Hadoop 3.3 and SDK v2 from 3.4 (HADOOP-18073); Spark 3.5 bundles Hadoop 3.3.4,
+  // Spark 4.0 Hadoop 3.4.1 (apache/spark pom.xml hadoop.version, SPARK-49550).
+  test.each([
+    ['3.4.4', undefined, 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider'],
+    ['3.5.5', undefined, 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider'],
+    ['4.0.1', undefined, 'software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider'],
+    ['4.1.0', undefined, 'software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider'],
+    // An image built with a newer Hadoop than its Spark release bundles.
+    ['3.5.5', '3.4.1', 'software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider'],
+    ['3.2.4', '3.3.1', 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider'],
+  ])('Spark %s with Hadoop %s: S3A credentials from %s', (sparkVersion, hadoopVersion, provider) => {
+    const { chart, namespace } = sparkFixture();
+    namespace.addJob('etl', { ...scalaJob, sparkVersion, hadoopVersion });
+    expect(findObject(synthValid(chart), 'SparkApplication', 'etl').spec.hadoopConf['fs.s3a.aws.credentials.provider']).toBe(provider);
+  });
+
   test('the operator\'s region is given to S3A', () => {
     const { chart, namespace } = sparkFixture({ awsRegion: 'eu-west-1' });
     namespace.addJob('etl', scalaJob);
@@ -255,7 +271,8 @@ describe('SparkJob', () => {
       ['a main class on a Python job', { type: SparkJobType.PYTHON, mainApplicationFile: 'local:///app/job.py' }, /invalid prop "mainClass" "com.acme.etl.Main": applies to Scala and Java jobs only/],
       ['an unknown type', { type: 'Go' }, /invalid prop "type" "Go": allowed: Scala, Java, Python, R/],
       ['a bad Spark version', { sparkVersion: '3.5' }, /invalid prop "sparkVersion" "3.5": must be a Spark release version/],
-      ['an unsupported Spark major', { sparkVersion: '2.4.8' }, /Spark 2.x is not supported/],
+      ['a Spark release whose Hadoop the library does not know', { sparkVersion: '2.4.8' }, /invalid prop "sparkVersion" "2.4.8": the library knows the Hadoop bundled with Spark 3.3, 3.4, 3.5, 4.0, 4.1: give hadoopVersion/],
+      ['a Hadoop version that is not Hadoop 3', { hadoopVersion: '2.7.4' }, /invalid prop "hadoopVersion" "2.7.4": must be a Hadoop 3 release version/],
       ['executor instances < 1', { executor: { instances: 0 } }, /invalid prop "executor.instances" 0: must be an integer >= 1/],
       ['driver cores < 1', { driver: { cores: 0.5 } }, /invalid prop "driver.cores" 0.5: must be an integer >= 1/],
       ['malformed memory', { executor: { memory: SparkMemory.of('4 GB') } }, /invalid prop "executor.memory" "4 GB": must be a Spark size/],

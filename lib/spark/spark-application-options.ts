@@ -179,9 +179,19 @@ export interface SparkApplicationOptions {
   readonly arguments?: string[];
 
   /**
-   * The Spark version in the image, "major.minor.patch" (3.x or 4.x). It selects the S3A credential provider.
+   * The Spark version in the image, "major.minor.patch". The library knows the Hadoop that Spark 3.3 to 4.1
+   * bundle, which selects the S3A credential provider (see `hadoopVersion`).
    */
   readonly sparkVersion: string;
+
+  /**
+   * The Hadoop version of the image's hadoop-aws, for images built with another Hadoop than their Spark release
+   * bundles. It selects S3A's credential provider class: AWS SDK v1 up to Hadoop 3.3, v2 from 3.4.
+   *
+   * @default - the Hadoop the Spark release bundles: 3.3.2 for Spark 3.3, 3.3.4 for 3.4 and 3.5, 3.4.1 for 4.0,
+   * 3.4.2 for 4.1
+   */
+  readonly hadoopVersion?: string;
 
   /**
    * The driver.

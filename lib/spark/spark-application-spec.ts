@@ -7,7 +7,7 @@ import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-
 import { SparkLabels } from './spark-labels';
 import { SparkMemory } from './spark-memory';
 import { SparkSettings } from './spark-settings';
-import { sparkMajorVersion } from './spark-version';
+import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
 import { checkDns1123Label, checkInteger, checkLabels, invalidProp } from '../core';
 import { NodePool, Placement } from '../scheduling';
 
@@ -40,7 +40,7 @@ export class SparkApplicationSpec {
   public readonly objectName: string;
   public readonly labels: { [key: string]: string };
   private readonly podLabels: { [key: string]: string };
-  private readonly major: number;
+  private readonly hadoopVersion: string;
   private readonly driverPlacement: Placement;
   private readonly executorPlacement: Placement;
   private readonly spotResilience: boolean;
@@ -71,7 +71,8 @@ export class SparkApplicationSpec {
     if (!jvm && p.mainClass !== undefined) {
       throw invalidProp(where, 'mainClass', p.mainClass, `applies to Scala and Java jobs only; a ${p.type} job runs its mainApplicationFile`);
     }
-    this.major = sparkMajorVersion(where, 'sparkVersion', p.sparkVersion);
+    checkSparkVersion(where, 'sparkVersion', p.sparkVersion, p.hadoopVersion !== undefined);
+    this.hadoopVersion = p.hadoopVersion !== undefined ? checkHadoopVersion(where, 'hadoopVersion', p.hadoopVersion) : bundledHadoopVersion(p.sparkVersion);
 
     checkInteger(where, 'driver.cores', p.driver?.cores ?? 1, 1);
     checkInteger(where, 'executor.cores', p.executor?.cores ?? 2, 1);
@@ -138,7 +139,7 @@ export class SparkApplicationSpec {
   public get hadoopConf(): { [key: string]: string } {
     const region = this.props.namespace.operator.awsRegion;
     return sorted({
-      ...SparkSettings.s3aWebIdentityCredentials(this.major),
+      ...SparkSettings.s3aWebIdentityCredentials(this.hadoopVersion),
       ...(region ? { 'fs.s3a.endpoint.region': region } : {}),
       ...this.props.hadoopConf,
     });

@@ -1,3 +1,4 @@
+import { awsSdkMajorOf, checkHadoopVersion } from './spark-version';
 import { S3Location } from '../storage';
 
 /**
@@ -20,11 +21,14 @@ export class SparkSettings {
 
   /**
    * Hadoop settings (for `hadoopConf`) that make S3A take its credentials from the pod's service account
-   * (IRSA web identity token). The provider class depends on the AWS SDK that Spark's Hadoop ships: Spark 3.x
-   * (Hadoop 3.3, AWS SDK v1) or Spark 4.x (Hadoop 3.4, AWS SDK v2).
+   * (IRSA web identity token). The provider class belongs to the AWS SDK the image's hadoop-aws uses: SDK v1 up
+   * to Hadoop 3.3 (`com.amazonaws.auth.WebIdentityTokenCredentialsProvider`), SDK v2 from Hadoop 3.4
+   * (`software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider`).
+   *
+   * @param hadoopVersion the Hadoop version of the image's hadoop-aws, e.g. "3.3.4"
    */
-  public static s3aWebIdentityCredentials(sparkMajorVersion: number): { [key: string]: string } {
-    const provider = sparkMajorVersion >= 4
+  public static s3aWebIdentityCredentials(hadoopVersion: string): { [key: string]: string } {
+    const provider = awsSdkMajorOf(checkHadoopVersion('SparkSettings', 'hadoopVersion', hadoopVersion)) >= 2
       ? 'software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider'
       : 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider';
     return { 'fs.s3a.aws.credentials.provider': provider };

@@ -1,7 +1,7 @@
+import { unknownChartValues } from './chart-values';
+import { UPSTREAM_FILES, verify } from './fetch-upstream-files';
 import { SchemaHarness } from './harness';
 import { HOW_TO_GET_SCHEMAS, chartsDir, schemaDir } from './schema-dirs';
-import { UPSTREAM_FILES, verify } from './fetch-upstream-files';
-import { unknownChartValues } from './chart-values';
 
 describe('the pinned upstream files the tests read', () => {
   test('every file the tests read matches its pin (URL at an upstream commit, SHA-256)', () => {
