@@ -266,6 +266,15 @@ const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
  * CD, and the `PlatformBindings` the Kubernetes side needs.
  */
 export class SparkEksCluster extends Construct {
+  /**
+   * The name of the stack output holding the role ARN of a service account (`<namespace>/<name>`):
+   * `RoleArn` and the PascalCase words of the namespace and the name, e.g. `RoleArnKubeSystemClusterAutoscaler`.
+   */
+  public static roleOutputName(serviceAccount: string): string {
+    const words = serviceAccount.split(/[^A-Za-z0-9]+/).filter(w => w.length > 0);
+    return `RoleArn${words.map(w => w[0].toUpperCase() + w.slice(1)).join('')}`;
+  }
+
   /** The EKS cluster. */
   public readonly cluster: eks.Cluster;
   /** The cluster's name. */
@@ -342,15 +351,6 @@ export class SparkEksCluster extends Construct {
     };
     this.addOutputs();
     this.acknowledgeNagFindings();
-  }
-
-  /**
-   * The name of the stack output holding the role ARN of a service account (`<namespace>/<name>`):
-   * `RoleArn` and the PascalCase words of the namespace and the name, e.g. `RoleArnKubeSystemClusterAutoscaler`.
-   */
-  public static roleOutputName(serviceAccount: string): string {
-    const words = serviceAccount.split(/[^A-Za-z0-9]+/).filter(w => w.length > 0);
-    return `RoleArn${words.map(w => w[0].toUpperCase() + w.slice(1)).join('')}`;
   }
 
   /** The role of a service account (`<namespace>/<name>`), or an error listing the known ones. */
