@@ -88,7 +88,7 @@ describe('NodeTaints: one place translates taint spellings', () => {
     expect(NodeTaints.toEksEffect(TaintEffect.NO_SCHEDULE)).toBe('NO_SCHEDULE');
     expect(NodeTaints.toEksEffect(TaintEffect.PREFER_NO_SCHEDULE)).toBe('PREFER_NO_SCHEDULE');
     expect(NodeTaints.toEksEffect(TaintEffect.NO_EXECUTE)).toBe('NO_EXECUTE');
-    expect(() => NodeTaints.toEksEffect('Sometimes' as any)).toThrow(/unknown taint effect "Sometimes": allowed are NoSchedule, PreferNoSchedule, NoExecute/);
+    expect(() => NodeTaints.toEksEffect('Sometimes' as any)).toThrow(/NodeTaints: invalid prop "effect" "Sometimes": allowed: NoSchedule, PreferNoSchedule, NoExecute/);
   });
 
   test('tolerations match the taint exactly; a taint without a value is tolerated with Exists', () => {

@@ -97,7 +97,7 @@ describe('Placement', () => {
     expect(() => Placement.onPools([spot, system], { nodeSelection: NodeSelection.NODE_SELECTOR }))
       .toThrow(/a node selector matches one pool only, but 2 pools are given \(spark-spot, system\)/);
     const onSystem = Placement.onPool(system).applyToPodSpec(podSpec);
-    expect(() => Placement.onPool(spot).applyToPodSpec(onSystem)).toThrow(/already selects pool "system"/);
+    expect(() => Placement.onPool(spot).applyToPodSpec(onSystem)).toThrow(/invalid prop "spec.nodeSelector\["spark-platform.io\/node-pool"\]" "system": already selects another pool/);
   });
 
   test('places cdk8s-plus workloads, and the result passes the schema harness', () => {

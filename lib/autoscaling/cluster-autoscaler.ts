@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './cluster-autoscaler-release';
 import { Expander } from './expander';
 import { PlatformBindings } from '../bindings';
-import { checkAwsRegion, checkEksClusterName, checkInteger, checkRoleArn, goDurationProblem, invalidProp } from '../core';
+import { checkAwsRegion, checkEksClusterName, checkInteger, checkRoleArn, goDurationProblem, invalidProp } from '../validation';
 import { NodePool, Placement } from '../scheduling';
 
 /**

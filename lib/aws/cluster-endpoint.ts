@@ -1,5 +1,5 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { invalidProp } from '../core';
+import { invalidProp } from '../validation';
 
 const CIDR = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\/([0-9]|[12][0-9]|3[0-2])$/;
 

@@ -2,6 +2,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { HelmReleaseChart } from './helm-release-chart';
 import { HelmRelease, SyncWave } from '../delivery';
+import { wiringProblem } from '../validation';
 
 /**
  * Properties of a `DirectDelivery`.
@@ -82,7 +83,7 @@ export class DirectDelivery extends Construct {
   private checkReleaseNamespaces(): string[] {
     return this.releases.flatMap(chart => chart.release.otherNamespaces
       .filter(ns => !this.namespacesBefore.has(ns))
-      .map(ns => `${chart.node.path}: the chart "${chart.release.chartName}" renders objects into namespace "${ns}", which no chart added to `
-        + `${this.node.path} creates before the operators (a JobNamespace does, in SyncWave.NAMESPACES): helm would fail on the missing namespace`));
+      .map(ns => wiringProblem(chart, `the chart "${chart.release.chartName}" renders objects into namespace "${ns}", which no chart added to `
+        + `${this.node.path} creates before the operators (a JobNamespace does, in SyncWave.NAMESPACES): helm would fail on the missing namespace`)));
   }
 }

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { invalidProp } from '../core';
+import { invalidProp } from '../validation';
 import { EventLogLocation, S3Location } from '../storage';
 
 // Spark's rolling event logs live in "eventlog_v2_<appId>/" directories (EventLogFileWriters.scala,

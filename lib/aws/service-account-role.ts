@@ -2,7 +2,7 @@ import { CfnJson } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { checkDns1123Label, checkDns1123Subdomain } from '../core';
+import { checkDns1123Label, checkDns1123Subdomain } from '../validation';
 
 /**
  * How a Kubernetes service account gets its IAM role.

@@ -14,7 +14,7 @@ import { SparkPlatformBucket, SparkPlatformBucketProps } from './platform-bucket
 import { ServiceAccountRole, WorkloadIdentity } from './service-account-role';
 import { WorkloadPolicies } from './workload-policies';
 import { PlatformBindings } from '../bindings';
-import { checkDns1123Label, checkDns1123Subdomain, invalidProp } from '../core';
+import { checkDns1123Label, checkDns1123Subdomain, invalidProp } from '../validation';
 import { ApplicationSource, ArgoCdApplication, ArgoCdRelease } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 

@@ -1,5 +1,5 @@
 import { HelmRelease } from './helm-release';
-import { invalidProp } from '../core';
+import { invalidProp } from '../validation';
 
 /**
  * Options of a git directory source.

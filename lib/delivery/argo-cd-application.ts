@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ApplicationSource } from './application-source';
 import { OwnedElsewhere } from './helm-release';
 import { SyncWave } from './sync-wave';
-import { checkDns1123Label, checkDns1123Subdomain, invalidProp } from '../core';
+import { checkDns1123Label, checkDns1123Subdomain, invalidProp } from '../validation';
 
 /**
  * Options for an Argo CD Application.

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GroupKind } from './helm-release';
 import { SyncWave } from './sync-wave';
-import { checkDns1123Label, checkDns1123Subdomain } from '../core';
+import { checkDns1123Label, checkDns1123Subdomain } from '../validation';
 
 /**
  * Properties of an `ArgoCdProject`.

@@ -7,7 +7,7 @@ import { ArgoCdProject } from './argo-cd-project';
 import { GroupKind, HelmRelease } from './helm-release';
 import { RunOnce } from './run-once';
 import { SyncWave } from './sync-wave';
-import { checkDns1123Label, invalidProp } from '../core';
+import { checkDns1123Label, invalidProp, wiringProblem } from '../validation';
 
 /**
  * Properties of `GitOps`.
@@ -171,11 +171,11 @@ export class GitOps extends Chart {
       for (const name of release.otherNamespaces) {
         const namespace = namespaces.get(name);
         if (!namespace) {
-          errors.push(`${application.node.path}: the chart "${release.chartName}" renders objects into namespace "${name}", which no Namespace of this app creates: `
-            + 'Argo CD would wait forever for the release to become healthy; create the Namespace in the app (a JobNamespace does)');
+          errors.push(wiringProblem(application, `the chart "${release.chartName}" renders objects into namespace "${name}", which no Namespace of this app creates: `
+            + 'Argo CD would wait forever for the release to become healthy; create the Namespace in the app (a JobNamespace does)'));
         } else if (SyncWave.of(namespace) >= wave) {
-          errors.push(`${namespace.node.path}: Namespace "${name}" is applied in sync wave ${SyncWave.of(namespace)}, but the chart "${release.chartName}" `
-            + `renders objects into it in wave ${wave}: put it in an earlier wave (SyncWave.NAMESPACES)`);
+          errors.push(wiringProblem(namespace, `Namespace "${name}" is applied in sync wave ${SyncWave.of(namespace)}, but the chart "${release.chartName}" `
+            + `renders objects into it in wave ${wave}: put it in an earlier wave (SyncWave.NAMESPACES)`));
         }
       }
     }
@@ -187,13 +187,13 @@ export class GitOps extends Chart {
     for (const object of this.appObjects()) {
       const run = RunOnce.of(object);
       if (run?.deletedBy) {
-        errors.push(`${object.node.path}: ${run.deletedBy} makes the operator delete ${object.kind} "${object.name}" once it has run, and Argo CD's `
+        errors.push(wiringProblem(object, `${run.deletedBy} makes the operator delete ${object.kind} "${object.name}" once it has run, and Argo CD's `
           + `self-heal (${this.node.path}) re-creates what git still holds: it would run again, forever. Drop ${run.deletedBy}, or run one-shot work `
-          + 'as a pipeline or an on-demand run (docs/spark-jobs.md)');
+          + 'as a pipeline or an on-demand run (docs/spark-jobs.md)'));
       }
       if (!run && object !== this.rootApplication.apiObject && SyncWave.of(object) >= SyncWave.RUNS) {
-        errors.push(`${object.node.path}: sync wave ${SyncWave.of(object)} is at or after SyncWave.RUNS (${SyncWave.RUNS}): `
-          + 'Argo CD would wait for every run before the wave to finish; use an earlier wave');
+        errors.push(wiringProblem(object, `sync wave ${SyncWave.of(object)} is at or after SyncWave.RUNS (${SyncWave.RUNS}): `
+          + 'Argo CD would wait for every run before the wave to finish; use an earlier wave'));
       }
     }
     return errors;

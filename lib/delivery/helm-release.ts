@@ -1,5 +1,5 @@
 import { deepMerge } from './deep-merge';
-import { checkDns1123Label, invalidProp } from '../core';
+import { checkDns1123Label, invalidProp } from '../validation';
 
 /**
  * A kind of Kubernetes object: its API group and kind.

@@ -1,6 +1,6 @@
 import { CapacityType, CpuArchitecture } from './capacity-type';
 import { NodeTaint, NodeTaints, TaintEffect } from './taint';
-import { checkDns1123Label, checkInteger, checkLabels, invalidProp, labelValueProblem, qualifiedNameProblem } from '../core';
+import { checkDns1123Label, checkInteger, checkLabels, invalidProp, labelValueProblem, qualifiedNameProblem } from '../validation';
 
 /**
  * Properties of a `NodePool`.

@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { k8s } from 'cdk8s-plus-33';
 import { NodePool } from './node-pool';
 import { NodeTaints } from './taint';
+import { invalidProp } from '../validation';
 
 /**
  * How a placement selects the nodes of its pools.
@@ -51,19 +52,17 @@ export class Placement {
   public readonly nodeSelection: NodeSelection;
 
   private constructor(pools: NodePool[], options: PlacementOptions) {
-    if (!Array.isArray(pools) || pools.length === 0) {
-      throw new Error('Placement: invalid prop "pools" []: must name at least one NodePool');
-    }
+    if (!Array.isArray(pools) || pools.length === 0) throw invalidProp('Placement', 'pools', pools, 'must name at least one NodePool');
     const names = new Set<string>();
     for (const pool of pools) {
-      if (names.has(pool.name)) throw new Error(`Placement: invalid prop "pools" ${JSON.stringify(pool.name)}: is listed twice`);
+      if (names.has(pool.name)) throw invalidProp('Placement', 'pools', pool.name, 'is listed twice');
       names.add(pool.name);
     }
     this.pools = [...pools];
     this.nodeSelection = options.nodeSelection ?? (pools.length === 1 ? NodeSelection.NODE_SELECTOR : NodeSelection.REQUIRED_AFFINITY);
     if (this.nodeSelection === NodeSelection.NODE_SELECTOR && pools.length > 1) {
-      throw new Error(`Placement: invalid prop "nodeSelection" "${NodeSelection.NODE_SELECTOR}": a node selector matches one pool only, `
-        + `but ${pools.length} pools are given (${[...names].join(', ')}); use ${NodeSelection.REQUIRED_AFFINITY}`);
+      throw invalidProp('Placement', 'nodeSelection', NodeSelection.NODE_SELECTOR,
+        `a node selector matches one pool only, but ${pools.length} pools are given (${[...names].join(', ')}); use ${NodeSelection.REQUIRED_AFFINITY}`);
     }
   }
 
@@ -132,8 +131,7 @@ export class Placement {
     if (this.nodeSelection === NodeSelection.NODE_SELECTOR) {
       const existing = spec.nodeSelector?.[NodePool.POOL_LABEL];
       if (existing !== undefined && existing !== this.pools[0].name) {
-        throw new Error(`Placement: the pod spec already selects pool "${existing}" through nodeSelector["${NodePool.POOL_LABEL}"]; `
-          + `cannot place it on "${this.pools[0].name}" too`);
+        throw invalidProp('Placement', `spec.nodeSelector["${NodePool.POOL_LABEL}"]`, existing, `already selects another pool: cannot place the pod on "${this.pools[0].name}" too`);
       }
       return { ...placed, nodeSelector: { ...spec.nodeSelector, ...this.nodeSelector } };
     }

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-33';
+import { invalidProp } from '../validation';
 
 /**
  * The effect of a node taint, spelt the Kubernetes way.
@@ -53,7 +54,7 @@ export class NodeTaints {
   public static toEksEffect(effect: TaintEffect): string {
     const eks = EKS_EFFECTS[effect];
     if (!eks) {
-      throw new Error(`unknown taint effect ${JSON.stringify(effect)}: allowed are ${Object.keys(EKS_EFFECTS).join(', ')}`);
+      throw invalidProp('NodeTaints', 'effect', effect, `allowed: ${Object.keys(EKS_EFFECTS).join(', ')}`);
     }
     return eks;
   }

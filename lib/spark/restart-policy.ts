@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkInteger } from '../core';
+import { checkInteger } from '../validation';
 
 /**
  * Retry settings of a restart policy.

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
 import { SparkApplicationOptions } from './spark-application-options';
 import { SparkApplicationSpec } from './spark-application-spec';
-import { checkCron, checkInteger, checkTimeZone } from '../core';
+import { checkCron, checkInteger, checkOneOf, checkTimeZone } from '../validation';
 import { SyncWave } from '../delivery';
 
 /**
@@ -98,10 +98,7 @@ export class ScheduledSparkJob extends Construct {
     this.name = spec.name;
     this.schedule = checkCron(this, 'schedule', props.schedule);
     this.timeZone = checkTimeZone(this, 'timeZone', props.timeZone ?? 'UTC');
-    const concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
-    if (!Object.values(ConcurrencyPolicy).includes(concurrencyPolicy)) {
-      throw new Error(`${this.node.path}: invalid prop "concurrencyPolicy" ${JSON.stringify(concurrencyPolicy)}: allowed: ${Object.values(ConcurrencyPolicy).join(', ')}`);
-    }
+    const concurrencyPolicy = checkOneOf(this, 'concurrencyPolicy', props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID, Object.values(ConcurrencyPolicy));
     const successful = checkInteger(this, 'successfulRunHistoryLimit', props.successfulRunHistoryLimit ?? 3, 0);
     const failed = checkInteger(this, 'failedRunHistoryLimit', props.failedRunHistoryLimit ?? 3, 0);
     props.namespace._registerJob(this.name, this);

@@ -8,7 +8,7 @@ import { SparkLabels } from './spark-labels';
 import { SparkMemory } from './spark-memory';
 import { SparkSettings } from './spark-settings';
 import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
-import { checkDns1123Label, checkInteger, checkLabels, invalidProp } from '../core';
+import { checkDns1123Label, checkInteger, checkLabels, invalidProp } from '../validation';
 import { NodePool, Placement } from '../scheduling';
 
 const URI_SCHEMES = ['local', 's3a', 'https', 'http', 'hdfs', 'file', 'abfss', 'gs'];

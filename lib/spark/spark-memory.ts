@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { invalidProp } from '../validation';
 
 // JVM memory strings as Spark reads them (JavaUtils.byteStringAs): digits and a unit, no spaces.
 const SPARK_SIZE = /^[1-9][0-9]*(k|m|g|t|kb|mb|gb|tb)$/i;
@@ -43,7 +44,7 @@ export class SparkMemory {
   /** The amount in mebibytes. */
   public toMebibytes(): number {
     const match = /^([0-9]+)([kmgt])b?$/i.exec(this.value);
-    if (!match) throw new Error(`SparkMemory: "${this.value}" ${this.problem}`);
+    if (!match) throw invalidProp('SparkMemory', 'value', this.value, this.problem!);
     const factor: { [unit: string]: number } = { k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 };
     return Number(match[1]) * factor[match[2].toLowerCase()];
   }

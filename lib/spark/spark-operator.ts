@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { JobNamespace, JobNamespaceOptions } from './job-namespace';
 import { SparkOperatorRelease } from './spark-operator-release';
 import { PlatformBindings } from '../bindings';
-import { checkAwsRegion, checkInteger, invalidProp } from '../core';
+import { checkAwsRegion, checkInteger, invalidProp } from '../validation';
 import { NodePool, Placement } from '../scheduling';
 import { EventLogLocation } from '../storage';
 

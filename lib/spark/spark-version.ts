@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalidProp } from '../core';
+import { invalidProp } from '../validation';
 
 // The Hadoop each Spark release line bundles (apache/spark pom.xml `hadoop.version`): it decides which
 // hadoop-aws and AWS SDK the image needs for S3A, and so S3A's credential provider classes.
@@ -36,7 +36,7 @@ export function checkHadoopVersion(where: IConstruct | string, prop: string, ver
 export function bundledHadoopVersion(sparkVersion: string): string {
   const [major, minor] = sparkVersion.split('.');
   const hadoop = BUNDLED_HADOOP[`${major}.${minor}`];
-  if (!hadoop) throw new Error(`no known Hadoop for Spark ${sparkVersion}`);
+  if (!hadoop) throw invalidProp('Spark', 'sparkVersion', sparkVersion, `the library knows the Hadoop bundled with Spark ${Object.keys(BUNDLED_HADOOP).join(', ')}`);
   return hadoop;
 }
 

@@ -1,4 +1,4 @@
-import { invalidProp, isUnresolvedToken } from '../core';
+import { invalidProp, isUnresolvedToken } from '../validation';
 
 /**
  * Properties of an `S3Location`.

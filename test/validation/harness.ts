@@ -6,7 +6,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { strictCrdSchema, strictKubernetesDefinitions } from './json-schema';
 import { HOW_TO_GET_SCHEMAS, schemaDir } from './schema-dirs';
-import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelValueProblem, qualifiedNameProblem } from '../../lib/core';
+import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelValueProblem, qualifiedNameProblem } from '../../lib/validation';
 
 /**
  * The offline stand-in for `kubectl apply --validate=strict` (DESIGN §4): every object is checked against the
