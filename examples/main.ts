@@ -3,10 +3,7 @@
 import { App, Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import {
-  CapacityType, ClusterAutoscaler, ConcurrencyPolicy, GitOps, NodePool, Placement, PlatformBindings,
-  SparkJobType, SparkMemory, SparkOperator, TaintEffect,
-} from '../lib';
+import { CapacityType, ClusterAutoscaler, ConcurrencyPolicy, GitOps, NodePool, Placement, PlatformBindings, SparkJobType, SparkMemory, SparkOperator } from '../lib';
 
 /** On-demand capacity for operators and Spark drivers: never reclaimed, so a driver never dies with its node. */
 export const systemPool = new NodePool({
@@ -23,7 +20,7 @@ export const spotPool = new NodePool({
   name: 'spark-spot',
   capacityType: CapacityType.SPOT,
   instanceTypes: ['m5.2xlarge', 'm5a.2xlarge', 'm5d.2xlarge', 'm6i.2xlarge', 'm6a.2xlarge', 'm7i.2xlarge'],
-  taints: [{ key: 'spark-platform.io/capacity', value: 'spot', effect: TaintEffect.NO_SCHEDULE }],
+  taints: [{ key: 'spark-platform.io/capacity', value: 'spot', effect: kplus.TaintEffect.NO_SCHEDULE }],
   labels: { 'spark-platform.io/role': 'spark-executor' },
   minSize: 0,
   maxSize: 50,

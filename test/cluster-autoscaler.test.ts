@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
-import { CapacityType, ClusterAutoscaler, ClusterAutoscalerProps, Expander, NodePool, NodeTaints, Placement, TaintEffect } from '../lib';
+import { TaintEffect } from 'cdk8s-plus-33';
+import { CapacityType, ClusterAutoscaler, ClusterAutoscalerProps, Expander, NodePool, NodeTaints, Placement } from '../lib';
 import { findObject } from './fixtures/spark-platform';
 import { synthValid } from './validation/harness';
 import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage } from '../lib/autoscaling/cluster-autoscaler-release';

@@ -1,4 +1,5 @@
-import { CapacityType, CpuArchitecture, NodePool, NodeTaints, TaintEffect } from '../lib';
+import { TaintEffect } from 'cdk8s-plus-33';
+import { CapacityType, CpuArchitecture, NodePool, NodeTaints } from '../lib';
 
 const spotProps = {
   name: 'spark-spot',

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { k8s } from 'cdk8s-plus-33';
-import { CapacityType, NodePool, NodeSelection, Placement, TaintEffect } from '../lib';
+import { CapacityType, NodePool, NodeSelection, Placement } from '../lib';
 import { synthValid } from './validation/harness';
 
 const spot = new NodePool({
@@ -9,15 +9,15 @@ const spot = new NodePool({
   capacityType: CapacityType.SPOT,
   instanceTypes: ['m5.2xlarge', 'm5a.2xlarge'],
   taints: [
-    { key: 'spark-platform.io/capacity', value: 'spot', effect: TaintEffect.NO_SCHEDULE },
-    { key: 'dedicated', effect: TaintEffect.NO_EXECUTE },
+    { key: 'spark-platform.io/capacity', value: 'spot', effect: kplus.TaintEffect.NO_SCHEDULE },
+    { key: 'dedicated', effect: kplus.TaintEffect.NO_EXECUTE },
   ],
 });
 const onDemand = new NodePool({
   name: 'spark-on-demand',
   capacityType: CapacityType.ON_DEMAND,
   instanceTypes: ['m5.2xlarge'],
-  taints: [{ key: 'spark-platform.io/capacity', value: 'on-demand', effect: TaintEffect.NO_SCHEDULE }],
+  taints: [{ key: 'spark-platform.io/capacity', value: 'on-demand', effect: kplus.TaintEffect.NO_SCHEDULE }],
 });
 const system = new NodePool({ name: 'system', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m5.large'] });
 

@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './cluster-autoscaler-release';
 import { Expander } from './expander';
 import { PlatformBindings } from '../bindings';
-import { checkAwsRegion, checkEksClusterName, checkInteger, checkRoleArn, goDurationProblem, invalidProp } from '../validation';
 import { NodePool, Placement } from '../scheduling';
+import { checkAwsRegion, checkEksClusterName, checkInteger, checkRoleArn, goDurationProblem, invalidProp } from '../validation';
 
 /**
  * When the cluster-autoscaler removes nodes. Durations are Go durations ("10m", "1h30m").

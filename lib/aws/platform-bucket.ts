@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { invalidProp } from '../validation';
 import { EventLogLocation, S3Location } from '../storage';
+import { invalidProp } from '../validation';
 
 // Spark's rolling event logs live in "eventlog_v2_<appId>/" directories (EventLogFileWriters.scala,
 // EVENT_LOG_DIR_NAME_PREFIX).

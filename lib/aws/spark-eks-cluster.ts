@@ -14,9 +14,9 @@ import { SparkPlatformBucket, SparkPlatformBucketProps } from './platform-bucket
 import { ServiceAccountRole, WorkloadIdentity } from './service-account-role';
 import { WorkloadPolicies } from './workload-policies';
 import { PlatformBindings } from '../bindings';
-import { checkDns1123Label, checkDns1123Subdomain, invalidProp } from '../validation';
 import { ApplicationSource, ArgoCdApplication, ArgoCdRelease } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
+import { checkDns1123Label, checkDns1123Subdomain, invalidProp } from '../validation';
 
 /**
  * A namespace whose Spark jobs get an IAM role: read/write on their data prefixes, write on the event logs.

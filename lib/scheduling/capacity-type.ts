@@ -1,5 +1,8 @@
 /**
  * How the nodes of a pool are bought from EC2.
+ *
+ * aws-eks-v2 has an enum of the same name, but the Kubernetes side must not load aws-cdk-lib: the AWS side
+ * translates this one (`NodePool` is shared by both sides).
  */
 export enum CapacityType {
   /** Spot instances: up to 90% cheaper, reclaimed by EC2 with two minutes' notice. */

@@ -1,6 +1,7 @@
+import { TaintEffect } from 'cdk8s-plus-33';
 import { CapacityType, CpuArchitecture } from './capacity-type';
-import { NodeTaint, NodeTaints, TaintEffect } from './taint';
-import { checkDns1123Label, checkInteger, checkLabels, invalidProp, labelValueProblem, qualifiedNameProblem } from '../validation';
+import { NodeTaint, NodeTaints } from './taint';
+import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, invalidProp, labelValueProblem, qualifiedNameProblem } from '../validation';
 
 /**
  * Properties of a `NodePool`.
@@ -74,7 +75,7 @@ const MAX_TAINTS = 50;
  *   name: 'spark-spot',
  *   capacityType: CapacityType.SPOT,
  *   instanceTypes: ['m5.2xlarge', 'm5a.2xlarge', 'm6i.2xlarge'],
- *   taints: [{ key: 'spark-platform.io/spot', value: 'true', effect: TaintEffect.NO_SCHEDULE }],
+ *   taints: [{ key: 'spark-platform.io/spot', value: 'true', effect: kplus.TaintEffect.NO_SCHEDULE }],
  *   maxSize: 50,
  * });
  */
@@ -105,10 +106,7 @@ export class NodePool {
     const where = `NodePool ${JSON.stringify(props.name)}`;
     this.name = checkDns1123Label(where, 'name', props.name);
 
-    if (!Object.values(CapacityType).includes(props.capacityType)) {
-      throw invalidProp(where, 'capacityType', props.capacityType, `allowed: ${Object.values(CapacityType).join(', ')}`);
-    }
-    this.capacityType = props.capacityType;
+    this.capacityType = checkOneOf(where, 'capacityType', props.capacityType, Object.values(CapacityType));
 
     this.instanceTypes = validateInstanceTypes(where, props.instanceTypes);
     this.cpuArchitecture = architectureOf(where, this.instanceTypes);
@@ -208,9 +206,7 @@ function validateTaints(where: string, taints: NodeTaint[]): NodeTaint[] {
       const valueProblem = labelValueProblem(taint.value);
       if (valueProblem) throw invalidProp(where, `taints[${i}].value`, taint.value, valueProblem);
     }
-    if (!Object.values(TaintEffect).includes(taint.effect)) {
-      throw invalidProp(where, `taints[${i}].effect`, taint.effect, `allowed: ${Object.values(TaintEffect).join(', ')}`);
-    }
+    checkOneOf(where, `taints[${i}].effect`, taint.effect, Object.values(TaintEffect));
     if (keys.has(taint.key)) {
       throw invalidProp(where, `taints[${i}].key`, taint.key, 'is used by another taint of this pool: taint keys must be unique');
     }

@@ -165,8 +165,8 @@ export class Placement {
   public applyToScheduling(scheduling: kplus.PodScheduling): void {
     for (const taint of this.pools.flatMap(p => p.taints)) {
       const query = taint.value === undefined
-        ? kplus.NodeTaintQuery.exists(taint.key, { effect: taint.effect as unknown as kplus.TaintEffect })
-        : kplus.NodeTaintQuery.is(taint.key, taint.value, { effect: taint.effect as unknown as kplus.TaintEffect });
+        ? kplus.NodeTaintQuery.exists(taint.key, { effect: taint.effect })
+        : kplus.NodeTaintQuery.is(taint.key, taint.value, { effect: taint.effect });
       scheduling.tolerate(kplus.Node.tainted(query));
     }
     scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.in(NodePool.POOL_LABEL, this.poolNames)));

@@ -1,20 +1,5 @@
-import { k8s } from 'cdk8s-plus-33';
+import { TaintEffect, k8s } from 'cdk8s-plus-33';
 import { invalidProp } from '../validation';
-
-/**
- * The effect of a node taint, spelt the Kubernetes way.
- *
- * The AWS side spells the same effects differently (`NO_SCHEDULE`); `NodeTaintEffects.toEks()` is the one
- * place that translates them.
- */
-export enum TaintEffect {
-  /** Pods that do not tolerate the taint are not scheduled on the node. */
-  NO_SCHEDULE = 'NoSchedule',
-  /** The scheduler tries to avoid the node for pods that do not tolerate the taint. */
-  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
-  /** Pods that do not tolerate the taint are not scheduled, and running ones are evicted. */
-  NO_EXECUTE = 'NoExecute',
-}
 
 /**
  * A taint carried by every node of a pool.
@@ -33,7 +18,8 @@ export interface NodeTaint {
   readonly value?: string;
 
   /**
-   * What the taint does to pods that do not tolerate it.
+   * What the taint does to pods that do not tolerate it (cdk8s-plus' `TaintEffect`: the Kubernetes spelling;
+   * `NodeTaints.toEksEffect()` gives the EKS one).
    */
   readonly effect: TaintEffect;
 }

@@ -6,8 +6,8 @@ import { ScheduledSparkJob, ScheduledSparkJobOptions } from './scheduled-spark-j
 import { SparkJob, SparkJobOptions } from './spark-job';
 import { SparkLabels } from './spark-labels';
 import type { SparkOperator } from './spark-operator';
-import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkRoleArn, invalidProp, labelValueProblem } from '../validation';
 import { SyncWave } from '../delivery';
+import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkRoleArn, invalidProp, labelValueProblem } from '../validation';
 
 /**
  * A ResourceQuota for a job namespace: the most its jobs may request together.

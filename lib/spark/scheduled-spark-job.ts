@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
 import { SparkApplicationOptions } from './spark-application-options';
 import { SparkApplicationSpec } from './spark-application-spec';
-import { checkCron, checkInteger, checkOneOf, checkTimeZone } from '../validation';
 import { SyncWave } from '../delivery';
+import { checkCron, checkInteger, checkOneOf, checkTimeZone } from '../validation';
 
 /**
  * What the operator does when a scheduled run is due while the previous one still runs.

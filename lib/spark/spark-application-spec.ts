@@ -8,8 +8,8 @@ import { SparkLabels } from './spark-labels';
 import { SparkMemory } from './spark-memory';
 import { SparkSettings } from './spark-settings';
 import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
-import { checkDns1123Label, checkInteger, checkLabels, invalidProp } from '../validation';
 import { NodePool, Placement } from '../scheduling';
+import { checkDns1123Label, checkInteger, checkLabels, invalidProp } from '../validation';
 
 const URI_SCHEMES = ['local', 's3a', 'https', 'http', 'hdfs', 'file', 'abfss', 'gs'];
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;

@@ -2,9 +2,9 @@ import { Construct } from 'constructs';
 import { JobNamespace, JobNamespaceOptions } from './job-namespace';
 import { SparkOperatorRelease } from './spark-operator-release';
 import { PlatformBindings } from '../bindings';
-import { checkAwsRegion, checkInteger, invalidProp } from '../validation';
 import { NodePool, Placement } from '../scheduling';
 import { EventLogLocation } from '../storage';
+import { checkAwsRegion, checkInteger, invalidProp } from '../validation';
 
 /**
  * Properties of a `SparkOperator`.

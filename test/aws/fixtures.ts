@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CapacityType, NodePool, TaintEffect, aws } from '../../lib';
+import { TaintEffect } from 'cdk8s-plus-33';
+import { CapacityType, NodePool, aws } from '../../lib';
 
 export const systemPool = new NodePool({ name: 'system', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m6i.xlarge', 'm5.xlarge'], minSize: 2, maxSize: 6 });
 export const spotPool = new NodePool({

@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { TaintEffect } from 'cdk8s-plus-33';
 import { allStatements, gravitonPool, platform, spotPool, systemPool, testStack } from './fixtures';
-import { CapacityType, HelmRelease, NodePool, TaintEffect, aws } from '../../lib';
+import { CapacityType, HelmRelease, NodePool, aws } from '../../lib';
 
 function asList(value: unknown): string[] {
   return value === undefined ? [] : ([] as any[]).concat(value);
