@@ -3,7 +3,7 @@
 // from the same NodePool objects examples/main.ts places its pods on.
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { spotPool, systemPool } from './main';
+import { spotPool, systemPool, teams } from './main';
 import { aws } from '../lib';
 
 /** The EKS cluster, bucket, workload roles and Argo CD of the example platform. */
@@ -20,10 +20,8 @@ export class ExamplePlatformStack extends Stack {
       // The API endpoint is reachable from the VPC and the office only.
       endpoint: aws.ClusterEndpoint.publicAndPrivate(['203.0.113.0/24']),
       bucket: { eventLogPrefix: 'spark-events' },
-      sparkJobs: [
-        { namespace: 'data-engineering', readPrefixes: ['raw'], readWritePrefixes: ['curated'] },
-        { namespace: 'analytics', readPrefixes: ['curated'], readWritePrefixes: ['analytics'] },
-      ],
+      // The same team objects examples/main.ts renders the namespaces and service accounts from.
+      teams,
       historyServer: { cleaner: true },
       gitOps: { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist' },
     });

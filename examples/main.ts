@@ -3,7 +3,10 @@
 import { App, Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { CapacityType, ClusterAutoscaler, ConcurrencyPolicy, GitOps, NodePool, Placement, PlatformBindings, SparkJobType, SparkMemory, SparkOperator } from '../lib';
+import {
+  CapacityType, ClusterAutoscaler, ConcurrencyPolicy, GitOps, NodePool, Placement, PlatformBindings,
+  SparkJobType, SparkMemory, SparkOperator, SparkTeam,
+} from '../lib';
 
 /** On-demand capacity for operators and Spark drivers: never reclaimed, so a driver never dies with its node. */
 export const systemPool = new NodePool({
@@ -29,21 +32,38 @@ export const spotPool = new NodePool({
 /** Every pool of the example platform. */
 export const pools = [systemPool, spotPool];
 
+/** The data engineering team: its namespace, service account, IAM role and data access, for both sides. */
+export const dataEngineering = new SparkTeam({
+  name: 'data-engineering',
+  costCenter: 'cc-1001',
+  readPrefixes: ['raw'],
+  readWritePrefixes: ['curated'],
+});
+
+/** The analytics team, with a quota on what its jobs request together. */
+export const analytics = new SparkTeam({
+  name: 'analytics',
+  costCenter: 'cc-2002',
+  readPrefixes: ['curated'],
+  readWritePrefixes: ['analytics'],
+  quota: { cpu: kplus.Cpu.units(400), memory: Size.tebibytes(2), pods: 500 },
+});
+
+/** Every team of the example platform. */
+export const teams = [dataEngineering, analytics];
+
 /**
- * What the AWS side (examples/aws.ts) outputs after `cdk deploy`: the Kubernetes side takes them as plain
- * strings, so it never needs AWS to synthesize.
+ * What the AWS side (examples/aws.ts) outputs after `cdk deploy` (`PlatformBindings.fromStackOutputs()` reads
+ * them): the Kubernetes side takes them as plain strings, so it never needs AWS to synthesize. Role ARNs are
+ * derived from the account, the cluster's name and each service account.
  */
-export const exampleBindings: PlatformBindings = {
+export const exampleBindings = new PlatformBindings({
+  accountId: '123456789012',
   clusterName: 'spark-platform',
   region: 'eu-west-1',
   bucketName: 'acme-spark-platform-eu-west-1',
   eventLogPrefix: 'spark-events',
-  serviceAccountRoleArns: {
-    'data-engineering/spark': 'arn:aws:iam::123456789012:role/spark-platform-data-engineering-spark',
-    'analytics/spark': 'arn:aws:iam::123456789012:role/spark-platform-analytics-spark',
-    'kube-system/cluster-autoscaler': 'arn:aws:iam::123456789012:role/spark-platform-cluster-autoscaler',
-  },
-};
+});
 
 const JOBS_REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark-jobs';
 
@@ -86,22 +106,17 @@ export class ExamplePlatform extends Chart {
     // --- Spark jobs -------------------------------------------------------------------------------------
     // The operator's release (spark.jobNamespaces, placement on on-demand capacity) is derived from the
     // objects below; the job namespaces render their service accounts with the IAM roles from the bindings.
-    // With the bindings, the event-log location, the region and each namespace's IAM role come from the AWS side.
+    // With the bindings, the event-log location, the region and each team's IAM role come from the AWS side.
     const spark = new SparkOperator(this, 'spark-operator', { nodePools: pools, bindings });
     this.spark = spark;
 
-    const dataEngineering = spark.addJobNamespace('data-engineering', {
-      team: 'data-engineering',
-      costCenter: 'cc-1001',
-    });
-    const analytics = spark.addJobNamespace('analytics', {
-      team: 'analytics',
-      costCenter: 'cc-2002',
-      quota: { cpu: kplus.Cpu.units(400), memory: Size.tebibytes(2), pods: 500 },
-    });
+    // Each team's namespace, service account (with the role the AWS side made for the same object), driver
+    // RBAC, quota and labels.
+    const dataEngineeringJobs = spark.addTeam(dataEngineering);
+    const analyticsJobs = spark.addTeam(analytics);
 
     // A Scala job (was an EMR step: spark-submit --class com.acme.sessions.DailySessions s3://.../sessions.jar).
-    dataEngineering.addJob('daily-sessions', {
+    dataEngineeringJobs.addJob('daily-sessions', {
       type: SparkJobType.SCALA,
       image: `${JOBS_REGISTRY}/sessions:1.8.0`,
       mainApplicationFile: 'local:///opt/spark/jars/sessions-assembly.jar',
@@ -115,7 +130,7 @@ export class ExamplePlatform extends Chart {
     });
 
     // A PySpark job that grows and shrinks with the load.
-    dataEngineering.addJob('events-compaction', {
+    dataEngineeringJobs.addJob('events-compaction', {
       type: SparkJobType.PYTHON,
       image: `${JOBS_REGISTRY}/compaction:2.3.1`,
       mainApplicationFile: 'local:///opt/app/compact_events.py',
@@ -125,7 +140,7 @@ export class ExamplePlatform extends Chart {
     });
 
     // A Spark 4 job: the S3A credential provider follows the Spark version (AWS SDK v2).
-    analytics.addJob('customer-segments', {
+    analyticsJobs.addJob('customer-segments', {
       type: SparkJobType.PYTHON,
       image: `${JOBS_REGISTRY}/segments:0.9.0`,
       mainApplicationFile: 'local:///opt/app/segments.py',
@@ -134,7 +149,7 @@ export class ExamplePlatform extends Chart {
     });
 
     // A nightly job (was a CloudWatch cron rule starting an EMR step).
-    analytics.addScheduledJob('nightly-revenue', {
+    analyticsJobs.addScheduledJob('nightly-revenue', {
       type: SparkJobType.SCALA,
       image: `${JOBS_REGISTRY}/revenue:3.2.0`,
       mainApplicationFile: 'local:///opt/spark/jars/revenue-assembly.jar',

@@ -5,7 +5,7 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
-import { ExamplePlatform, spotPool, systemPool } from './main';
+import { ExamplePlatform, spotPool, systemPool, teams } from './main';
 import { aws } from '../lib';
 
 /** The cluster, and the example platform's Kubernetes side deployed into it. */
@@ -23,13 +23,11 @@ export class SameAppPlatformStack extends Stack {
       clusterName: 'spark-platform',
       systemPool,
       nodePools: [spotPool],
-      sparkJobs: [
-        { namespace: 'data-engineering', readPrefixes: ['raw'], readWritePrefixes: ['curated'] },
-        { namespace: 'analytics', readPrefixes: ['curated'], readWritePrefixes: ['analytics'] },
-      ],
+      // The same team objects examples/main.ts renders the namespaces and service accounts from.
+      teams,
     });
     this.kubernetes = new ExamplePlatform(new cdk8s.App(), 'spark-platform', { bindings: this.platform.bindings });
-    this.delivery = new aws.DirectDelivery(this, 'Delivery', { cluster: this.platform.cluster });
+    this.delivery = new aws.DirectDelivery(this, 'Delivery', { platform: this.platform });
     this.delivery.addChart(this.kubernetes);
     this.delivery.addHelmRelease(this.kubernetes.spark.release);
   }

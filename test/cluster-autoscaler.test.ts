@@ -1,7 +1,10 @@
 import { Testing } from 'cdk8s';
 import { TaintEffect } from 'cdk8s-plus-33';
-import { CapacityType, ClusterAutoscaler, ClusterAutoscalerProps, Expander, NodePool, NodeTaints, Placement } from '../lib';
-import { findObject } from './fixtures/spark-platform';
+import {
+  CapacityType, ClusterAutoscaler, ClusterAutoscalerProps, Expander, NodePool, NodeTaints, Placement, PlatformBindings,
+  ServiceAccountIdentity, WorkloadIdentity,
+} from '../lib';
+import { bindings, findObject } from './fixtures/spark-platform';
 import { synthValid } from './validation/harness';
 import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage } from '../lib/autoscaling/cluster-autoscaler-release';
 
@@ -18,8 +21,8 @@ const spot = new NodePool({
   instanceTypes: ['m5.2xlarge', 'm5a.2xlarge'],
   taints: [{ key: 'spark-platform.io/capacity', value: 'spot', effect: TaintEffect.NO_SCHEDULE }],
 });
-const ROLE = 'arn:aws:iam::123456789012:role/spark-platform-cluster-autoscaler';
-const base: ClusterAutoscalerProps = { clusterName: 'spark-platform', region: 'eu-west-1', nodePools: [system, spot], serviceAccountRoleArn: ROLE };
+const ROLE = 'arn:aws:iam::123456789012:role/spark-platform-kube-system-cluster-autoscaler';
+const base: ClusterAutoscalerProps = { bindings, nodePools: [system, spot] };
 
 function render(props: Partial<ClusterAutoscalerProps> = {}) {
   const chart = Testing.chart();
@@ -161,21 +164,32 @@ describe('ClusterAutoscaler', () => {
     const chart = Testing.chart();
     new ClusterAutoscaler(chart, 'autoscaler', {
       nodePools: [system, spot],
-      bindings: { clusterName: 'prod', region: 'us-east-1', bucketName: 'b', serviceAccountRoleArns: { 'kube-system/cluster-autoscaler': ROLE } },
+      bindings: new PlatformBindings({ accountId: '210987654321', clusterName: 'prod', region: 'us-east-1', bucketName: 'acme-prod' }),
     });
     const docs = synthValid(chart);
-    expect(findObject(docs, 'ServiceAccount').metadata.annotations['eks.amazonaws.com/role-arn']).toBe(ROLE);
+    expect(findObject(docs, 'ServiceAccount').metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::210987654321:role/prod-kube-system-cluster-autoscaler');
     const container = findObject(docs, 'Deployment').spec.template.spec.containers[0];
     expect(container.args).toContain('--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/prod');
     expect(container.env).toEqual([{ name: 'AWS_REGION', value: 'us-east-1' }]);
+  });
+
+  test('another service account, with EKS Pod Identity: its namespace, no annotation', () => {
+    const serviceAccount = new ServiceAccountIdentity({ namespace: 'autoscaling', name: 'ca', identity: WorkloadIdentity.POD_IDENTITY });
+    const { docs, autoscaler } = render({ serviceAccount });
+    expect(autoscaler.namespace).toBe('autoscaling');
+    const sa = findObject(docs, 'ServiceAccount');
+    expect(sa.metadata).toMatchObject({ name: 'ca', namespace: 'autoscaling' });
+    expect(sa.metadata.annotations).toBeUndefined();
+    expect(findObject(docs, 'Deployment').spec.template.spec.serviceAccountName).toBe('ca');
+    expect(findObject(docs, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'ca', namespace: 'autoscaling' }]);
   });
 
   describe('rejects bad input', () => {
     test.each([
       ['a Kubernetes version with no known image', { kubernetesVersion: '1.29' }, /autoscaler: invalid prop "kubernetesVersion" "1.29": has no known cluster-autoscaler image .*known 1.32, 1.33, 1.34, 1.35, 1.36/],
       ['a Kubernetes version that is not a minor', { kubernetesVersion: 'v1.33.2' }, /invalid prop "kubernetesVersion" "v1.33.2": must be a Kubernetes minor version/],
-      ['an unknown expander', { expander: 'price' }, /invalid prop "expander" "price": allowed on AWS: priority, least-waste, most-pods, least-nodes, random/],
-      ['an empty cluster name', { clusterName: '' }, /invalid prop "clusterName" "": must be an EKS cluster name/],
+      ['an unknown expander', { expander: 'price' }, /invalid prop "expander" "price": allowed: priority, least-waste, most-pods, least-nodes, random/],
+      ['no bindings', { bindings: undefined }, /invalid prop "bindings" undefined: is required/],
       ['a scale-down time that is not a duration', { scaleDown: { unneededTime: '10 minutes' } }, /invalid prop "scaleDown.unneededTime" "10 minutes": must be a Go duration/],
       ['a delay that is not a duration', { scaleDown: { delayAfterAdd: '5' } }, /invalid prop "scaleDown.delayAfterAdd" "5"/],
       ['a bad provision time', { maxNodeProvisionTime: 'soon' }, /invalid prop "maxNodeProvisionTime" "soon"/],
@@ -183,8 +197,6 @@ describe('ClusterAutoscaler', () => {
       ['no pools', { nodePools: [] }, /invalid prop "nodePools" \[\]: must list the node pools/],
       ['only spot pools', { nodePools: [spot] }, /invalid prop "nodePools" \["spark-spot"\]: has only spot pools/],
       ['a placement on spot', { placement: Placement.onPool(spot) }, /invalid prop "placement" "spark-spot": is a spot pool/],
-      ['a bad region', { region: 'Ireland' }, /invalid prop "region" "Ireland"/],
-      ['a bad role ARN', { serviceAccountRoleArn: 'autoscaler-role' }, /invalid prop "serviceAccountRoleArn" "autoscaler-role"/],
       ['a pool listed twice', { nodePools: [system, system] }, /invalid prop "nodePools" "system": is listed twice/],
       ['a malformed extra flag', { extraArgs: { '--v': '2' } }, /invalid prop "extraArgs key" "--v"/],
     ])('%s', (_what, override, error) => {

@@ -1,7 +1,10 @@
 import { App, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { CapacityType, GitOps, NodePool, RunOnce, SyncWave, NodeTaints, Placement, RestartPolicy, S3Location, SparkJob, SparkJobType, SparkLabels, SparkMemory } from '../lib';
-import { ROLE_ARN, eventLogs, findObject, scalaJob, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
+import {
+  CapacityType, GitOps, NodePool, NodeTaints, Placement, RestartPolicy, RunOnce, S3Location, SparkJob, SparkJobType, SparkLabels,
+  SparkMemory, SparkTeam, SyncWave,
+} from '../lib';
+import { eventLogs, findObject, scalaJob, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
 import { synthValid } from './validation/harness';
 
 describe('SparkJob', () => {
@@ -118,8 +121,8 @@ describe('SparkJob', () => {
     expect(findObject(synthValid(chart), 'SparkApplication', 'etl').spec.hadoopConf['fs.s3a.aws.credentials.provider']).toBe(provider);
   });
 
-  test('the operator\'s region is given to S3A', () => {
-    const { chart, namespace } = sparkFixture({ awsRegion: 'eu-west-1' });
+  test('the platform\'s region is given to S3A', () => {
+    const { chart, namespace } = sparkFixture();
     namespace.addJob('etl', scalaJob);
     expect(findObject(synthValid(chart), 'SparkApplication', 'etl').spec.hadoopConf['fs.s3a.endpoint.region']).toBe('eu-west-1');
   });
@@ -307,7 +310,7 @@ describe('SparkJob', () => {
 
     test('the same name in two namespaces is fine', () => {
       const { chart, operator, namespace } = sparkFixture();
-      const other = operator.addJobNamespace('team-b', { serviceAccountRoleArn: ROLE_ARN });
+      const other = operator.addTeam(new SparkTeam({ name: 'team-b' }));
       namespace.addJob('etl', scalaJob);
       other.addJob('etl', scalaJob);
       expect(synthValid(chart).filter(d => d.kind === 'SparkApplication')).toHaveLength(2);

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { CapacityType, GitOps, NodePool, Placement, SparkOperator, SyncWave } from '../lib';
-import { ROLE_ARN, eventLogs, findObject, scalaJob, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
+import { CapacityType, GitOps, NodePool, Placement, PlatformBindings, SparkOperator, SparkTeam, SyncWave } from '../lib';
+import { bindings, findObject, scalaJob, sparkFixture, spotPool, systemPool } from './fixtures/spark-platform';
 import { expectValuesExistInChart } from './validation/chart-values';
 import { synthValid } from './validation/harness';
 import { chartsDir } from './validation/schema-dirs';
@@ -29,10 +29,10 @@ describe('SparkOperator', () => {
     expect(chartYaml).toMatch(new RegExp(`^version: ${SparkOperator.DEFAULT_CHART_VERSION.replace(/\./g, '\\.')}$`, 'm'));
   });
 
-  test('job namespaces are taken from the JobNamespace objects, including ones added after the release was read', () => {
+  test('job namespaces are the teams\' namespaces, including teams added after the release was read', () => {
     const { operator } = sparkFixture();
     expect(operator.release.values.spark.jobNamespaces).toEqual(['team-a']);
-    operator.addJobNamespace('team-b', { serviceAccountRoleArn: ROLE_ARN });
+    operator.addTeam(new SparkTeam({ name: 'team-b' }));
     expect(operator.release.values.spark.jobNamespaces).toEqual(['team-a', 'team-b']);
   });
 
@@ -54,51 +54,43 @@ describe('SparkOperator', () => {
     const { operator } = sparkFixture();
     expect(operator.driverPlacement.poolNames).toEqual(['system']);
     expect(operator.executorPlacement.poolNames).toEqual(['spark-spot']);
-    const onlyOnDemand = new SparkOperator(Testing.chart(), 'op', { nodePools: [systemPool], eventLogs });
+    const onlyOnDemand = new SparkOperator(Testing.chart(), 'op', { nodePools: [systemPool], bindings });
     expect(onlyOnDemand.executorPlacement.poolNames).toEqual(['system']);
   });
 
-  test('takes the event-log location, the region and the job namespaces\' roles from PlatformBindings', () => {
+  test('takes the event-log location, the region and the teams\' roles from PlatformBindings', () => {
     const chart = Testing.chart();
     const operator = new SparkOperator(chart, 'op', {
       nodePools: [systemPool, spotPool],
-      bindings: {
-        clusterName: 'spark-platform',
-        region: 'eu-west-1',
-        bucketName: 'acme-platform',
-        eventLogPrefix: 'history',
-        serviceAccountRoleArns: { 'team-a/spark': ROLE_ARN },
-      },
+      bindings: new PlatformBindings({ accountId: '210987654321', clusterName: 'prod', region: 'us-east-1', bucketName: 'acme-platform', eventLogPrefix: 'history' }),
     });
-    const team = operator.addJobNamespace('team-a');
-    team.addJob('etl', scalaJob);
+    operator.addTeam(new SparkTeam({ name: 'team-a' })).addJob('etl', scalaJob);
     const docs = synthValid(chart);
     expect(operator.eventLogs.s3aUri).toBe('s3a://acme-platform/history');
-    expect(findObject(docs, 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': ROLE_ARN });
+    expect(findObject(docs, 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::210987654321:role/prod-team-a-spark' });
     const spec = findObject(docs, 'SparkApplication').spec;
     expect(spec.sparkConf['spark.eventLog.dir']).toBe('s3a://acme-platform/history');
-    expect(spec.hadoopConf['fs.s3a.endpoint.region']).toBe('eu-west-1');
+    expect(spec.hadoopConf['fs.s3a.endpoint.region']).toBe('us-east-1');
   });
 
   test('rejects bad input', () => {
     const chart = Testing.chart();
-    expect(() => new SparkOperator(chart, 'no-logs', { nodePools: [systemPool] })).toThrow(/no-logs: invalid prop "eventLogs" undefined: is required/);
-    expect(() => new SparkOperator(chart, 'a', { nodePools: [], eventLogs })).toThrow(/a: invalid prop "nodePools" \[\]: must list the platform's node pools/);
-    expect(() => new SparkOperator(chart, 'b', { nodePools: [spotPool], eventLogs }))
+    expect(() => new SparkOperator(chart, 'no-bindings', { nodePools: [systemPool] } as any)).toThrow(/no-bindings: invalid prop "bindings" undefined: is required/);
+    expect(() => new SparkOperator(chart, 'a', { nodePools: [], bindings })).toThrow(/a: invalid prop "nodePools" \[\]: must list the platform's node pools/);
+    expect(() => new SparkOperator(chart, 'b', { nodePools: [spotPool], bindings }))
       .toThrow(/b: invalid prop "nodePools" \["spark-spot"\]: has no on-demand pool for the operator and the drivers/);
-    expect(() => new SparkOperator(chart, 'c', { nodePools: [systemPool, spotPool], eventLogs, operatorPlacement: Placement.onPool(spotPool) }))
+    expect(() => new SparkOperator(chart, 'c', { nodePools: [systemPool, spotPool], bindings, operatorPlacement: Placement.onPool(spotPool) }))
       .toThrow(/c: invalid prop "operatorPlacement" "spark-spot": is a spot pool/);
     const stranger = new NodePool({ name: 'other', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m5.large'] });
-    expect(() => new SparkOperator(chart, 'd', { nodePools: [systemPool], eventLogs, driverPlacement: Placement.onPool(stranger) }))
+    expect(() => new SparkOperator(chart, 'd', { nodePools: [systemPool], bindings, driverPlacement: Placement.onPool(stranger) }))
       .toThrow(/d: invalid prop "driverPlacement" "other": is not one of nodePools \(system\)/);
-    expect(() => new SparkOperator(chart, 'e', { nodePools: [systemPool], eventLogs, webhookReplicas: 0 })).toThrow(/e: invalid prop "webhookReplicas" 0/);
-    expect(() => new SparkOperator(chart, 'f', { nodePools: [systemPool], eventLogs, awsRegion: 'Ireland' })).toThrow(/f: invalid prop "awsRegion" "Ireland"/);
-    expect(() => new SparkOperator(chart, 'g', { nodePools: [systemPool, systemPool], eventLogs })).toThrow(/g: invalid prop "nodePools" "system": lists two pools with this name/);
+    expect(() => new SparkOperator(chart, 'e', { nodePools: [systemPool], bindings, webhookReplicas: 0 })).toThrow(/e: invalid prop "webhookReplicas" 0/);
+    expect(() => new SparkOperator(chart, 'g', { nodePools: [systemPool, systemPool], bindings })).toThrow(/g: invalid prop "nodePools" "system": lists two pools with this name/);
   });
 
   test('an operator with no job namespace fails at synth', () => {
     const chart = Testing.chart();
-    new SparkOperator(chart, 'lonely', { nodePools: [systemPool], eventLogs });
+    new SparkOperator(chart, 'lonely', { nodePools: [systemPool], bindings });
     expect(() => Testing.synth(chart)).toThrow(/lonely: the operator watches no job namespace/);
   });
 });

@@ -3,9 +3,9 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './cluster-autoscaler-release';
 import { Expander } from './expander';
-import { PlatformBindings } from '../bindings';
+import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
-import { checkAwsRegion, checkEksClusterName, checkInteger, checkRoleArn, goDurationProblem, invalidProp } from '../validation';
+import { checkInteger, checkOneOf, goDurationProblem, invalidProp } from '../validation';
 
 /**
  * When the cluster-autoscaler removes nodes. Durations are Go durations ("10m", "1h30m").
@@ -52,34 +52,18 @@ export interface ClusterAutoscalerProps {
   readonly nodePools: NodePool[];
 
   /**
-   * The values from the AWS side (cluster name, region, the role of `<namespace>/cluster-autoscaler`). Give
-   * these, or `clusterName` and `region` (and `serviceAccountRoleArn`) as plain strings.
-   *
-   * @default - the plain props
+   * The values from the AWS side: the cluster's name (node groups are discovered by its tag), its region
+   * (`AWS_REGION`) and the role of the autoscaler's service account.
    */
-  readonly bindings?: PlatformBindings;
+  readonly bindings: PlatformBindings;
 
   /**
-   * The EKS cluster's name (node groups are discovered by its tag).
+   * The autoscaler's service account: its namespace, its name and how it gets its IAM role. The AWS side
+   * creates the role for the same object.
    *
-   * @default - bindings.clusterName
+   * @default PlatformServiceAccounts.CLUSTER_AUTOSCALER (kube-system/cluster-autoscaler, IRSA)
    */
-  readonly clusterName?: string;
-
-  /**
-   * The AWS region of the cluster (`AWS_REGION`).
-   *
-   * @default - bindings.region
-   */
-  readonly region?: string;
-
-  /**
-   * The IAM role of the autoscaler's service account (IRSA annotation).
-   *
-   * @default - bindings.serviceAccountRoleArns["<namespace>/cluster-autoscaler"]; without one, no annotation (EKS
-   * Pod Identity)
-   */
-  readonly serviceAccountRoleArn?: string;
+  readonly serviceAccount?: ServiceAccountIdentity;
 
   /**
    * The cluster's Kubernetes minor version ("1.33"): it picks the autoscaler image of the same minor and the
@@ -95,13 +79,6 @@ export interface ClusterAutoscalerProps {
    * @default - the image of `kubernetesVersion`
    */
   readonly image?: string;
-
-  /**
-   * The namespace.
-   *
-   * @default 'kube-system'
-   */
-  readonly namespace?: string;
 
   /**
    * How it picks the node group to grow.
@@ -154,10 +131,19 @@ const SPOT_PRIORITY = 50;
 /** Priority of on-demand node groups: the fallback when spot capacity is gone. */
 const ON_DEMAND_PRIORITY = 10;
 
+/** The flags that take a Go duration, with the prop that sets each and its default. */
+interface Timings {
+  readonly unneededTime: string;
+  readonly delayAfterAdd: string;
+  readonly delayAfterDelete: string;
+  readonly maxNodeProvisionTime: string;
+  readonly utilizationThreshold: number;
+}
+
 /**
  * The Kubernetes cluster-autoscaler for EKS, rendered natively (it owns no CRDs) and wired to the `NodePool`s:
  * node groups discovered by the cluster's tags, the priority expander preferring spot pools with on-demand as
- * the fallback (patterns from `NodePool.autoScalingGroupNamePattern`), the least RBAC it needs, and the
+ * the fallback (patterns from `NodePool.autoScalingGroupNamePattern`), the least RBAC its binary needs, and the
  * autoscaler itself on on-demand capacity, hardened.
  */
 export class ClusterAutoscaler extends Construct {
@@ -165,6 +151,8 @@ export class ClusterAutoscaler extends Construct {
   public readonly clusterName: string;
   /** The namespace. */
   public readonly namespace: string;
+  /** The service account, and how it gets its IAM role. */
+  public readonly serviceAccount: ServiceAccountIdentity;
   /** The image. */
   public readonly image: string;
   /** The expander. */
@@ -172,160 +160,30 @@ export class ClusterAutoscaler extends Construct {
   /** Where the autoscaler runs. */
   public readonly placement: Placement;
   private readonly pools: NodePool[] = [];
+  private readonly labels = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/part-of': 'spark-platform' };
 
   public constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
-    this.namespace = props.namespace ?? 'kube-system';
-    this.clusterName = checkEksClusterName(this, props.clusterName !== undefined ? 'clusterName' : 'bindings.clusterName', props.clusterName ?? props.bindings?.clusterName!);
-    const region = checkAwsRegion(this, props.region !== undefined ? 'region' : 'bindings.region', props.region ?? props.bindings?.region!);
-    const roleArn = props.serviceAccountRoleArn ?? props.bindings?.serviceAccountRoleArns?.[`${this.namespace}/${NAME}`];
-    if (roleArn !== undefined) checkRoleArn(this, 'serviceAccountRoleArn', roleArn);
-
+    if (!props.bindings) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (cluster name, region, roles)');
+    this.clusterName = props.bindings.clusterName;
+    this.serviceAccount = props.serviceAccount ?? PlatformServiceAccounts.CLUSTER_AUTOSCALER;
+    this.namespace = this.serviceAccount.namespace;
     const version = props.kubernetesVersion ?? '1.33';
-    if (typeof version !== 'string' || !/^1\.[0-9]+$/.test(version)) {
-      throw invalidProp(this, 'kubernetesVersion', version, 'must be a Kubernetes minor version such as "1.33"');
-    }
-    const image = props.image ?? clusterAutoscalerImage(version);
-    if (!image) {
-      throw invalidProp(this, 'kubernetesVersion', version,
-        `has no known cluster-autoscaler image (its minor must match the cluster's): known ${KNOWN_KUBERNETES_VERSIONS.join(', ')}; or give image`);
-    }
-    this.image = image;
-    this.expander = props.expander ?? Expander.PRIORITY;
-    if (!Object.values(Expander).includes(this.expander)) {
-      throw invalidProp(this, 'expander', this.expander, `allowed on AWS: ${Object.values(Expander).join(', ')}`);
-    }
-    const scaleDown = props.scaleDown ?? {};
-    const durations: Array<[string, string]> = [
-      ['scaleDown.unneededTime', scaleDown.unneededTime ?? '10m'],
-      ['scaleDown.delayAfterAdd', scaleDown.delayAfterAdd ?? '10m'],
-      ['scaleDown.delayAfterDelete', scaleDown.delayAfterDelete ?? '0s'],
-      ['maxNodeProvisionTime', props.maxNodeProvisionTime ?? '10m'],
-    ];
-    for (const [prop, value] of durations) {
-      const problem = goDurationProblem(value);
-      if (problem) throw invalidProp(this, prop, value, problem);
-    }
-    const threshold = scaleDown.utilizationThreshold ?? 0.5;
-    if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
-      throw invalidProp(this, 'scaleDown.utilizationThreshold', threshold, 'must be a number greater than 0 and at most 1');
-    }
+    this.image = this.imageOf(version, props.image);
+    this.expander = checkOneOf(this, 'expander', props.expander ?? Expander.PRIORITY, Object.values(Expander));
+    const timings = this.timingsOf(props);
     const replicas = checkInteger(this, 'replicas', props.replicas ?? 2, 1);
+    const extraArgs = this.extraArgsOf(props.extraArgs ?? {});
 
     if (!Array.isArray(props.nodePools) || props.nodePools.length === 0) {
       throw invalidProp(this, 'nodePools', props.nodePools, 'must list the node pools the autoscaler scales');
     }
     for (const pool of props.nodePools) this.addNodePool(pool);
-    const onDemand = this.pools.filter(pool => !pool.isSpot);
-    if (!props.placement && onDemand.length === 0) {
-      throw invalidProp(this, 'nodePools', this.pools.map(p => p.name),
-        'has only spot pools: the autoscaler must run on on-demand capacity (a reclaim would evict it); add an on-demand pool or give placement');
-    }
-    this.placement = props.placement ?? Placement.onPools(onDemand);
-    const spot = this.placement.pools.find(pool => pool.isSpot);
-    if (spot) throw invalidProp(this, 'placement', spot.name, 'is a spot pool: the autoscaler must not run where it could evict itself');
+    this.placement = this.placementOf(props.placement);
 
-    const labels = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/part-of': 'spark-platform' };
-    const metadata = (name = NAME) => ({ name, namespace: this.namespace, labels });
-
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { ...metadata(), annotations: roleArn ? { 'eks.amazonaws.com/role-arn': roleArn } : undefined },
-    });
-    new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels }, rules: clusterAutoscalerRules(version) });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: NAME, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAME },
-      subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: this.namespace }],
-    });
-    new k8s.KubeRole(this, 'Role', { metadata: metadata(), rules: NAMESPACE_RULES });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: metadata(),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAME },
-      subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: this.namespace }],
-    });
-
-    if (this.expander === Expander.PRIORITY) {
-      new k8s.KubeConfigMap(this, 'PriorityExpander', {
-        metadata: metadata('cluster-autoscaler-priority-expander'),
-        data: { priorities: Lazy.any({ produce: () => this.priorities }) as any },
-      });
-    }
-
-    const args = [
-      '--cloud-provider=aws',
-      `--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/${this.clusterName}`,
-      '--balance-similar-node-groups',
-      '--skip-nodes-with-local-storage=false',
-      `--expander=${this.expander}`,
-      `--scale-down-unneeded-time=${durations[0][1]}`,
-      `--scale-down-delay-after-add=${durations[1][1]}`,
-      `--scale-down-delay-after-delete=${durations[2][1]}`,
-      `--scale-down-utilization-threshold=${threshold}`,
-      `--max-node-provision-time=${durations[3][1]}`,
-      '--leader-elect=true',
-      `--address=:${METRICS_PORT}`,
-      '--logtostderr=true',
-      '--stderrthreshold=info',
-      '--v=4',
-      ...Object.entries(props.extraArgs ?? {}).map(([flag, value]) => `--${flag}=${value}`),
-    ];
-    for (const flag of Object.keys(props.extraArgs ?? {})) {
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(flag)) throw invalidProp(this, 'extraArgs key', flag, 'must be a flag name without dashes in front, e.g. "scan-interval"');
-    }
-
-    const podLabels = { 'app.kubernetes.io/name': NAME };
-    const podSpec: k8s.PodSpec = this.placement.applyToPodSpec({
-      serviceAccountName: NAME,
-      priorityClassName: 'system-cluster-critical',
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: 65534,
-        runAsGroup: 65534,
-        fsGroup: 65534,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      containers: [{
-        name: NAME,
-        image: this.image,
-        imagePullPolicy: 'IfNotPresent',
-        command: ['./cluster-autoscaler'],
-        args,
-        env: [{ name: 'AWS_REGION', value: region }],
-        ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
-        livenessProbe: { httpGet: { path: '/health-check', port: k8s.IntOrString.fromString('metrics') }, initialDelaySeconds: 30, periodSeconds: 10 },
-        resources: {
-          requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('600Mi') },
-          limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('600Mi') },
-        },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          capabilities: { drop: ['ALL'] },
-        },
-      }],
-    });
-    new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: metadata(),
-      spec: {
-        replicas,
-        selector: { matchLabels: podLabels },
-        template: {
-          metadata: { labels: podLabels, annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(METRICS_PORT) } },
-          spec: podSpec,
-        },
-      },
-    });
-    new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-      metadata: metadata(),
-      spec: replicas > 1
-        ? { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: podLabels } }
-        : { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: podLabels } },
-    });
-    new k8s.KubeService(this, 'MetricsService', {
-      metadata: metadata(),
-      spec: { selector: podLabels, ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics') }] },
-    });
+    this.renderRbac(props.bindings, version);
+    if (this.expander === Expander.PRIORITY) this.renderPriorityExpander();
+    this.renderDeployment(replicas, [...this.argsOf(timings), ...extraArgs], props.bindings.region);
   }
 
   /** The pools it scales. */
@@ -353,6 +211,155 @@ export class ClusterAutoscaler extends Construct {
       .filter(([, pools]) => pools.length > 0)
       .map(([priority, pools]) => `${priority}:\n${pools.map(p => `  - ${p.autoScalingGroupNamePattern}`).join('\n')}\n`)
       .join('');
+  }
+
+  private imageOf(version: string, image: string | undefined): string {
+    if (typeof version !== 'string' || !/^1\.[0-9]+$/.test(version)) {
+      throw invalidProp(this, 'kubernetesVersion', version, 'must be a Kubernetes minor version such as "1.33"');
+    }
+    const found = image ?? clusterAutoscalerImage(version);
+    if (!found) {
+      throw invalidProp(this, 'kubernetesVersion', version,
+        `has no known cluster-autoscaler image (its minor must match the cluster's): known ${KNOWN_KUBERNETES_VERSIONS.join(', ')}; or give image`);
+    }
+    return found;
+  }
+
+  private timingsOf(props: ClusterAutoscalerProps): Timings {
+    const scaleDown = props.scaleDown ?? {};
+    const durations: Array<[string, string]> = [
+      ['scaleDown.unneededTime', scaleDown.unneededTime ?? '10m'],
+      ['scaleDown.delayAfterAdd', scaleDown.delayAfterAdd ?? '10m'],
+      ['scaleDown.delayAfterDelete', scaleDown.delayAfterDelete ?? '0s'],
+      ['maxNodeProvisionTime', props.maxNodeProvisionTime ?? '10m'],
+    ];
+    for (const [prop, value] of durations) {
+      const problem = goDurationProblem(value);
+      if (problem) throw invalidProp(this, prop, value, problem);
+    }
+    const threshold = scaleDown.utilizationThreshold ?? 0.5;
+    if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
+      throw invalidProp(this, 'scaleDown.utilizationThreshold', threshold, 'must be a number greater than 0 and at most 1');
+    }
+    const [unneededTime, delayAfterAdd, delayAfterDelete, maxNodeProvisionTime] = durations.map(([, value]) => value);
+    return { unneededTime, delayAfterAdd, delayAfterDelete, maxNodeProvisionTime, utilizationThreshold: threshold };
+  }
+
+  private extraArgsOf(extraArgs: { [flag: string]: string }): string[] {
+    for (const flag of Object.keys(extraArgs)) {
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(flag)) throw invalidProp(this, 'extraArgs key', flag, 'must be a flag name without dashes in front, e.g. "scan-interval"');
+    }
+    return Object.entries(extraArgs).map(([flag, value]) => `--${flag}=${value}`);
+  }
+
+  private placementOf(placement: Placement | undefined): Placement {
+    const onDemand = this.pools.filter(pool => !pool.isSpot);
+    if (!placement && onDemand.length === 0) {
+      throw invalidProp(this, 'nodePools', this.pools.map(p => p.name),
+        'has only spot pools: the autoscaler must run on on-demand capacity (a reclaim would evict it); add an on-demand pool or give placement');
+    }
+    const chosen = placement ?? Placement.onPools(onDemand);
+    const spot = chosen.pools.find(pool => pool.isSpot);
+    if (spot) throw invalidProp(this, 'placement', spot.name, 'is a spot pool: the autoscaler must not run where it could evict itself');
+    return chosen;
+  }
+
+  private metadata(name = NAME): k8s.ObjectMeta {
+    return { name, namespace: this.namespace, labels: this.labels };
+  }
+
+  // Its service account with its IAM role, and the least RBAC its binary needs for this Kubernetes minor.
+  private renderRbac(bindings: PlatformBindings, version: string): void {
+    const annotations = bindings.serviceAccountAnnotations(this.serviceAccount);
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { ...this.metadata(this.serviceAccount.name), annotations: Object.keys(annotations).length ? annotations : undefined },
+    });
+    const subjects = [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }];
+    new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels: this.labels }, rules: clusterAutoscalerRules(version) });
+    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: NAME, labels: this.labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAME },
+      subjects,
+    });
+    new k8s.KubeRole(this, 'Role', { metadata: this.metadata(), rules: NAMESPACE_RULES });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: this.metadata(),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAME },
+      subjects,
+    });
+  }
+
+  private renderPriorityExpander(): void {
+    new k8s.KubeConfigMap(this, 'PriorityExpander', {
+      metadata: this.metadata('cluster-autoscaler-priority-expander'),
+      data: { priorities: Lazy.any({ produce: () => this.priorities }) as any },
+    });
+  }
+
+  private argsOf(timings: Timings): string[] {
+    return [
+      '--cloud-provider=aws',
+      `--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/${this.clusterName}`,
+      '--balance-similar-node-groups',
+      '--skip-nodes-with-local-storage=false',
+      `--expander=${this.expander}`,
+      `--scale-down-unneeded-time=${timings.unneededTime}`,
+      `--scale-down-delay-after-add=${timings.delayAfterAdd}`,
+      `--scale-down-delay-after-delete=${timings.delayAfterDelete}`,
+      `--scale-down-utilization-threshold=${timings.utilizationThreshold}`,
+      `--max-node-provision-time=${timings.maxNodeProvisionTime}`,
+      '--leader-elect=true',
+      `--address=:${METRICS_PORT}`,
+      '--logtostderr=true',
+      '--stderrthreshold=info',
+      '--v=4',
+    ];
+  }
+
+  // The Deployment (hardened, on on-demand capacity), its PodDisruptionBudget and the metrics Service.
+  private renderDeployment(replicas: number, args: string[], region: string): void {
+    const podLabels = { 'app.kubernetes.io/name': NAME };
+    const podSpec: k8s.PodSpec = this.placement.applyToPodSpec({
+      serviceAccountName: this.serviceAccount.name,
+      priorityClassName: 'system-cluster-critical',
+      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: NAME,
+        image: this.image,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['./cluster-autoscaler'],
+        args,
+        env: [{ name: 'AWS_REGION', value: region }],
+        ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
+        livenessProbe: { httpGet: { path: '/health-check', port: k8s.IntOrString.fromString('metrics') }, initialDelaySeconds: 30, periodSeconds: 10 },
+        resources: {
+          requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('600Mi') },
+          limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('600Mi') },
+        },
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+      }],
+    });
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: this.metadata(),
+      spec: {
+        replicas,
+        selector: { matchLabels: podLabels },
+        template: {
+          metadata: { labels: podLabels, annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(METRICS_PORT) } },
+          spec: podSpec,
+        },
+      },
+    });
+    new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+      metadata: this.metadata(),
+      spec: replicas > 1
+        ? { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: podLabels } }
+        : { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: podLabels } },
+    });
+    new k8s.KubeService(this, 'MetricsService', {
+      metadata: this.metadata(),
+      spec: { selector: podLabels, ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics') }] },
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { HelmReleaseChart } from './helm-release-chart';
+import { SparkEksCluster } from './spark-eks-cluster';
 import { HelmRelease, SyncWave } from '../delivery';
 import { wiringProblem } from '../validation';
 
@@ -8,8 +9,11 @@ import { wiringProblem } from '../validation';
  * Properties of a `DirectDelivery`.
  */
 export interface DirectDeliveryProps {
-  /** The cluster to deliver to. */
-  readonly cluster: eks.ICluster;
+  /**
+   * The platform to deliver to: its cluster, and its workload roles, which every manifest waits for (the
+   * service accounts name them).
+   */
+  readonly platform: SparkEksCluster;
 }
 
 /** Anything with cdk8s' `Chart.toJson()`: the Kubernetes side's charts. */
@@ -29,12 +33,13 @@ interface Cdk8sChart extends IConstruct {
  *
  * @example
  *
- * const delivery = new aws.DirectDelivery(stack, 'Delivery', { cluster: platform.cluster });
+ * const delivery = new aws.DirectDelivery(stack, 'Delivery', { platform });
  * const kubernetesSide = new MyPlatformChart(new cdk8s.App(), 'platform', { bindings: platform.bindings });
  * delivery.addChart(kubernetesSide);
  * delivery.addHelmRelease(kubernetesSide.spark.release);
  */
 export class DirectDelivery extends Construct {
+  private readonly platform: SparkEksCluster;
   private readonly cluster: eks.ICluster;
   private readonly before: eks.KubernetesManifest[] = [];
   private readonly after: eks.KubernetesManifest[] = [];
@@ -43,7 +48,8 @@ export class DirectDelivery extends Construct {
 
   public constructor(scope: Construct, id: string, props: DirectDeliveryProps) {
     super(scope, id);
-    this.cluster = props.cluster;
+    this.platform = props.platform;
+    this.cluster = props.platform.cluster;
     this.node.addValidation({ validate: () => this.checkReleaseNamespaces() });
   }
 
@@ -61,12 +67,13 @@ export class DirectDelivery extends Construct {
     const id = chart.node.id;
     if (early.length > 0) {
       const manifest = new eks.KubernetesManifest(this, `${id}-BeforeOperators`, { cluster: this.cluster, manifest: early });
+      for (const role of this.platform.serviceAccountRoles) manifest.node.addDependency(role);
       for (const release of this.releases) release.node.addDependency(manifest);
       this.before.push(manifest);
     }
     if (late.length > 0) {
       const manifest = new eks.KubernetesManifest(this, `${id}-AfterOperators`, { cluster: this.cluster, manifest: late });
-      for (const dependency of [...this.before, ...this.releases]) manifest.node.addDependency(dependency);
+      for (const dependency of [...this.platform.serviceAccountRoles, ...this.before, ...this.releases]) manifest.node.addDependency(dependency);
       this.after.push(manifest);
     }
   }

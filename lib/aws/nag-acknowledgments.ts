@@ -1,8 +1,13 @@
-import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { CfnCondition, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct, IConstruct } from 'constructs';
+import { SparkPlatformBucket } from './platform-bucket';
+import { ServiceAccountRole } from './service-account-role';
 
 // cdk-nag (AwsSolutions) findings on what the library builds, each acknowledged where it is built with the
 // reason it is right. A finding's id must match exactly, so ids that name a resource carry its logical id.
+// Constructs aws-cdk-lib builds for us are found through public properties and types, never internal ids.
 
 /** Acknowledges one AwsSolutions finding on a construct and everything below it. */
 export function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -25,4 +30,74 @@ export const EKS_MANAGED_POLICIES = {
 /** The cdk-nag id of an AWS managed policy finding. */
 export function managedPolicyFinding(policy: string, serviceRole = false): string {
   return `IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${serviceRole ? 'service-role/' : ''}${policy}]`;
+}
+
+/** What `SparkEksCluster` built that cdk-nag reports on. */
+export interface PlatformParts {
+  readonly clusterName: string;
+  readonly cluster: eks.Cluster;
+  readonly nodegroups: eks.Nodegroup[];
+  readonly bucket: SparkPlatformBucket;
+  /** Each workload role with the bucket prefixes its object permissions are scoped to. */
+  readonly rolePrefixes: Map<ServiceAccountRole, Set<string>>;
+  readonly clusterAutoscalerRole: ServiceAccountRole;
+}
+
+/** Acknowledges the AwsSolutions findings on what `SparkEksCluster` builds, each with why it is right. */
+export function acknowledgePlatformFindings(parts: PlatformParts): void {
+  for (const policy of EKS_MANAGED_POLICIES.cluster) {
+    acknowledge(parts.cluster, managedPolicyFinding(policy), `EKS requires ${policy} on the cluster role; AWS maintains it with the service.`);
+  }
+  for (const nodegroup of parts.nodegroups) {
+    for (const policy of EKS_MANAGED_POLICIES.nodes) {
+      acknowledge(nodegroup, managedPolicyFinding(policy), `EKS worker nodes require ${policy} (kubelet, VPC CNI, image pulls); AWS maintains it with the service.`);
+    }
+  }
+  acknowledgeKubectlProvider(parts.cluster);
+  // The singleton Lambda of AwsCustomResource (the event-log prefix), reached through its public grantPrincipal.
+  const markerRole = parts.bucket.eventLogPrefixMarker.grantPrincipal;
+  if (markerRole instanceof Construct) {
+    acknowledge(markerRole, managedPolicyFinding('AWSLambdaBasicExecutionRole', true), 'Lambda of aws-cdk-lib\'s AwsCustomResource (creates the event-log prefix): it only needs to write its logs.');
+  }
+  if (parts.bucket.bucket.node.defaultChild) {
+    acknowledge(parts.bucket, 'S1', 'Server access logging is opt-in (bucket.serverAccessLogsBucket): a second bucket per platform is a cost the user decides; CloudTrail data events are the alternative.');
+  }
+  // Object-level permissions must name "<prefix>/*": the wildcard is the prefix, never the bucket or the account.
+  const bucket = parts.bucket.bucket;
+  const bucketRef = bucket.node.defaultChild ? nagRef(bucket) : bucket.bucketName;
+  for (const [role, prefixes] of parts.rolePrefixes) {
+    for (const prefix of prefixes) {
+      acknowledge(role, `IAM5[Resource::arn:<AWS::Partition>:s3:::${bucketRef}/${prefix}/*]`,
+        'Object permissions are scoped to one key prefix of the platform bucket ("<prefix>/*"), never the bucket or the account.');
+    }
+  }
+  const autoscaler = parts.clusterAutoscalerRole;
+  acknowledge(autoscaler, 'IAM5[Resource::*]', 'The autoscaling and ec2 Describe actions of the cluster-autoscaler support no resource-level permissions; they are read-only.');
+  acknowledge(autoscaler, `IAM5[Resource::arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:nodegroup/${parts.clusterName}/*/*]`,
+    'eks:DescribeNodegroup on this cluster\'s node groups only (the autoscaler reads their labels and taints to scale from zero).');
+  acknowledge(autoscaler, 'IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/*]',
+    `Scaling actions are limited by the condition aws:ResourceTag/k8s.io/cluster-autoscaler/${parts.clusterName}=owned to this cluster's node groups.`);
+}
+
+// aws-eks-v2's kubectl provider (`cluster.kubectlProvider`): a Lambda in the VPC that runs kubectl and helm.
+function acknowledgeKubectlProvider(cluster: eks.Cluster): void {
+  const kubectl = cluster.kubectlProvider;
+  if (!(kubectl instanceof Construct)) return;
+  const stack = Stack.of(cluster);
+  const lambdaReason = 'Lambda of aws-eks-v2\'s kubectl provider (built by aws-cdk-lib): AWS managed basic/VPC execution policies are what it needs to log and run in the VPC.';
+  for (const policy of ['AWSLambdaBasicExecutionRole', 'AWSLambdaVPCAccessExecutionRole']) acknowledge(kubectl, managedPolicyFinding(policy, true), lambdaReason);
+  acknowledge(kubectl, managedPolicyFinding('AmazonEC2ContainerRegistryReadOnly'), 'The kubectl provider pulls Helm charts from ECR (aws-eks-v2 design).');
+  const ecrPublic = kubectl.node.findAll().find(c => c instanceof CfnCondition);
+  if (ecrPublic) {
+    const condition = stack.resolve(stack.getLogicalId(ecrPublic as CfnCondition));
+    acknowledge(kubectl, `IAM4[Policy::{"Fn::If":["${condition}",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},`
+      + '":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
+    'The kubectl provider pulls Helm charts from ECR Public in regions that have it (aws-eks-v2 design).');
+  }
+  acknowledge(kubectl, 'L1', 'aws-eks-v2 picks the kubectl provider\'s Python runtime (the latest it supports); the library does not override it.');
+  // The provider framework invokes the handler's versions and aliases: the handler is the provider's Function
+  // that is not the framework's own.
+  for (const handler of kubectl.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function)) {
+    acknowledge(kubectl, `IAM5[Resource::${nagRef(handler, 'Arn')}:*]`, 'The provider framework invokes the kubectl handler\'s versions and aliases (aws-cdk-lib custom resource provider).');
+  }
 }

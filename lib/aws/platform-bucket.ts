@@ -68,6 +68,8 @@ export class SparkPlatformBucket extends Construct {
   public readonly bucket: s3.IBucket;
   /** The event-log location (bucket + prefix) every job and the history server share. */
   public readonly eventLogs: EventLogLocation;
+  /** The custom resource that creates the event-log prefix at deploy time. */
+  public readonly eventLogPrefixMarker: cr.AwsCustomResource;
 
   public constructor(scope: Construct, id: string, props: SparkPlatformBucketProps = {}) {
     super(scope, id);
@@ -107,7 +109,7 @@ export class SparkPlatformBucket extends Construct {
     }
 
     // An empty "<prefix>/" object makes the directory exist for Hadoop's S3A before the first job runs.
-    new cr.AwsCustomResource(this, 'EventLogPrefix', {
+    this.eventLogPrefixMarker = new cr.AwsCustomResource(this, 'EventLogPrefix', {
       onCreate: {
         service: 'S3',
         action: 'putObject',

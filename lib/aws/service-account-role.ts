@@ -2,20 +2,7 @@ import { CfnJson } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { checkDns1123Label, checkDns1123Subdomain } from '../validation';
-
-/**
- * How a Kubernetes service account gets its IAM role.
- */
-export enum WorkloadIdentity {
-  /** IAM roles for service accounts: the OIDC web identity token, annotated on the service account. */
-  IRSA = 'IRSA',
-  /**
-   * EKS Pod Identity: an association in EKS, no annotation. Needs the Pod Identity agent add-on and an AWS SDK
-   * that supports it (not the AWS SDK v1 bundled with Hadoop 3.3 / Spark 3.5).
-   */
-  POD_IDENTITY = 'POD_IDENTITY',
-}
+import { ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
 
 /**
  * Properties of a `ServiceAccountRole`.
@@ -23,16 +10,13 @@ export enum WorkloadIdentity {
 export interface ServiceAccountRoleProps {
   /** The cluster the service account lives in. */
   readonly cluster: eks.ICluster;
-  /** The service account's namespace. */
-  readonly namespace: string;
-  /** The service account's name. */
-  readonly serviceAccountName: string;
-  /**
-   * How the service account gets the role.
-   *
-   * @default WorkloadIdentity.IRSA
-   */
-  readonly identity?: WorkloadIdentity;
+
+  /** The service account, and how it gets the role (the same object the Kubernetes side renders it from). */
+  readonly serviceAccount: ServiceAccountIdentity;
+
+  /** The role's name: `serviceAccount.roleName(<cluster name>)`, which the Kubernetes side derives too. */
+  readonly roleName: string;
+
   /**
    * The role's permissions.
    *
@@ -42,28 +26,25 @@ export interface ServiceAccountRoleProps {
 }
 
 /**
- * An IAM role that exactly one Kubernetes service account can assume.
+ * An IAM role that exactly one Kubernetes service account can assume, through IRSA (the cluster's OIDC provider,
+ * trusted for `system:serviceaccount:<namespace>:<name>` only) or EKS Pod Identity (an association).
  */
 export class ServiceAccountRole extends Construct {
   /** The role. */
   public readonly role: iam.Role;
-  /** The service account's namespace. */
-  public readonly namespace: string;
-  /** The service account's name. */
-  public readonly serviceAccountName: string;
-  /** How the service account gets the role. */
-  public readonly identity: WorkloadIdentity;
+  /** The service account. */
+  public readonly serviceAccount: ServiceAccountIdentity;
 
   public constructor(scope: Construct, id: string, props: ServiceAccountRoleProps) {
     super(scope, id);
-    this.namespace = checkDns1123Label(this, 'namespace', props.namespace);
-    this.serviceAccountName = checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
-    this.identity = props.identity ?? WorkloadIdentity.IRSA;
+    const sa = props.serviceAccount;
+    this.serviceAccount = sa;
 
-    if (this.identity === WorkloadIdentity.POD_IDENTITY) {
+    if (sa.identity === WorkloadIdentity.POD_IDENTITY) {
       this.role = new iam.Role(this, 'Role', {
+        roleName: props.roleName,
         assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com'),
-        description: `EKS Pod Identity role of ${this.key}`,
+        description: `EKS Pod Identity role of ${sa.key}`,
       });
       this.role.assumeRolePolicy?.addStatements(new iam.PolicyStatement({
         actions: ['sts:TagSession'],
@@ -71,8 +52,8 @@ export class ServiceAccountRole extends Construct {
       }));
       new eks.CfnPodIdentityAssociation(this, 'Association', {
         clusterName: props.cluster.clusterName,
-        namespace: this.namespace,
-        serviceAccount: this.serviceAccountName,
+        namespace: sa.namespace,
+        serviceAccount: sa.name,
         roleArn: this.role.roleArn,
       });
     } else {
@@ -80,20 +61,16 @@ export class ServiceAccountRole extends Construct {
       // The issuer is a deploy-time value used as a condition key: CfnJson resolves it.
       const conditions = new CfnJson(this, 'TrustConditions', {
         value: {
-          [`${issuer}:sub`]: `system:serviceaccount:${this.namespace}:${this.serviceAccountName}`,
+          [`${issuer}:sub`]: `system:serviceaccount:${sa.namespace}:${sa.name}`,
           [`${issuer}:aud`]: 'sts.amazonaws.com',
         },
       });
       this.role = new iam.Role(this, 'Role', {
+        roleName: props.roleName,
         assumedBy: new iam.OpenIdConnectPrincipal(props.cluster.openIdConnectProvider).withConditions({ StringEquals: conditions }),
-        description: `IRSA role of ${this.key}`,
+        description: `IRSA role of ${sa.key}`,
       });
     }
     for (const statement of props.statements ?? []) this.role.addToPolicy(statement);
-  }
-
-  /** `<namespace>/<name>`: the key of the role in `PlatformBindings.serviceAccountRoleArns`. */
-  public get key(): string {
-    return `${this.namespace}/${this.serviceAccountName}`;
   }
 }

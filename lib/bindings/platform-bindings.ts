@@ -1,30 +1,115 @@
+import { ServiceAccountIdentity } from './service-account-identity';
+import { WorkloadIdentity } from './workload-identity';
+import { EventLogLocation, S3Location } from '../storage';
+import { checkAwsRegion, checkEksClusterName, invalidProp, isUnresolvedToken } from '../validation';
+
 /**
- * The plain values the Kubernetes side needs from the AWS side: they exist only once the AWS stack is
- * deployed, so they cross over as strings (from the AWS side's `PlatformBindings` stack outputs, from a file
- * the pipeline writes, or typed by hand). The Kubernetes side never needs AWS to synthesize.
+ * Properties of `PlatformBindings`.
  */
-export interface PlatformBindings {
-  /** The EKS cluster's name. */
+export interface PlatformBindingsProps {
+  /** The AWS account of the cluster (12 digits): role ARNs are derived from it. */
+  readonly accountId: string;
+
+  /** The EKS cluster's name: role names are derived from it. */
   readonly clusterName: string;
 
   /** The AWS region of the cluster, e.g. `eu-west-1`. */
   readonly region: string;
 
-  /** The bucket for event logs and job data. */
+  /** The platform bucket: event logs and job data. */
   readonly bucketName: string;
 
   /**
    * The key prefix of the Spark event logs in `bucketName`.
    *
-   * @default 'spark-events'
+   * @default EventLogLocation.DEFAULT_PREFIX ('spark-events')
    */
   readonly eventLogPrefix?: string;
 
   /**
-   * The IAM role ARN of each Kubernetes service account that has one, keyed `<namespace>/<name>`
-   * (e.g. `kube-system/cluster-autoscaler`, `spark-team-a/spark`).
+   * The AWS partition, for ARNs.
    *
-   * @default - no roles
+   * @default 'aws'
    */
-  readonly serviceAccountRoleArns?: { [serviceAccount: string]: string };
+  readonly partition?: string;
+}
+
+const ACCOUNT_ID = /^[0-9]{12}$/;
+const OUTPUTS = ['AccountId', 'ClusterName', 'Region', 'BucketName', 'EventLogPrefix'];
+
+/**
+ * The values the Kubernetes side needs from the AWS side, and what follows from them: the event-log location,
+ * locations in the platform bucket, and the IAM role of every `ServiceAccountIdentity` (its name is derived from
+ * the cluster's name, so no role ARN is ever typed or looked up by a string key).
+ *
+ * The AWS side makes them (`SparkEksCluster.bindings`, with CDK tokens in the same app); a pipeline that
+ * synthesizes the Kubernetes side separately reads them from the stack outputs (`fromStackOutputs`) or types
+ * them. The Kubernetes side never needs AWS to synthesize.
+ *
+ * @example
+ *
+ * const bindings = new PlatformBindings({
+ *   accountId: '123456789012', clusterName: 'spark-platform', region: 'eu-west-1', bucketName: 'acme-spark-platform',
+ * });
+ */
+export class PlatformBindings {
+  /**
+   * Bindings from the outputs of the AWS side's stack (`AccountId`, `ClusterName`, `Region`, `BucketName`,
+   * `EventLogPrefix`), e.g. the `OutputKey`/`OutputValue` pairs of `aws cloudformation describe-stacks`.
+   */
+  public static fromStackOutputs(outputs: { [outputKey: string]: string }): PlatformBindings {
+    const missing = OUTPUTS.filter(key => typeof outputs[key] !== 'string');
+    if (missing.length > 0) throw invalidProp('PlatformBindings', 'outputs', Object.keys(outputs), `lacks ${missing.join(', ')}: the outputs of SparkEksCluster's stack have them`);
+    return new PlatformBindings({
+      accountId: outputs.AccountId,
+      clusterName: outputs.ClusterName,
+      region: outputs.Region,
+      bucketName: outputs.BucketName,
+      eventLogPrefix: outputs.EventLogPrefix,
+    });
+  }
+
+  /** The AWS account of the cluster. */
+  public readonly accountId: string;
+  /** The EKS cluster's name. */
+  public readonly clusterName: string;
+  /** The AWS region of the cluster. */
+  public readonly region: string;
+  /** The platform bucket's name. */
+  public readonly bucketName: string;
+  /** The AWS partition. */
+  public readonly partition: string;
+  /** The one location every Spark job writes its event logs to and the history server reads. */
+  public readonly eventLogs: EventLogLocation;
+
+  public constructor(props: PlatformBindingsProps) {
+    const where = 'PlatformBindings';
+    if (!isUnresolvedToken(props.accountId) && (typeof props.accountId !== 'string' || !ACCOUNT_ID.test(props.accountId))) {
+      throw invalidProp(where, 'accountId', props.accountId, 'must be a 12-digit AWS account id');
+    }
+    this.accountId = props.accountId;
+    this.clusterName = checkEksClusterName(where, 'clusterName', props.clusterName);
+    this.region = checkAwsRegion(where, 'region', props.region);
+    this.partition = props.partition ?? 'aws';
+    this.bucketName = props.bucketName;
+    this.eventLogs = new EventLogLocation({ bucketName: props.bucketName, prefix: props.eventLogPrefix, partition: this.partition });
+  }
+
+  /** A location in the platform bucket (a team's data prefix, the artifact repository). */
+  public location(prefix: string): S3Location {
+    return new S3Location({ bucketName: this.bucketName, prefix, partition: this.partition });
+  }
+
+  /** The ARN of a service account's IAM role: `arn:<partition>:iam::<account>:role/<cluster>-<namespace>-<name>`. */
+  public roleArn(serviceAccount: ServiceAccountIdentity): string {
+    return `arn:${this.partition}:iam::${this.accountId}:role/${serviceAccount.roleName(this.clusterName)}`;
+  }
+
+  /**
+   * The annotations a service account needs to get its role: the role's ARN for IRSA, none for EKS Pod Identity
+   * (the association lives in EKS).
+   */
+  public serviceAccountAnnotations(serviceAccount: ServiceAccountIdentity): { [key: string]: string } {
+    return serviceAccount.identity === WorkloadIdentity.IRSA ? { 'eks.amazonaws.com/role-arn': this.roleArn(serviceAccount) } : {};
+  }
 }

@@ -1,5 +1,6 @@
 export * from './spark-memory';
 export * from './spark-labels';
+export * from './spark-team';
 export * from './spark-settings';
 export * from './restart-policy';
 export * from './spark-application-options';

@@ -4,140 +4,23 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { ScheduledSparkJob, ScheduledSparkJobOptions } from './scheduled-spark-job';
 import { SparkJob, SparkJobOptions } from './spark-job';
-import { SparkLabels } from './spark-labels';
 import type { SparkOperator } from './spark-operator';
+import { JobNamespaceLimits, JobNamespaceQuota, SparkTeam } from './spark-team';
 import { SyncWave } from '../delivery';
-import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkRoleArn, invalidProp, labelValueProblem } from '../validation';
-
-/**
- * A ResourceQuota for a job namespace: the most its jobs may request together.
- */
-export interface JobNamespaceQuota {
-  /**
-   * The total CPU the namespace's pods may request (`requests.cpu`).
-   *
-   * @default - no limit
-   */
-  readonly cpu?: kplus.Cpu;
-
-  /**
-   * The total memory the namespace's pods may request and be limited to (`requests.memory`, `limits.memory`).
-   *
-   * @default - no limit
-   */
-  readonly memory?: Size;
-
-  /**
-   * The most pods the namespace may hold at once (drivers and executors together).
-   *
-   * @default - no limit
-   */
-  readonly pods?: number;
-}
-
-/**
- * A LimitRange for a job namespace: defaults for containers that set no resources of their own (sidecars,
- * init containers; Spark sets its driver's and executors' own) and a ceiling for any one container.
- */
-export interface JobNamespaceLimits {
-  /**
-   * The CPU request of a container that sets none.
-   *
-   * @default Cpu.millis(100)
-   */
-  readonly defaultCpuRequest?: kplus.Cpu;
-
-  /**
-   * The memory request and limit of a container that sets none.
-   *
-   * @default Size.mebibytes(256)
-   */
-  readonly defaultMemory?: Size;
-
-  /**
-   * The largest memory limit one container may have.
-   *
-   * @default - no ceiling
-   */
-  readonly maxMemory?: Size;
-}
-
-/**
- * Options for `SparkOperator.addJobNamespace()`.
- */
-export interface JobNamespaceOptions {
-  /**
-   * The namespace's name: a DNS-1123 label.
-   *
-   * @default - the construct id
-   */
-  readonly name?: string;
-
-  /**
-   * The team that owns the namespace: the `spark-platform.io/team` label on the namespace and on every job pod
-   * in it (cost allocation).
-   *
-   * @default - no team label
-   */
-  readonly team?: string;
-
-  /**
-   * The cost centre the namespace's jobs are charged to: the `spark-platform.io/cost-center` label on the
-   * namespace and on every job pod in it.
-   *
-   * @default - no cost-centre label
-   */
-  readonly costCenter?: string;
-
-  /**
-   * Other labels for the namespace and every job pod in it.
-   *
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-
-  /**
-   * The name of the service account the jobs' drivers and executors run as.
-   *
-   * @default 'spark'
-   */
-  readonly serviceAccountName?: string;
-
-  /**
-   * The IAM role the jobs' pods assume through IRSA (the `eks.amazonaws.com/role-arn` annotation), for S3
-   * (event logs, data). Required while the operator writes event logs to S3, since every job then needs S3
-   * credentials.
-   *
-   * @default - the operator's `bindings.serviceAccountRoleArns["<namespace>/<service account>"]`
-   */
-  readonly serviceAccountRoleArn?: string;
-
-  /**
-   * A ResourceQuota capping what the namespace's jobs request together.
-   *
-   * @default - no quota
-   */
-  readonly quota?: JobNamespaceQuota;
-
-  /**
-   * A LimitRange with resource defaults for containers that set none.
-   *
-   * @default - with a quota, a LimitRange with the default values (a quota on requests and limits rejects
-   * containers that set none); without a quota, none
-   */
-  readonly limits?: JobNamespaceLimits;
-}
+import { invalidProp } from '../validation';
 
 /**
  * Properties of a `JobNamespace`.
  */
-export interface JobNamespaceProps extends JobNamespaceOptions {
+export interface JobNamespaceProps {
+  /** The team whose namespace it is: its name, service account, identity, quota and labels. */
+  readonly team: SparkTeam;
+
   /**
    * The Spark Operator that runs the namespace's jobs: it watches the namespace (`spark.jobNamespaces`).
    */
   readonly operator: SparkOperator;
 }
-
 
 /**
  * A namespace where Spark jobs run: the Namespace, the jobs' ServiceAccount (with its IAM role), the Role and
@@ -147,12 +30,12 @@ export interface JobNamespaceProps extends JobNamespaceOptions {
 export class JobNamespace extends Construct {
   /** The namespace's name. */
   public readonly name: string;
+  /** The team whose namespace it is. */
+  public readonly team: SparkTeam;
   /** The operator that runs the namespace's jobs. */
   public readonly operator: SparkOperator;
   /** The service account the jobs run as. */
   public readonly serviceAccountName: string;
-  /** The IAM role the jobs assume, if any. */
-  public readonly serviceAccountRoleArn?: string;
   /** The labels every job pod in the namespace carries (team, cost centre, others). */
   public readonly podLabels: { [key: string]: string };
   private readonly jobs = new Map<string, Construct>();
@@ -160,35 +43,16 @@ export class JobNamespace extends Construct {
   public constructor(scope: Construct, id: string, props: JobNamespaceProps) {
     super(scope, id);
     this.operator = props.operator;
-    this.name = checkDns1123Label(this, 'name', props.name ?? id);
-    this.serviceAccountName = checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName ?? 'spark');
-    const roleArn = props.serviceAccountRoleArn ?? props.operator.bindings?.serviceAccountRoleArns?.[`${this.name}/${this.serviceAccountName}`];
-    this.serviceAccountRoleArn = roleArn === undefined ? undefined : checkRoleArn(this, 'serviceAccountRoleArn', roleArn);
-
-    for (const [prop, value] of [['team', props.team], ['costCenter', props.costCenter]] as const) {
-      const problem = value === undefined ? undefined : labelValueProblem(value);
-      if (problem) throw invalidProp(this, prop, value, problem);
-    }
-    checkLabels(this, 'labels', props.labels);
-    this.podLabels = {
-      ...props.labels,
-      ...(props.team !== undefined ? { [SparkLabels.TEAM]: props.team } : {}),
-      ...(props.costCenter !== undefined ? { [SparkLabels.COST_CENTER]: props.costCenter } : {}),
-    };
+    this.team = props.team;
+    this.name = props.team.namespace;
+    this.serviceAccountName = props.team.serviceAccount.name;
+    this.podLabels = { ...props.team.labels };
 
     this.renderNamespace();
     this.renderServiceAccount();
-    if (props.quota) this.renderQuota(props.quota);
-    if (props.limits || props.quota) this.renderLimits(props.limits ?? {});
+    if (props.team.quota) this.renderQuota(props.team.quota);
+    if (props.team.limits) this.renderLimits(props.team.limits);
     props.operator._registerJobNamespace(this);
-
-    this.node.addValidation({
-      validate: () => !this.serviceAccountRoleArn && this.operator.eventLogs
-        ? [`${this.node.path}: invalid prop "serviceAccountRoleArn" undefined: the operator writes event logs to ${this.operator.eventLogs.s3aUri}, `
-          + 'so the jobs need S3 credentials: give the IAM role ARN of the namespace\'s service account (IRSA), '
-          + `or operator bindings with a role for "${this.name}/${this.serviceAccountName}"`]
-        : [],
-    });
   }
 
   /** Adds a Spark job to the namespace. */
@@ -234,11 +98,10 @@ export class JobNamespace extends Construct {
 
   private renderServiceAccount(): void {
     const metadata = { name: this.serviceAccountName, namespace: this.name, labels: this.podLabels };
+    // Its IAM role, by the team's identity: IRSA annotates the role's ARN, Pod Identity needs nothing here.
+    const annotations = this.operator.bindings.serviceAccountAnnotations(this.team.serviceAccount);
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: {
-        ...metadata,
-        annotations: this.serviceAccountRoleArn ? { 'eks.amazonaws.com/role-arn': this.serviceAccountRoleArn } : undefined,
-      },
+      metadata: { ...metadata, annotations: Object.keys(annotations).length ? annotations : undefined },
     });
     // What the driver does with the API: create, watch and clean up its executor pods, the config maps that
     // carry its Spark conf, the headless service executors reach it through, and on-demand PVCs.
@@ -264,8 +127,7 @@ export class JobNamespace extends Construct {
       hard['requests.memory'] = k8s.Quantity.fromString(`${quota.memory.toMebibytes()}Mi`);
       hard['limits.memory'] = k8s.Quantity.fromString(`${quota.memory.toMebibytes()}Mi`);
     }
-    if (quota.pods !== undefined) hard.pods = k8s.Quantity.fromNumber(checkInteger(this, 'quota.pods', quota.pods, 1));
-    if (Object.keys(hard).length === 0) throw invalidProp(this, 'quota', quota, 'must set at least one of cpu, memory, pods');
+    if (quota.pods !== undefined) hard.pods = k8s.Quantity.fromNumber(quota.pods);
     new k8s.KubeResourceQuota(this, 'Quota', { metadata: { name: 'spark-jobs', namespace: this.name, labels: this.podLabels }, spec: { hard } });
   }
 

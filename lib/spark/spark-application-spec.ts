@@ -7,7 +7,8 @@ import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-
 import { SparkLabels } from './spark-labels';
 import { SparkMemory } from './spark-memory';
 import { SparkSettings } from './spark-settings';
-import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
+import { awsSdkMajorOf, bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
+import { WorkloadIdentity } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
 import { checkDns1123Label, checkInteger, checkLabels, invalidProp } from '../validation';
 
@@ -73,6 +74,11 @@ export class SparkApplicationSpec {
     }
     checkSparkVersion(where, 'sparkVersion', p.sparkVersion, p.hadoopVersion !== undefined);
     this.hadoopVersion = p.hadoopVersion !== undefined ? checkHadoopVersion(where, 'hadoopVersion', p.hadoopVersion) : bundledHadoopVersion(p.sparkVersion);
+    const team = p.namespace.team;
+    if (team.serviceAccount.identity === WorkloadIdentity.POD_IDENTITY && awsSdkMajorOf(this.hadoopVersion) < 2) {
+      throw invalidProp(where, 'sparkVersion', p.sparkVersion, `runs Hadoop ${this.hadoopVersion} (AWS SDK v1), which cannot get credentials from `
+        + `EKS Pod Identity, the identity of team "${team.name}": use IRSA for the team, or an image with Hadoop 3.4 or later (Spark 4, or hadoopVersion)`);
+    }
 
     checkInteger(where, 'driver.cores', p.driver?.cores ?? 1, 1);
     checkInteger(where, 'executor.cores', p.executor?.cores ?? 2, 1);
@@ -137,10 +143,10 @@ export class SparkApplicationSpec {
 
   /** The Hadoop settings the library derives, with the job's own `hadoopConf` applied last. */
   public get hadoopConf(): { [key: string]: string } {
-    const region = this.props.namespace.operator.awsRegion;
+    const region = this.props.namespace.operator.region;
     return sorted({
-      ...SparkSettings.s3aWebIdentityCredentials(this.hadoopVersion),
-      ...(region ? { 'fs.s3a.endpoint.region': region } : {}),
+      ...SparkSettings.s3aCredentials(this.hadoopVersion, this.props.namespace.team.serviceAccount.identity),
+      'fs.s3a.endpoint.region': region,
       ...this.props.hadoopConf,
     });
   }

@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
-import { JobNamespace, JobNamespaceOptions } from './job-namespace';
+import { JobNamespace } from './job-namespace';
 import { SparkOperatorRelease } from './spark-operator-release';
+import { SparkTeam } from './spark-team';
 import { PlatformBindings } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
 import { EventLogLocation } from '../storage';
-import { checkAwsRegion, checkInteger, invalidProp } from '../validation';
+import { checkInteger, invalidProp, wiringProblem } from '../validation';
 
 /**
  * Properties of a `SparkOperator`.
@@ -16,19 +17,10 @@ export interface SparkOperatorProps {
   readonly nodePools: NodePool[];
 
   /**
-   * The values from the AWS side: the event-log location (bucket and prefix), the region, and the IAM role of
-   * each job namespace's service account (`<namespace>/<service account>`).
-   *
-   * @default - none: give `eventLogs`, and a role to each job namespace
+   * The values from the AWS side: the event-log location every job writes to, the region given to S3A, and
+   * the IAM role of each team's service account.
    */
-  readonly bindings?: PlatformBindings;
-
-  /**
-   * The one S3 location every job writes its event logs to (and the history server reads).
-   *
-   * @default - bindings.bucketName and bindings.eventLogPrefix
-   */
-  readonly eventLogs?: EventLogLocation;
+  readonly bindings: PlatformBindings;
 
   /**
    * Where Spark drivers run unless a job says otherwise.
@@ -88,14 +80,6 @@ export interface SparkOperatorProps {
   readonly webhookReplicas?: number;
 
   /**
-   * The AWS region of the platform's buckets, given to S3A (`fs.s3a.endpoint.region`) so it does not have to
-   * discover it.
-   *
-   * @default - bindings.region, else S3A's own region resolution (the pods' AWS_REGION, set by IRSA)
-   */
-  readonly awsRegion?: string;
-
-  /**
    * Chart values merged over the library's typed values (yours win).
    *
    * @default - none
@@ -127,10 +111,10 @@ export class SparkOperator extends Construct {
   public readonly executorPlacement: Placement;
   /** Where the operator's own pods run. */
   public readonly operatorPlacement: Placement;
-  /** The AWS region given to S3A, if any. */
-  public readonly awsRegion?: string;
-  /** The values from the AWS side, if given. */
-  public readonly bindings?: PlatformBindings;
+  /** The AWS region of the platform's bucket, given to S3A. */
+  public readonly region: string;
+  /** The values from the AWS side. */
+  public readonly bindings: PlatformBindings;
   /** The operator's Helm release (the pinned chart with the derived values). */
   public readonly release: SparkOperatorRelease;
   private readonly namespaces: JobNamespace[] = [];
@@ -146,14 +130,10 @@ export class SparkOperator extends Construct {
       names.add(pool.name);
     }
     this.nodePools = [...props.nodePools];
+    if (!props.bindings) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (event logs, region, roles)');
     this.bindings = props.bindings;
-    const eventLogs = props.eventLogs ?? (props.bindings
-      ? new EventLogLocation({ bucketName: props.bindings.bucketName, prefix: props.bindings.eventLogPrefix })
-      : undefined);
-    if (!eventLogs) {
-      throw invalidProp(this, 'eventLogs', undefined, 'is required: the S3 location every job writes its event logs to (or give bindings)');
-    }
-    this.eventLogs = eventLogs;
+    this.eventLogs = props.bindings.eventLogs;
+    this.region = props.bindings.region;
 
     const onDemand = this.nodePools.filter(pool => !pool.isSpot);
     const spot = this.nodePools.filter(pool => pool.isSpot);
@@ -173,9 +153,6 @@ export class SparkOperator extends Construct {
     if (spotForOperator) {
       throw invalidProp(this, 'operatorPlacement', spotForOperator.name, 'is a spot pool: the operator and its webhook must run on on-demand capacity');
     }
-    const awsRegion = props.awsRegion ?? props.bindings?.region;
-    this.awsRegion = awsRegion === undefined ? undefined : checkAwsRegion(this, props.awsRegion !== undefined ? 'awsRegion' : 'bindings.region', awsRegion);
-
     this.release = new SparkOperatorRelease({
       releaseName: props.releaseName ?? 'spark-operator',
       namespace: props.namespace ?? 'spark-operator',
@@ -188,7 +165,7 @@ export class SparkOperator extends Construct {
 
     this.node.addValidation({
       validate: () => this.namespaces.length === 0
-        ? [`${this.node.path}: the operator watches no job namespace: add one with addJobNamespace() (the chart would otherwise watch "default")`]
+        ? [wiringProblem(this, 'the operator watches no job namespace: add a team with addTeam() (the chart would otherwise watch "default")')]
         : [],
     });
   }
@@ -198,17 +175,20 @@ export class SparkOperator extends Construct {
     return [...this.namespaces];
   }
 
-  /** Adds a namespace where Spark jobs run, watched by this operator. */
-  public addJobNamespace(id: string, options: JobNamespaceOptions = {}): JobNamespace {
-    return new JobNamespace(this, id, { ...options, operator: this });
+  /**
+   * Adds a team: its job namespace (watched by this operator), service account with its IAM role, driver RBAC,
+   * quota and labels, all derived from the `SparkTeam` object the AWS side takes too.
+   */
+  public addTeam(team: SparkTeam): JobNamespace {
+    const clash = this.namespaces.find(ns => ns.name === team.namespace);
+    if (clash) {
+      throw invalidProp(this, 'team', team.name, `uses namespace "${team.namespace}", already the job namespace of team "${clash.team.name}"`);
+    }
+    return new JobNamespace(this, team.namespace, { team, operator: this });
   }
 
   /** @internal */
   public _registerJobNamespace(namespace: JobNamespace): void {
-    const clash = this.namespaces.find(ns => ns.name === namespace.name);
-    if (clash) {
-      throw invalidProp(namespace, 'name', namespace.name, `is already a job namespace of this operator (${clash.node.path})`);
-    }
     this.namespaces.push(namespace);
   }
 }

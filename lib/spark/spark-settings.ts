@@ -1,5 +1,7 @@
 import { awsSdkMajorOf, checkHadoopVersion } from './spark-version';
+import { WorkloadIdentity } from '../bindings';
 import { S3Location } from '../storage';
+import { invalidProp } from '../validation';
 
 /**
  * The Spark and Hadoop settings the library derives for jobs, one group per concern, so that a job, the
@@ -20,17 +22,27 @@ export class SparkSettings {
   }
 
   /**
-   * Hadoop settings (for `hadoopConf`) that make S3A take its credentials from the pod's service account
-   * (IRSA web identity token). The provider class belongs to the AWS SDK the image's hadoop-aws uses: SDK v1 up
-   * to Hadoop 3.3 (`com.amazonaws.auth.WebIdentityTokenCredentialsProvider`), SDK v2 from Hadoop 3.4
-   * (`software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider`).
+   * Hadoop settings (for `hadoopConf`) that make S3A take its credentials from the pod's service account. The
+   * provider class belongs to the AWS SDK the image's hadoop-aws uses and to how the service account gets its
+   * role: with IRSA (the web identity token) `com.amazonaws.auth.WebIdentityTokenCredentialsProvider` (SDK v1,
+   * up to Hadoop 3.3) or `software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider` (SDK
+   * v2, from Hadoop 3.4); with EKS Pod Identity `software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider`
+   * (SDK v2 only: SDK v1 cannot use Pod Identity, an error).
    *
    * @param hadoopVersion the Hadoop version of the image's hadoop-aws, e.g. "3.3.4"
+   * @param identity how the service account gets its role
    */
-  public static s3aWebIdentityCredentials(hadoopVersion: string): { [key: string]: string } {
-    const provider = awsSdkMajorOf(checkHadoopVersion('SparkSettings', 'hadoopVersion', hadoopVersion)) >= 2
-      ? 'software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider'
-      : 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider';
+  public static s3aCredentials(hadoopVersion: string, identity: WorkloadIdentity = WorkloadIdentity.IRSA): { [key: string]: string } {
+    const sdkV2 = awsSdkMajorOf(checkHadoopVersion('SparkSettings', 'hadoopVersion', hadoopVersion)) >= 2;
+    if (identity === WorkloadIdentity.POD_IDENTITY && !sdkV2) {
+      throw invalidProp('SparkSettings', 'hadoopVersion', hadoopVersion,
+        'uses AWS SDK v1, which cannot get credentials from EKS Pod Identity: use IRSA, or an image with Hadoop 3.4 or later (Spark 4)');
+    }
+    const provider = identity === WorkloadIdentity.POD_IDENTITY
+      ? 'software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider'
+      : sdkV2
+        ? 'software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider'
+        : 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider';
     return { 'fs.s3a.aws.credentials.provider': provider };
   }
 

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cdk8s from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { systemPool as testSystemPool, spotPool as testSpotPool, testStack } from './fixtures';
-import { ClusterAutoscaler, EventLogLocation, HelmRelease, SparkOperator, SyncWave, aws } from '../../lib';
+import { ClusterAutoscaler, HelmRelease, PlatformBindings, PlatformServiceAccounts, SparkOperator, SparkTeam, SyncWave, aws } from '../../lib';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createApp } = require('../../examples/same-app');
@@ -33,15 +33,20 @@ describe('the same-app path: the AWS side delivers the Kubernetes side with CDK 
     ]);
   });
 
-  test('each job namespace\'s service account carries its role, resolved from the stack at deploy time', () => {
+  test('each team\'s service account carries the ARN of the role the stack creates for the same SparkTeam, and waits for it', () => {
     const after = found.find(m => m.id.startsWith('DeliverysparkplatformAfter'))!;
     const accounts = after.documents.filter((d: any) => d.kind === 'ServiceAccount' && d.metadata.name === 'spark');
     expect(accounts.map((d: any) => d.metadata.namespace).sort()).toEqual(['analytics', 'data-engineering']);
+    const roleNames = Object.values<any>(template.findResources('AWS::IAM::Role')).map(r => r.Properties.RoleName);
     for (const account of accounts) {
-      const ref = after.refs[Number(/^__REF([0-9]+)__$/.exec(account.metadata.annotations['eks.amazonaws.com/role-arn'])![1])];
-      expect(ref['Fn::GetAtt'][1]).toBe('Arn');
-      expect(template.toJSON().Resources[ref['Fn::GetAtt'][0]].Type).toBe('AWS::IAM::Role');
+      // arn:<partition>:iam::<account>:role/<name>: the partition resolved by CloudFormation, the account the stack's.
+      const arn = account.metadata.annotations['eks.amazonaws.com/role-arn'].replace(/__REF([0-9]+)__/g, (_: string, i: string) => `{${after.refs[Number(i)].Ref}}`);
+      const name = `spark-platform-${account.metadata.namespace}-spark`;
+      expect(arn).toBe(`arn:{AWS::Partition}:iam::123456789012:role/${name}`);
+      expect(roleNames).toContain(name);
     }
+    const roles = Object.keys(template.findResources('AWS::IAM::Role')).filter(id => id.includes('SparkTeamRole'));
+    expect(after.resource.DependsOn).toEqual(expect.arrayContaining(roles));
   });
 
   test('order: namespaces, then the operator release, then everything else (as GitOps applies it)', () => {
@@ -62,7 +67,7 @@ describe('the same-app path: the AWS side delivers the Kubernetes side with CDK 
       clusterName: 'spark-platform',
       systemPool: testSystemPool,
     });
-    const delivery = new aws.DirectDelivery(stack2, 'Delivery', { cluster: platform.cluster });
+    const delivery = new aws.DirectDelivery(stack2, 'Delivery', { platform });
     const chart = new cdk8s.Chart(new cdk8s.App(), 'late');
     const ns = new k8s.KubeNamespace(chart, 'ns', { metadata: { name: 'team-a' } });
     SyncWave.set(ns, SyncWave.NATIVE);
@@ -76,23 +81,28 @@ describe('the same-app path: the AWS side delivers the Kubernetes side with CDK 
 
 describe('checks that may see a token accept it and still judge a literal', () => {
   const pools = [testSystemPool, testSpotPool];
-  const role = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/x`;
+  const tokens = { accountId: Aws.ACCOUNT_ID, clusterName: 'spark-platform', region: Aws.REGION, bucketName: `${Aws.ACCOUNT_ID}-bucket` };
 
-  test('role ARN, region and cluster name of the cluster-autoscaler', () => {
-    const chart = cdk8s.Testing.chart();
-    expect(() => new ClusterAutoscaler(chart, 'a', { nodePools: pools, clusterName: Aws.STACK_NAME, region: Aws.REGION, serviceAccountRoleArn: role })).not.toThrow();
-    expect(() => new ClusterAutoscaler(chart, 'b', { nodePools: pools, clusterName: 'c', region: 'Ireland' })).toThrow(/b: invalid prop "region" "Ireland"/);
-    expect(() => new ClusterAutoscaler(chart, 'c', { nodePools: pools, clusterName: 'c', region: 'eu-west-1', serviceAccountRoleArn: 'role' }))
-      .toThrow(/c: invalid prop "serviceAccountRoleArn" "role": must be an IAM role ARN/);
+  test('PlatformBindings: account, region and bucket may be tokens', () => {
+    const bindings = new PlatformBindings(tokens);
+    expect(bindings.eventLogs.s3aUri).toMatch(/^s3a:\/\/\$\{Token\[/);
+    expect(bindings.roleArn(PlatformServiceAccounts.CLUSTER_AUTOSCALER)).toMatch(/^arn:aws:iam::\$\{Token\[AWS.AccountId.[0-9]+\]\}:role\/spark-platform-kube-system-cluster-autoscaler$/);
+    expect(() => new PlatformBindings({ ...tokens, accountId: '1234' })).toThrow(/PlatformBindings: invalid prop "accountId" "1234": must be a 12-digit AWS account id/);
+    expect(() => new PlatformBindings({ ...tokens, region: 'Ireland' })).toThrow(/PlatformBindings: invalid prop "region" "Ireland": must be an AWS region/);
+    expect(() => new PlatformBindings({ ...tokens, bucketName: 'Not A Bucket' })).toThrow(/invalid prop "bucketName" "Not A Bucket"/);
   });
 
-  test('the region and bucket of the Spark Operator, the role of a job namespace', () => {
+  test('the components built on token bindings render them for the deploy to resolve', () => {
     const chart = cdk8s.Testing.chart();
-    const bindings = { clusterName: 'c', region: Aws.REGION, bucketName: `${Aws.ACCOUNT_ID}-bucket`, serviceAccountRoleArns: { 'team-a/spark': role } };
+    const bindings = new PlatformBindings(tokens);
+    const autoscaler = new ClusterAutoscaler(chart, 'autoscaler', { nodePools: pools, bindings });
     const operator = new SparkOperator(chart, 'op', { nodePools: pools, bindings });
-    expect(operator.eventLogs.s3aUri).toMatch(/^s3a:\/\/\$\{Token\[/);
-    expect(operator.addJobNamespace('team-a').serviceAccountRoleArn).toBe(role);
-    expect(() => new SparkOperator(chart, 'op2', { nodePools: pools, eventLogs: new EventLogLocation({ bucketName: 'b-b-b' }), awsRegion: 'EU' }))
-      .toThrow(/op2: invalid prop "awsRegion" "EU"/);
+    operator.addTeam(new SparkTeam({ name: 'team-a' }));
+    const docs = cdk8s.Testing.synth(chart);
+    expect(autoscaler.clusterName).toBe('spark-platform');
+    const deployment = docs.find(d => d.kind === 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].env).toEqual([{ name: 'AWS_REGION', value: Aws.REGION }]);
+    expect(docs.find(d => d.kind === 'ServiceAccount' && d.metadata.namespace === 'team-a').metadata.annotations['eks.amazonaws.com/role-arn'])
+      .toBe(`arn:aws:iam::${Aws.ACCOUNT_ID}:role/spark-platform-team-a-spark`);
   });
 });

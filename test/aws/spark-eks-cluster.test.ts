@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TaintEffect } from 'cdk8s-plus-33';
 import { allStatements, gravitonPool, platform, spotPool, systemPool, testStack } from './fixtures';
-import { CapacityType, HelmRelease, NodePool, aws } from '../../lib';
+import { CapacityType, HelmRelease, NodePool, PlatformBindings, ServiceAccountIdentity, SparkTeam, WorkloadIdentity, aws } from '../../lib';
 
 function asList(value: unknown): string[] {
   return value === undefined ? [] : ([] as any[]).concat(value);
@@ -128,11 +128,13 @@ describe('SparkEksCluster: the platform bucket', () => {
 });
 
 describe('SparkEksCluster: workload roles', () => {
-  const sparkJobs = [{ namespace: 'data-engineering', readPrefixes: ['raw'], readWritePrefixes: ['curated'] }];
+  const dataEngineering = new SparkTeam({ name: 'data-engineering', readPrefixes: ['raw'], readWritePrefixes: ['curated'] });
+  const teams = [dataEngineering];
 
   test('IRSA: each role trusts exactly one service account through the cluster\'s OIDC provider', () => {
-    const { template, cluster } = platform({ sparkJobs });
-    expect(Object.keys(cluster.serviceAccountRoles).sort()).toEqual(['argo/argo-workflow', 'data-engineering/spark', 'kube-system/cluster-autoscaler', 'spark-history/spark-history-server']);
+    const { template, cluster } = platform({ teams });
+    expect(cluster.serviceAccountRoles.map(r => r.serviceAccount.key).sort()).toEqual(['argo/argo-workflow', 'data-engineering/spark', 'kube-system/cluster-autoscaler', 'spark-history/spark-history-server']);
+    expect(cluster.roleFor(dataEngineering.serviceAccount).serviceAccount).toBe(dataEngineering.serviceAccount);
     const conditions = Object.values<any>(template.findResources('Custom::AWSCDKCfnJson')).map(r => JSON.stringify(r.Properties.Value));
     expect(conditions.some(c => c.includes('system:serviceaccount:kube-system:cluster-autoscaler') && c.includes('sts.amazonaws.com'))).toBe(true);
     expect(conditions.some(c => c.includes('system:serviceaccount:data-engineering:spark'))).toBe(true);
@@ -153,9 +155,25 @@ describe('SparkEksCluster: workload roles', () => {
     expect(JSON.stringify(statements.find(s => s.Action === 'eks:DescribeNodegroup').Resource)).toMatch(/nodegroup\/spark-platform\/\*\/\*/);
   });
 
-  test('Spark jobs: read/write their data prefixes, write the event-log prefix, nothing else', () => {
-    const { template, stack } = platform({ sparkJobs });
-    const policies = Object.entries<any>(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.includes('SparkJobRoledataengineering'));
+  test('deterministic role names: <cluster>-<namespace>-<service account>, what the Kubernetes side derives', () => {
+    const { template } = platform({ teams });
+    const names = Object.values<any>(template.findResources('AWS::IAM::Role')).map(r => r.Properties.RoleName).filter(n => n);
+    expect(names.sort()).toEqual([
+      'spark-platform-argo-argo-workflow', 'spark-platform-data-engineering-spark', 'spark-platform-kube-system-cluster-autoscaler', 'spark-platform-spark-history-spark-history-server',
+    ]);
+    const bindings = new PlatformBindings({ accountId: '123456789012', clusterName: 'spark-platform', region: 'eu-west-1', bucketName: 'b-b-b' });
+    expect(bindings.roleArn(dataEngineering.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-data-engineering-spark');
+  });
+
+  test('a role name over IAM\'s 64 characters is an error naming the cluster and the service account', () => {
+    const long = new SparkTeam({ name: 'a-team-with-a-rather-long-namespace-name', serviceAccountName: 'spark-jobs-service-account' });
+    expect(() => platform({ teams: [long] }))
+      .toThrow(/Platform: invalid prop "clusterName" "spark-platform": makes the role name "spark-platform-a-team-with-a-rather-long-namespace-name-spark-jobs-service-account": is 82 characters, IAM allows 64/);
+  });
+
+  test('Spark teams: read/write their data prefixes, write the event-log prefix, nothing else', () => {
+    const { template, stack } = platform({ teams });
+    const policies = Object.entries<any>(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.includes('SparkTeamRoledataengineering'));
     const text = JSON.stringify(stack.resolve(policies.map(([, p]) => p.Properties.PolicyDocument)));
     for (const prefix of ['spark-events', 'raw', 'curated']) expect(text).toContain(`/${prefix}/*`);
     const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
@@ -177,19 +195,19 @@ describe('SparkEksCluster: workload roles', () => {
   });
 
   test('Argo Workflows\' artifact repository', () => {
-    const argo = allStatements(platform({ argoWorkflows: { namespace: 'workflows', artifactPrefix: 'artifacts' } }).template)
+    const argo = allStatements(platform({ argoWorkflows: { serviceAccount: new ServiceAccountIdentity({ namespace: 'workflows', name: 'runner' }), artifactPrefix: 'artifacts' } }).template)
       .filter(s => s.resource.includes('ArgoWorkflows')).map(s => s.statement);
     expect(JSON.stringify(argo)).toContain('/artifacts/*');
   });
 
   test('no statement grants a write action on "*"', () => {
-    const { template } = platform({ sparkJobs, historyServer: { cleaner: true }, gitOps: { repoUrl: 'https://github.com/acme/infra.git' } });
+    const { template } = platform({ teams, historyServer: { cleaner: true }, gitOps: { repoUrl: 'https://github.com/acme/infra.git' } });
     const readOnly = /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/;
     const offenders = allStatements(template).filter(({ statement }) =>
       statement.Effect === 'Allow'
       && asList(statement.Resource).includes('*')
       && asList(statement.Action).some(a => !readOnly.test(a)));
-    const ours = offenders.filter(o => /Role[A-Za-z0-9]*Policy|Autoscaler|SparkJob|History|Argo/.test(o.resource));
+    const ours = offenders.filter(o => /Role[A-Za-z0-9]*Policy|Autoscaler|SparkTeam|History|Argo/.test(o.resource));
     expect(ours).toEqual([]);
     for (const o of offenders) {
       // What remains belongs to aws-cdk-lib's own providers (kubectl, custom resources): logs and ENIs of Lambdas.
@@ -197,23 +215,22 @@ describe('SparkEksCluster: workload roles', () => {
     }
   });
 
-  test('EKS Pod Identity per workload, where its AWS SDK supports it', () => {
-    const { template } = platform({ clusterAutoscalerIdentity: aws.WorkloadIdentity.POD_IDENTITY, sparkJobs: [{ namespace: 'team' }] });
+  test('EKS Pod Identity per service account, from the same object the Kubernetes side reads', () => {
+    const clusterAutoscaler = new ServiceAccountIdentity({ namespace: 'kube-system', name: 'cluster-autoscaler', identity: WorkloadIdentity.POD_IDENTITY });
+    const { template } = platform({ clusterAutoscaler, teams: [new SparkTeam({ name: 'team' })] });
     template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'cluster-autoscaler' });
-    template.resourceCountIs('AWS::EKS::Addon', 1);
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'spark-platform-kube-system-cluster-autoscaler',
+      AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sts:AssumeRole', Principal: { Service: 'pods.eks.amazonaws.com' } })]) },
+    });
     expect(Object.values<any>(template.findResources('Custom::AWSCDKCfnJson')).map(r => JSON.stringify(r.Properties.Value)).join())
       .toContain('system:serviceaccount:team:spark');
   });
 
-  test('EKS Pod Identity as an option', () => {
-    const { template } = platform({ workloadIdentity: aws.WorkloadIdentity.POD_IDENTITY });
-    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 3);
-    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'cluster-autoscaler' });
-    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent' });
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sts:AssumeRole', Principal: { Service: 'pods.eks.amazonaws.com' } })]) },
-    });
+  test('no Pod Identity agent when every service account uses IRSA', () => {
+    platform().template.resourceCountIs('AWS::EKS::Addon', 0);
   });
 });
 
@@ -235,22 +252,30 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
   });
 
   test('PlatformBindings as a typed object and as stack outputs', () => {
-    const { template, cluster, stack } = platform({ sparkJobs: [{ namespace: 'analytics' }] });
-    const bindings = stack.resolve(cluster.bindings);
+    const analytics = new SparkTeam({ name: 'analytics' });
+    const { template, cluster, stack } = platform({ teams: [analytics] });
+    const bindings = cluster.bindings;
     expect(bindings.clusterName).toBe('spark-platform');
     expect(bindings.region).toBe('eu-west-1');
-    expect(bindings.eventLogPrefix).toBe('spark-events');
-    expect(JSON.stringify(bindings.bucketName)).toMatch(/"Ref":"PlatformBucket/);
-    expect(Object.keys(bindings.serviceAccountRoleArns).sort()).toEqual(['analytics/spark', 'argo/argo-workflow', 'kube-system/cluster-autoscaler', 'spark-history/spark-history-server']);
+    expect(bindings.accountId).toBe('123456789012');
+    expect(bindings.eventLogs.prefix).toBe('spark-events');
+    expect(JSON.stringify(stack.resolve(bindings.bucketName))).toMatch(/"Ref":"PlatformBucket/);
     // Fixed output names a pipeline reads (`aws cloudformation describe-stacks`), never hashed logical ids.
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual([
-      'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'Region',
+      'AccountId', 'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'Region',
       'RoleArnAnalyticsSpark', 'RoleArnArgoArgoWorkflow', 'RoleArnKubeSystemClusterAutoscaler', 'RoleArnSparkHistorySparkHistoryServer',
     ]);
     expect(outputs.ClusterName).toEqual({ Description: 'PlatformBindings.clusterName', Value: 'spark-platform' });
-    expect(outputs.RoleArnAnalyticsSpark.Description).toBe('PlatformBindings.serviceAccountRoleArns["analytics/spark"]');
-    expect(aws.SparkEksCluster.roleOutputName('data-engineering/spark')).toBe('RoleArnDataEngineeringSpark');
+    expect(outputs.RoleArnAnalyticsSpark.Description).toBe('the role of analytics/spark (PlatformBindings.roleArn())');
+    expect(aws.SparkEksCluster.roleOutputName(new ServiceAccountIdentity({ namespace: 'data-engineering', name: 'spark' }))).toBe('RoleArnDataEngineeringSpark');
+    // A pipeline that synthesizes the Kubernetes side separately reads the same outputs.
+    const read = PlatformBindings.fromStackOutputs({
+      AccountId: '123456789012', ClusterName: 'spark-platform', Region: 'eu-west-1', BucketName: 'acme-spark', EventLogPrefix: 'spark-events',
+    });
+    expect(read.roleArn(analytics.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-analytics-spark');
+    expect(read.eventLogs.s3aUri).toBe('s3a://acme-spark/spark-events');
+    expect(() => PlatformBindings.fromStackOutputs({ ClusterName: 'x' })).toThrow(/PlatformBindings: invalid prop "outputs" \["ClusterName"\]: lacks AccountId, Region, BucketName, EventLogPrefix/);
   });
 });
 
@@ -289,9 +314,9 @@ describe('SparkEksCluster: bad input', () => {
     ['a pool listed twice', { nodePools: [spotPool, systemPool] }, /invalid prop "nodePools" "system": is listed twice/],
     ['an invalid bucket name', { bucket: { bucketName: 'Acme_Spark' } }, /Platform\/Bucket: invalid prop "bucketName" "Acme_Spark": must be 3 to 63 characters/],
     ['a bad event-log prefix', { bucket: { eventLogPrefix: '/events/' } }, /Platform\/Bucket: invalid prop "eventLogPrefix" "\/events\/"/],
-    ['a bad data prefix', { sparkJobs: [{ namespace: 'team', readPrefixes: ['a//b'] }] }, /invalid prop "sparkJobs.readPrefixes" "a\/\/b"/],
-    ['a job namespace that is not DNS-1123', { sparkJobs: [{ namespace: 'Team_A' }] }, /invalid prop "sparkJobs.namespace" "Team_A"/],
-    ['two roles for one service account', { sparkJobs: [{ namespace: 'team' }, { namespace: 'team' }] }, /invalid prop "SparkJobRole-team" "team\/spark": already has a role/],
+    ['a bad artifact prefix', { argoWorkflows: { artifactPrefix: 'a//b' } }, /invalid prop "argoWorkflows.artifactPrefix" "a\/\/b"/],
+    ['two teams in one namespace', { teams: [new SparkTeam({ name: 'team' }), new SparkTeam({ name: 'other', namespace: 'team' })] },
+      /Platform: invalid prop "SparkTeamRole-team" "team\/spark": already has a role \(SparkTeamRole-team\): one service account, one role/],
   ])('rejects %s', (_what, override, error) => {
     expect(() => platform(override as any)).toThrow(error);
   });

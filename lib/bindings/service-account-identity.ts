@@ -1,0 +1,71 @@
+import { WorkloadIdentity } from './workload-identity';
+import { checkDns1123Label, checkDns1123Subdomain, checkOneOf, invalidProp, isUnresolvedToken } from '../validation';
+
+/**
+ * Properties of a `ServiceAccountIdentity`.
+ */
+export interface ServiceAccountIdentityProps {
+  /** The service account's namespace. */
+  readonly namespace: string;
+
+  /** The service account's name. */
+  readonly name: string;
+
+  /**
+   * How the service account gets its IAM role.
+   *
+   * @default WorkloadIdentity.IRSA (works with every AWS SDK, including Spark 3.5's)
+   */
+  readonly identity?: WorkloadIdentity;
+}
+
+/** IAM's limit on role names. */
+const MAX_ROLE_NAME = 64;
+
+/**
+ * A Kubernetes service account that has an IAM role: its namespace, its name, how it gets the role, and the
+ * role's name, derived from the cluster's name so both sides know it without reading stack outputs.
+ *
+ * A plain value object, like `NodePool`: the AWS side creates the role named `roleName(clusterName)` with the
+ * trust for exactly this service account; the Kubernetes side renders the service account, annotated with the
+ * role's ARN for IRSA (`PlatformBindings.serviceAccountAnnotations()`).
+ *
+ * @example
+ *
+ * const autoscaler = new ServiceAccountIdentity({ namespace: 'kube-system', name: 'cluster-autoscaler' });
+ * autoscaler.roleName('spark-platform'); // 'spark-platform-kube-system-cluster-autoscaler'
+ */
+export class ServiceAccountIdentity {
+  /** The service account's namespace. */
+  public readonly namespace: string;
+  /** The service account's name. */
+  public readonly name: string;
+  /** How the service account gets its IAM role. */
+  public readonly identity: WorkloadIdentity;
+
+  public constructor(props: ServiceAccountIdentityProps) {
+    const where = `ServiceAccountIdentity "${props.namespace}/${props.name}"`;
+    this.namespace = checkDns1123Label(where, 'namespace', props.namespace);
+    this.name = checkDns1123Subdomain(where, 'name', props.name);
+    this.identity = checkOneOf(where, 'identity', props.identity ?? WorkloadIdentity.IRSA, Object.values(WorkloadIdentity));
+  }
+
+  /** `<namespace>/<name>`. */
+  public get key(): string {
+    return `${this.namespace}/${this.name}`;
+  }
+
+  /**
+   * The name of the service account's IAM role in a cluster: `<cluster>-<namespace>-<name>`, at most 64
+   * characters (IAM's limit). Role names are global to the account: two clusters with one name in two regions
+   * of an account need different names.
+   */
+  public roleName(clusterName: string): string {
+    const name = `${clusterName}-${this.namespace}-${this.name}`;
+    if (!isUnresolvedToken(clusterName) && name.length > MAX_ROLE_NAME) {
+      throw invalidProp(`ServiceAccountIdentity "${this.key}"`, 'roleName', name,
+        `is ${name.length} characters, IAM allows ${MAX_ROLE_NAME}: shorten the cluster name, the namespace or the service account name`);
+    }
+    return name;
+  }
+}
