@@ -114,4 +114,14 @@ project.addTask('typecheck', {
 });
 project.testTask.prependSpawn(project.tasks.tryFind('typecheck')!);
 
+// The Kubernetes side never loads aws-cdk-lib (../shared/DESIGN.md §1): `export * as aws from './aws'` stays in
+// lib/index.ts (it makes `aws` a jsii submodule), and after jsii this step rewrites its eager compiled form in
+// build/index.js into a lazy getter, as aws-cdk-lib does with its own submodules. It fails if the pattern is gone.
+project.compileTask.exec(
+  `ts-node --transpile-only --project projenrc/tsconfig.json projenrc/lazy-submodules.ts ${project.libdir}/index.js aws`,
+  { name: 'make the aws submodule lazy in the compiled entry point' },
+);
+// Some tests read the compiled package (build/, .jsii, the packed file list): compile first, then type-check.
+project.testTask.prependSpawn(project.compileTask);
+
 project.synth();
