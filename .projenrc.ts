@@ -124,4 +124,11 @@ project.compileTask.exec(
 // Some tests read the compiled package (build/, .jsii, the packed file list): compile first, then type-check.
 project.testTask.prependSpawn(project.compileTask);
 
+// The AWS side is optional: users of the Kubernetes side alone do not install aws-cdk-lib or the kubectl layer
+// (npm 7+ would otherwise install every peer dependency).
+project.package.addField('peerDependenciesMeta', {
+  'aws-cdk-lib': { optional: true },
+  '@aws-cdk/lambda-layer-kubectl-v33': { optional: true },
+});
+
 project.synth();
