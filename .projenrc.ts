@@ -19,6 +19,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   entrypoint: 'build/index.js',
   entrypointTypes: 'build/index.d.ts',
   artifactsDirectory: 'artifacts',
+  // 0.x: the API may still change in any release (jsii and the package registry show this).
+  stability: 'experimental',
 
   cdk8sVersion: '2.70.106',
   constructsVersion: '10.8.1',

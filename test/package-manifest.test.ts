@@ -5,6 +5,11 @@ import * as path from 'path';
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf-8'));
 
 describe('package.json', () => {
+  test('says the API is experimental (a 0.x library)', () => {
+    expect(manifest.version).toMatch(/^0\./);
+    expect(manifest.stability).toBe('experimental');
+  });
+
   test('the AWS side\'s packages are optional peer dependencies: the Kubernetes side installs without them', () => {
     for (const name of ['aws-cdk-lib', '@aws-cdk/lambda-layer-kubectl-v33']) {
       expect(manifest.peerDependencies[name]).toMatch(/^\^2\./);
