@@ -133,4 +133,15 @@ project.package.addField('peerDependenciesMeta', {
   '@aws-cdk/lambda-layer-kubectl-v33': { optional: true },
 });
 
+// The package ships the library only: build/**/*.js, build/**/*.d.ts, .jsii, README.md, LICENSE, CHANGELOG.md
+// and package.json (test/package-contents.test.ts checks the packed file list). docs/ is not shipped: the README's
+// links to it resolve against the repository on the registry's page, the pages link to examples/ and test/, which
+// are not shipped either, and the API reference travels in the .d.ts files and .jsii.
+project.npmignore?.exclude(
+  '/.ci/', '/.ci-out/', '/cdk.out/', '/.upstream/', '/examples/', '/docs/', '/bench/', '/cdk8s.yaml', '*.tgz',
+  // The packages (jsii outdir), spelled the way jsii-pacmak looks for it: otherwise `npx projen package` appends
+  // it to .npmignore, and packaging changes a tracked file.
+  'artifacts',
+);
+
 project.synth();
