@@ -19,6 +19,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   entrypoint: 'build/index.js',
   entrypointTypes: 'build/index.d.ts',
   artifactsDirectory: 'artifacts',
+  // 0.x: the API may still change in any release (jsii and the package registry show this).
+  stability: 'experimental',
 
   cdk8sVersion: '2.70.106',
   constructsVersion: '10.8.1',
@@ -113,5 +115,33 @@ project.addTask('typecheck', {
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.prependSpawn(project.tasks.tryFind('typecheck')!);
+
+// The Kubernetes side never loads aws-cdk-lib (../shared/DESIGN.md §1): `export * as aws from './aws'` stays in
+// lib/index.ts (it makes `aws` a jsii submodule), and after jsii this step rewrites its eager compiled form in
+// build/index.js into a lazy getter, as aws-cdk-lib does with its own submodules. It fails if the pattern is gone.
+project.compileTask.exec(
+  `ts-node --transpile-only --project projenrc/tsconfig.json projenrc/lazy-submodules.ts ${project.libdir}/index.js aws`,
+  { name: 'make the aws submodule lazy in the compiled entry point' },
+);
+// Some tests read the compiled package (build/, .jsii, the packed file list): compile first, then type-check.
+project.testTask.prependSpawn(project.compileTask);
+
+// The AWS side is optional: users of the Kubernetes side alone do not install aws-cdk-lib or the kubectl layer
+// (npm 7+ would otherwise install every peer dependency).
+project.package.addField('peerDependenciesMeta', {
+  'aws-cdk-lib': { optional: true },
+  '@aws-cdk/lambda-layer-kubectl-v33': { optional: true },
+});
+
+// The package ships the library only: build/**/*.js, build/**/*.d.ts, .jsii, README.md, LICENSE, CHANGELOG.md
+// and package.json (test/package-contents.test.ts checks the packed file list). docs/ is not shipped: the README's
+// links to it resolve against the repository on the registry's page, the pages link to examples/ and test/, which
+// are not shipped either, and the API reference travels in the .d.ts files and .jsii.
+project.npmignore?.exclude(
+  '/.ci/', '/.ci-out/', '/cdk.out/', '/.upstream/', '/examples/', '/docs/', '/bench/', '/cdk8s.yaml', '*.tgz',
+  // The packages (jsii outdir), spelled the way jsii-pacmak looks for it: otherwise `npx projen package` appends
+  // it to .npmignore, and packaging changes a tracked file.
+  'artifacts',
+);
 
 project.synth();
