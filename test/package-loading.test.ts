@@ -39,22 +39,18 @@ const useKubernetesSide = `
   const lib = require(${JSON.stringify(entryPoint)});
   const { App, Chart } = require('cdk8s');
   const awsCdkModules = () => Object.keys(require.cache).filter((p) => p.includes('aws-cdk-lib'));
-  const bindings = {
-    clusterName: 'spark-platform', region: 'eu-west-1', bucketName: 'acme-spark', eventLogPrefix: 'spark-events',
-    serviceAccountRoleArns: {
-      'data-engineering/spark': 'arn:aws:iam::123456789012:role/spark',
-      'kube-system/cluster-autoscaler': 'arn:aws:iam::123456789012:role/cluster-autoscaler',
-    },
-  };
+  const bindings = new lib.PlatformBindings({
+    accountId: '123456789012', clusterName: 'spark-platform', region: 'eu-west-1', bucketName: 'acme-spark', eventLogPrefix: 'spark-events',
+  });
   const system = new lib.NodePool({ name: 'system', capacityType: lib.CapacityType.ON_DEMAND, instanceTypes: ['m6i.xlarge'], minSize: 2 });
   const spot = new lib.NodePool({
     name: 'spark-spot', capacityType: lib.CapacityType.SPOT, instanceTypes: ['m5.2xlarge', 'm5a.2xlarge'],
-    taints: [{ key: 'spark-platform.io/capacity', value: 'spot', effect: lib.TaintEffect.NO_SCHEDULE }],
+    taints: [{ key: 'spark-platform.io/capacity', value: 'spot', effect: 'NoSchedule' }],
   });
   const app = new App();
   const chart = new Chart(app, 'platform');
   const spark = new lib.SparkOperator(chart, 'spark-operator', { nodePools: [system, spot], bindings });
-  spark.addJobNamespace('data-engineering', { team: 'data-engineering', costCenter: 'cc-1001' }).addJob('daily', {
+  spark.addTeam(new lib.SparkTeam({ name: 'data-engineering', costCenter: 'cc-1001' })).addJob('daily', {
     type: lib.SparkJobType.SCALA, image: 'spark-jobs/daily:1.0.0', mainApplicationFile: 'local:///opt/spark/jars/daily.jar',
     mainClass: 'com.acme.Daily', sparkVersion: '3.5.5',
   });
