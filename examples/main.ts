@@ -101,7 +101,7 @@ export class ExamplePlatform extends Chart {
 
     // --- Cluster-autoscaler ------------------------------------------------------------------------------
     // Scales the node groups the AWS side made from the same pools; runs on the system pool; spot first.
-    new ClusterAutoscaler(this, 'cluster-autoscaler', { nodePools: pools, bindings, kubernetesVersion: '1.33' });
+    new ClusterAutoscaler(this, 'cluster-autoscaler', { nodePools: pools, bindings });
 
     // --- Spark jobs -------------------------------------------------------------------------------------
     // The operator's release (spark.jobNamespaces, placement on on-demand capacity) is derived from the

@@ -15,7 +15,7 @@ const operator = () => new HelmRelease({
   namespace: 'spark-operator',
   chartName: 'spark-operator',
   repository: 'https://kubeflow.github.io/spark-operator',
-  version: '2.5.2',
+  chartVersion: '2.5.2',
   values: { webhook: { enable: true } },
 });
 const loggingOperator = () => new HelmRelease({
@@ -23,7 +23,7 @@ const loggingOperator = () => new HelmRelease({
   namespace: 'logging',
   chartName: 'logging-operator',
   repository: 'oci://ghcr.io/kube-logging/helm-charts',
-  version: '6.7.0',
+  chartVersion: '6.7.0',
 });
 
 function gitOps(): { app: App; gitops: GitOps } {
@@ -62,7 +62,7 @@ describe('GitOps', () => {
     class Late extends HelmRelease {
       protected renderValues() { return { controller: { replicas } }; }
     }
-    gitops.addHelmRelease(new Late({ releaseName: 'late', namespace: 'late', chartName: 'late', repository: 'https://charts.example.com', version: '1.0.0' }));
+    gitops.addHelmRelease(new Late({ releaseName: 'late', namespace: 'late', chartName: 'late', repository: 'https://charts.example.com', chartVersion: '1.0.0' }));
     replicas = 3;
     expect(findObject(synthValid(gitops), 'Application', 'late').spec.source.helm.valuesObject).toEqual({ controller: { replicas: 3 } });
   });
@@ -87,7 +87,7 @@ describe('GitOps', () => {
       namespace: 'crds',
       chartName: 'crds',
       repository: 'https://charts.example.com',
-      version: '1.0.0',
+      chartVersion: '1.0.0',
       clusterScopedKinds: [{ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }],
     }));
     expect(findObject(Testing.synth(gitops), 'AppProject').spec.clusterResourceWhitelist).toEqual([
@@ -151,7 +151,7 @@ describe('GitOps', () => {
   // Roles into every job namespace (kubeflow/spark-operator v2.5.2 controller/rbac.yaml, webhook/rbac.yaml).
   describe('namespaces a release renders into exist in an earlier wave', () => {
     const renderingInto = () => new HelmRelease({
-      releaseName: 'op', namespace: 'op', chartName: 'op', repository: 'https://charts.example.com', version: '1.0.0', otherNamespaces: ['team-a'],
+      releaseName: 'op', namespace: 'op', chartName: 'op', repository: 'https://charts.example.com', chartVersion: '1.0.0', otherNamespaces: ['team-a'],
     });
     const namespace = (chart: Chart, wave?: number) => {
       const ns = new k8s.KubeNamespace(chart, 'ns', { metadata: { name: 'team-a' } });
@@ -227,7 +227,7 @@ describe('ArgoCdRelease', () => {
 
   test('the pinned argo-cd chart with Application health, no Dex, a cluster-internal API server', () => {
     const release = new ArgoCdRelease({ placement: Placement.onPool(system) });
-    expect([release.chartName, release.repository, release.version, release.namespace]).toEqual(['argo-cd', 'https://argoproj.github.io/argo-helm', '10.1.1', 'argocd']);
+    expect([release.chartName, release.repository, release.chartVersion, release.namespace]).toEqual(['argo-cd', 'https://argoproj.github.io/argo-helm', '10.1.1', 'argocd']);
     const values = release.values;
     expect(values.configs.cm['resource.customizations.health.argoproj.io_Application']).toMatch(/obj.status.health.status/);
     expect(values.dex).toEqual({ enabled: false });

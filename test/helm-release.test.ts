@@ -5,14 +5,14 @@ const props: HelmReleaseProps = {
   namespace: 'spark-operator',
   chartName: 'spark-operator',
   repository: 'https://kubeflow.github.io/spark-operator',
-  version: '2.5.2',
+  chartVersion: '2.5.2',
   values: { webhook: { enable: true, replicas: 2 }, spark: { jobNamespaces: ['a'] }, tolerations: [{ key: 'x' }] },
 };
 
 describe('HelmRelease', () => {
   test('exposes the pinned chart', () => {
     const release = new HelmRelease(props);
-    expect([release.releaseName, release.namespace, release.chartName, release.repository, release.version])
+    expect([release.releaseName, release.namespace, release.chartName, release.repository, release.chartVersion])
       .toEqual(['spark-operator', 'spark-operator', 'spark-operator', 'https://kubeflow.github.io/spark-operator', '2.5.2']);
     expect(release.isOci).toBe(false);
     expect(release.ociChartReference).toBeUndefined();
@@ -47,17 +47,17 @@ describe('HelmRelease', () => {
   });
 
   test('OCI charts: the registry path without the chart name', () => {
-    const release = new HelmRelease({ ...props, repository: 'oci://ghcr.io/kube-logging/helm-charts', chartName: 'logging-operator', version: '6.7.0' });
+    const release = new HelmRelease({ ...props, repository: 'oci://ghcr.io/kube-logging/helm-charts', chartName: 'logging-operator', chartVersion: '6.7.0' });
     expect(release.isOci).toBe(true);
     expect(release.ociChartReference).toBe('oci://ghcr.io/kube-logging/helm-charts/logging-operator');
   });
 
   test.each([
-    ['an unpinned range', { version: '^2.5.0' }, /invalid prop "version" "\^2.5.0": must be an exact chart version/],
-    ['latest', { version: 'latest' }, /invalid prop "version" "latest"/],
-    ['an empty version', { version: '' }, /invalid prop "version" ""/],
-    ['a v-prefixed version', { version: 'v2.5.2' }, /invalid prop "version" "v2.5.2"/],
-    ['a wildcard', { version: '2.5.x' }, /invalid prop "version" "2.5.x"/],
+    ['an unpinned range', { chartVersion: '^2.5.0' }, /invalid prop "chartVersion" "\^2.5.0": must be an exact chart version/],
+    ['latest', { chartVersion: 'latest' }, /invalid prop "chartVersion" "latest"/],
+    ['an empty version', { chartVersion: '' }, /invalid prop "chartVersion" ""/],
+    ['a v-prefixed version', { chartVersion: 'v2.5.2' }, /invalid prop "chartVersion" "v2.5.2"/],
+    ['a wildcard', { chartVersion: '2.5.x' }, /invalid prop "chartVersion" "2.5.x"/],
     ['an http repository', { repository: 'http://charts.example.com' }, /invalid prop "repository" "http:\/\/charts.example.com": must be an https Helm repository URL/],
     ['a malformed repository', { repository: 'kubeflow.github.io/spark-operator' }, /invalid prop "repository"/],
     ['an OCI reference ending with the chart name', { repository: 'oci://ghcr.io/kubeflow/helm-charts/spark-operator' },

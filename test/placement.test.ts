@@ -118,6 +118,23 @@ describe('Placement', () => {
     ]);
   });
 
+  test('every part of the placement reaches a cdk8s-plus workload: several pools as one required term', () => {
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'web', {
+      metadata: { namespace: 'default' },
+      containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { user: 101 } }],
+    });
+    const placement = Placement.onPools([spot, onDemand]);
+    placement.applyToScheduling(deployment.scheduling);
+    const spec = synthValid(chart)[0].spec.template.spec;
+    // The same tolerations and the same node selection as the L1 path renders.
+    const l1 = placement.applyToPodSpec({ containers: [] });
+    expect(spec.tolerations).toEqual(expect.arrayContaining(l1.tolerations!));
+    expect(spec.tolerations).toHaveLength(l1.tolerations!.length);
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms)
+      .toEqual(l1.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms);
+  });
+
   test('a placed L1 pod spec passes the schema harness', () => {
     const chart = Testing.chart();
     new k8s.KubePod(chart, 'pod', { metadata: { name: 'p', namespace: 'default' }, spec: Placement.onPools([spot, onDemand]).applyToPodSpec(podSpec) });

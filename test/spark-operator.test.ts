@@ -13,7 +13,7 @@ describe('SparkOperator', () => {
     const release = operator.release;
     expect(release.chartName).toBe('spark-operator');
     expect(release.repository).toBe('https://kubeflow.github.io/spark-operator');
-    expect(release.version).toBe('2.5.2');
+    expect(release.chartVersion).toBe('2.5.2');
     expect(release.releaseName).toBe('spark-operator');
     expect(release.namespace).toBe('spark-operator');
     expect(release.values).toMatchObject({

@@ -53,7 +53,8 @@ export interface ClusterAutoscalerProps {
 
   /**
    * The values from the AWS side: the cluster's name (node groups are discovered by its tag), its region
-   * (`AWS_REGION`) and the role of the autoscaler's service account.
+   * (`AWS_REGION`), its Kubernetes minor (the image and the RBAC of the same minor: VolumeAttachments from 1.32,
+   * dynamic resource allocation from 1.35) and the role of the autoscaler's service account.
    */
   readonly bindings: PlatformBindings;
 
@@ -66,17 +67,9 @@ export interface ClusterAutoscalerProps {
   readonly serviceAccount?: ServiceAccountIdentity;
 
   /**
-   * The cluster's Kubernetes minor version ("1.33"): it picks the autoscaler image of the same minor and the
-   * RBAC that minor's binary needs (VolumeAttachments from 1.32, dynamic resource allocation from 1.35).
-   *
-   * @default '1.33'
-   */
-  readonly kubernetesVersion?: string;
-
-  /**
    * The image, instead of the one of the version table.
    *
-   * @default - the image of `kubernetesVersion`
+   * @default - the image of the cluster's Kubernetes minor (`bindings.kubernetesVersion`)
    */
   readonly image?: string;
 
@@ -168,7 +161,8 @@ export class ClusterAutoscaler extends Construct {
     this.clusterName = props.bindings.clusterName;
     this.serviceAccount = props.serviceAccount ?? PlatformServiceAccounts.CLUSTER_AUTOSCALER;
     this.namespace = this.serviceAccount.namespace;
-    const version = props.kubernetesVersion ?? '1.33';
+    // Its minor must match the cluster's (it simulates that version's scheduler), and so must its RBAC.
+    const version = props.bindings.kubernetesVersion;
     this.image = this.imageOf(version, props.image);
     this.expander = checkOneOf(this, 'expander', props.expander ?? Expander.PRIORITY, Object.values(Expander));
     const timings = this.timingsOf(props);
@@ -214,12 +208,9 @@ export class ClusterAutoscaler extends Construct {
   }
 
   private imageOf(version: string, image: string | undefined): string {
-    if (typeof version !== 'string' || !/^1\.[0-9]+$/.test(version)) {
-      throw invalidProp(this, 'kubernetesVersion', version, 'must be a Kubernetes minor version such as "1.33"');
-    }
     const found = image ?? clusterAutoscalerImage(version);
     if (!found) {
-      throw invalidProp(this, 'kubernetesVersion', version,
+      throw invalidProp(this, 'bindings.kubernetesVersion', version,
         `has no known cluster-autoscaler image (its minor must match the cluster's): known ${KNOWN_KUBERNETES_VERSIONS.join(', ')}; or give image`);
     }
     return found;

@@ -40,7 +40,7 @@ export class HelmReleaseChart extends Construct {
       chart: release.chartName,
       // aws-eks-v2 pulls OCI charts by their full reference (`helm pull oci://registry/path/chart`).
       repository: release.ociChartReference ?? release.repository,
-      version: release.version,
+      version: release.chartVersion,
       release: release.releaseName,
       namespace: release.namespace,
       createNamespace: true,

@@ -114,7 +114,7 @@ export interface SparkEksClusterProps {
    *
    * @default eks.KubernetesVersion.V1_33
    */
-  readonly version?: eks.KubernetesVersion;
+  readonly kubernetesVersion?: eks.KubernetesVersion;
 
   /**
    * Who can reach the Kubernetes API endpoint.
@@ -240,6 +240,7 @@ export class SparkEksCluster extends Construct {
       bucketName: this.platformBucket.bucket.bucketName,
       eventLogPrefix: this.platformBucket.eventLogs.prefix,
       partition: Aws.PARTITION,
+      kubernetesVersion: (props.kubernetesVersion ?? eks.KubernetesVersion.V1_33).version,
     });
     const autoscalerRole = this.addWorkloadRoles(props);
     if (props.gitOps) this.argoCd = this.addArgoCd(props.gitOps, Placement.onPool(props.systemPool));
@@ -292,7 +293,7 @@ export class SparkEksCluster extends Construct {
   private createCluster(props: SparkEksClusterProps): eks.Cluster {
     return new eks.Cluster(this, 'Cluster', {
       clusterName: props.clusterName,
-      version: props.version ?? eks.KubernetesVersion.V1_33,
+      version: props.kubernetesVersion ?? eks.KubernetesVersion.V1_33,
       vpc: props.vpc ?? this.defaultVpc(),
       vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
       endpointAccess: this.endpoint.endpointAccess,
@@ -403,6 +404,7 @@ export class SparkEksCluster extends Construct {
     out('BucketName', this.platformBucket.bucket.bucketName, 'PlatformBindings.bucketName');
     out('EventLogPrefix', this.platformBucket.eventLogs.prefix, 'PlatformBindings.eventLogPrefix');
     out('EventLogUri', this.platformBucket.eventLogs.s3aUri, 'spark.eventLog.dir of every job');
+    out('KubernetesVersion', this.bindings.kubernetesVersion, 'PlatformBindings.kubernetesVersion');
     const names = new Map<string, string>();
     for (const role of this.roles) {
       const name = SparkEksCluster.roleOutputName(role.serviceAccount);

@@ -32,10 +32,19 @@ export interface PlatformBindingsProps {
    * @default 'aws'
    */
   readonly partition?: string;
+
+  /**
+   * The cluster's Kubernetes minor version ("1.33"): components that must match it (the cluster-autoscaler's
+   * image and RBAC) read it here.
+   *
+   * @default '1.33'
+   */
+  readonly kubernetesVersion?: string;
 }
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
-const OUTPUTS = ['AccountId', 'ClusterName', 'Region', 'BucketName', 'EventLogPrefix'];
+const OUTPUTS = ['AccountId', 'ClusterName', 'Region', 'BucketName', 'EventLogPrefix', 'KubernetesVersion'];
+const KUBERNETES_MINOR = /^1\.[0-9]+$/;
 
 /**
  * The values the Kubernetes side needs from the AWS side, and what follows from them: the event-log location,
@@ -55,7 +64,8 @@ const OUTPUTS = ['AccountId', 'ClusterName', 'Region', 'BucketName', 'EventLogPr
 export class PlatformBindings {
   /**
    * Bindings from the outputs of the AWS side's stack (`AccountId`, `ClusterName`, `Region`, `BucketName`,
-   * `EventLogPrefix`), e.g. the `OutputKey`/`OutputValue` pairs of `aws cloudformation describe-stacks`.
+   * `EventLogPrefix`, `KubernetesVersion`), e.g. the `OutputKey`/`OutputValue` pairs of
+   * `aws cloudformation describe-stacks`.
    */
   public static fromStackOutputs(outputs: { [outputKey: string]: string }): PlatformBindings {
     const missing = OUTPUTS.filter(key => typeof outputs[key] !== 'string');
@@ -66,6 +76,7 @@ export class PlatformBindings {
       region: outputs.Region,
       bucketName: outputs.BucketName,
       eventLogPrefix: outputs.EventLogPrefix,
+      kubernetesVersion: outputs.KubernetesVersion,
     });
   }
 
@@ -81,6 +92,8 @@ export class PlatformBindings {
   public readonly partition: string;
   /** The one location every Spark job writes its event logs to and the history server reads. */
   public readonly eventLogs: EventLogLocation;
+  /** The cluster's Kubernetes minor version. */
+  public readonly kubernetesVersion: string;
 
   public constructor(props: PlatformBindingsProps) {
     const where = 'PlatformBindings';
@@ -91,6 +104,11 @@ export class PlatformBindings {
     this.clusterName = checkEksClusterName(where, 'clusterName', props.clusterName);
     this.region = checkAwsRegion(where, 'region', props.region);
     this.partition = props.partition ?? 'aws';
+    const version = props.kubernetesVersion ?? '1.33';
+    if (!isUnresolvedToken(version) && (typeof version !== 'string' || !KUBERNETES_MINOR.test(version))) {
+      throw invalidProp(where, 'kubernetesVersion', version, 'must be a Kubernetes minor version such as "1.33"');
+    }
+    this.kubernetesVersion = version;
     this.bucketName = props.bucketName;
     this.eventLogs = new EventLogLocation({ bucketName: props.bucketName, prefix: props.eventLogPrefix, partition: this.partition });
   }

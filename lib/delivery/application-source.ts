@@ -77,7 +77,7 @@ export class ApplicationSource {
       return {
         repoURL: this.repoUrl,
         chart: release.chartName,
-        targetRevision: release.version,
+        targetRevision: release.chartVersion,
         helm: { releaseName: release.releaseName, valuesObject: release.values },
       };
     }

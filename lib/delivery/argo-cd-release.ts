@@ -32,7 +32,7 @@ export interface ArgoCdReleaseProps {
    *
    * @default ArgoCdRelease.DEFAULT_CHART_VERSION
    */
-  readonly version?: string;
+  readonly chartVersion?: string;
 
   /**
    * Chart values merged over the library's (yours win).
@@ -78,7 +78,7 @@ export class ArgoCdRelease extends HelmRelease {
       namespace: props.namespace ?? 'argocd',
       chartName: 'argo-cd',
       repository: ArgoCdRelease.REPOSITORY,
-      version: props.version ?? ArgoCdRelease.DEFAULT_CHART_VERSION,
+      chartVersion: props.chartVersion ?? ArgoCdRelease.DEFAULT_CHART_VERSION,
       extraValues: props.extraValues,
       // argo-helm argo-cd chart: its CRDs (templates/crds) and the controller's and server's cluster roles.
       clusterScopedKinds: [

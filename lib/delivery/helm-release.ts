@@ -49,7 +49,7 @@ export interface HelmReleaseProps {
    * The exact chart version (SemVer, e.g. `2.5.2`). Ranges, `latest` and empty are rejected: a platform is
    * reproducible only with pinned charts.
    */
-  readonly version: string;
+  readonly chartVersion: string;
 
   /**
    * The values the library sets (typed by the construct that creates the release).
@@ -114,7 +114,7 @@ export class HelmRelease {
   /** The chart repository (https URL, or `oci://` registry path without the chart name). */
   public readonly repository: string;
   /** The exact chart version. */
-  public readonly version: string;
+  public readonly chartVersion: string;
   /** Fields of the release's objects written at run time by something other than the chart. */
   public readonly ownedElsewhere: OwnedElsewhere[];
   /** The cluster-scoped kinds the chart renders. */
@@ -143,11 +143,11 @@ export class HelmRelease {
       throw invalidProp(where, 'repository', props.repository, `must not end with the chart name: give "${props.repository.slice(0, -props.chartName.length - 1)}" and chartName "${props.chartName}"`);
     }
     this.repository = props.repository.replace(/\/$/, '');
-    if (typeof props.version !== 'string' || !SEMVER.test(props.version)) {
-      throw invalidProp(where, 'version', props.version,
+    if (typeof props.chartVersion !== 'string' || !SEMVER.test(props.chartVersion)) {
+      throw invalidProp(where, 'chartVersion', props.chartVersion,
         'must be an exact chart version such as "2.5.2" (no ranges, "v" prefixes, "latest" or empty): pinned charts keep the platform reproducible');
     }
-    this.version = props.version;
+    this.chartVersion = props.chartVersion;
     this.ownedElsewhere = [...(props.ownedElsewhere ?? [])];
     this.clusterScopedKinds = (props.clusterScopedKinds ?? []).map(k => ({ group: k.group, kind: k.kind }));
     this.libraryOtherNamespaces = (props.otherNamespaces ?? []).map((ns, i) => checkDns1123Label(where, `otherNamespaces[${i}]`, ns));

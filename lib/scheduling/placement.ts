@@ -159,8 +159,14 @@ export class Placement {
   }
 
   /**
-   * Places a cdk8s-plus workload or pod (`deployment.scheduling`, `pod.scheduling`) on the pools: tolerations
-   * for every taint and a required attraction to the pools' nodes.
+   * Places a cdk8s-plus workload or pod (`deployment.scheduling`, `pod.scheduling`) on the pools: a toleration
+   * for every taint and the node selection as a required node affinity on `NodePool.POOL_LABEL` (`Is` the pool
+   * for a `NODE_SELECTOR` placement, `In` the pools otherwise).
+   *
+   * cdk8s-plus has no API for `nodeSelector`, so a `NODE_SELECTOR` placement is applied as the required node
+   * affinity that selects exactly the same nodes. cdk8s-plus ORs the terms of successive `attract()` calls: call
+   * this before any other `attract()` of the same pod, or use `applyToPodSpec()` on an L1 pod spec, which ANDs
+   * the pools into every term.
    */
   public applyToScheduling(scheduling: kplus.PodScheduling): void {
     for (const taint of this.pools.flatMap(p => p.taints)) {
@@ -169,7 +175,10 @@ export class Placement {
         : kplus.NodeTaintQuery.is(taint.key, taint.value, { effect: taint.effect });
       scheduling.tolerate(kplus.Node.tainted(query));
     }
-    scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.in(NodePool.POOL_LABEL, this.poolNames)));
+    const selection = this.nodeSelection === NodeSelection.NODE_SELECTOR
+      ? kplus.NodeLabelQuery.is(NodePool.POOL_LABEL, this.pools[0].name)
+      : kplus.NodeLabelQuery.in(NodePool.POOL_LABEL, this.poolNames);
+    scheduling.attract(kplus.Node.labeled(selection));
   }
 }
 

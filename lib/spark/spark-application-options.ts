@@ -250,7 +250,7 @@ export interface SparkApplicationOptions {
    *
    * @default true
    */
-  readonly eventLog?: boolean;
+  readonly eventLogs?: boolean;
 
   /**
    * Whether executors on spot capacity decommission gracefully (migrating shuffle and cached blocks) when

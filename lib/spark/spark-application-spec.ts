@@ -10,7 +10,7 @@ import { SparkSettings } from './spark-settings';
 import { awsSdkMajorOf, bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
 import { WorkloadIdentity } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
-import { checkDns1123Label, checkInteger, checkLabels, invalidProp } from '../validation';
+import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, invalidProp } from '../validation';
 
 const URI_SCHEMES = ['local', 's3a', 'https', 'http', 'hdfs', 'file', 'abfss', 'gs'];
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
@@ -59,59 +59,26 @@ export class SparkApplicationSpec {
     this.name = checkDns1123Label(scope, 'name', jobName);
     if (runId !== undefined) checkDns1123Label(scope, 'runId', runId);
     this.objectName = checkName(scope, runId === undefined ? jobName : `${jobName}-${runId}`, maxNameLength, runId !== undefined);
-    const where = scope;
     const p = props;
-
-    if (!Object.values(SparkJobType).includes(p.type)) {
-      throw invalidProp(where, 'type', p.type, `allowed: ${Object.values(SparkJobType).join(', ')}`);
-    }
-    checkImage(where, p.image);
-    checkMainApplicationFile(where, p.mainApplicationFile);
-    const jvm = p.type === SparkJobType.SCALA || p.type === SparkJobType.JAVA;
-    if (jvm && !p.mainClass) throw invalidProp(where, 'mainClass', p.mainClass, `is required for ${p.type} jobs (the class with the main method)`);
-    if (!jvm && p.mainClass !== undefined) {
-      throw invalidProp(where, 'mainClass', p.mainClass, `applies to Scala and Java jobs only; a ${p.type} job runs its mainApplicationFile`);
-    }
-    checkSparkVersion(where, 'sparkVersion', p.sparkVersion, p.hadoopVersion !== undefined);
-    this.hadoopVersion = p.hadoopVersion !== undefined ? checkHadoopVersion(where, 'hadoopVersion', p.hadoopVersion) : bundledHadoopVersion(p.sparkVersion);
-    const team = p.namespace.team;
-    if (team.serviceAccount.identity === WorkloadIdentity.POD_IDENTITY && awsSdkMajorOf(this.hadoopVersion) < 2) {
-      throw invalidProp(where, 'sparkVersion', p.sparkVersion, `runs Hadoop ${this.hadoopVersion} (AWS SDK v1), which cannot get credentials from `
-        + `EKS Pod Identity, the identity of team "${team.name}": use IRSA for the team, or an image with Hadoop 3.4 or later (Spark 4, or hadoopVersion)`);
-    }
-
-    checkInteger(where, 'driver.cores', p.driver?.cores ?? 1, 1);
-    checkInteger(where, 'executor.cores', p.executor?.cores ?? 2, 1);
-    checkInteger(where, 'executor.instances', p.executor?.instances ?? 2, 1);
-    for (const [prop, memory] of [
-      ['driver.memory', p.driver?.memory], ['driver.memoryOverhead', p.driver?.memoryOverhead],
-      ['executor.memory', p.executor?.memory], ['executor.memoryOverhead', p.executor?.memoryOverhead],
-    ] as const) {
-      if (memory && memory.problem) throw invalidProp(where, prop, memory.value, memory.problem);
-    }
-    if (p.dynamicAllocation) checkDynamicAllocation(where, p);
-    for (const name of Object.keys(p.env ?? {})) {
-      if (!ENV_NAME.test(name)) throw invalidProp(where, 'env key', name, 'must be an environment variable name: letters, digits, \'_\', \'-\', \'.\', not starting with a digit');
-    }
-    checkLabels(where, 'labels', p.labels);
-    if (p.runAsUser === 0) throw invalidProp(where, 'runAsUser', 0, 'is root: Spark pods run as non-root; give the non-root uid of the image\'s user');
-    this.runAsUser = checkInteger(where, 'runAsUser', p.runAsUser ?? SPARK_IMAGE_UID, 1, MAX_ID);
-    this.runAsGroup = checkInteger(where, 'runAsGroup', p.runAsGroup ?? SPARK_IMAGE_UID, 0, MAX_ID);
-    if (p.timeToLive !== undefined) checkInteger(where, 'timeToLive', p.timeToLive.toSeconds(), 1);
+    checkApplication(scope, p);
+    this.hadoopVersion = hadoopVersionOf(scope, p);
+    checkResources(scope, p);
+    if (p.runAsUser === 0) throw invalidProp(scope, 'runAsUser', 0, 'is root: Spark pods run as non-root; give the non-root uid of the image\'s user');
+    this.runAsUser = checkInteger(scope, 'runAsUser', p.runAsUser ?? SPARK_IMAGE_UID, 1, MAX_ID);
+    this.runAsGroup = checkInteger(scope, 'runAsGroup', p.runAsGroup ?? SPARK_IMAGE_UID, 0, MAX_ID);
+    if (p.timeToLive !== undefined) checkInteger(scope, 'timeToLive', p.timeToLive.toSeconds(), 1);
 
     const operator = p.namespace.operator;
     this.driverPlacement = p.driver?.placement ?? operator.driverPlacement;
     this.executorPlacement = p.executor?.placement ?? operator.executorPlacement;
-    checkPoolsKnown(where, 'driver.placement', this.driverPlacement, operator.nodePools);
-    checkPoolsKnown(where, 'executor.placement', this.executorPlacement, operator.nodePools);
-
-    const onSpot = this.executorPlacement.pools.some(pool => pool.isSpot);
-    this.spotResilience = p.spotResilience ?? onSpot;
+    checkPoolsKnown(scope, 'driver.placement', this.driverPlacement, operator.nodePools);
+    checkPoolsKnown(scope, 'executor.placement', this.executorPlacement, operator.nodePools);
+    this.spotResilience = p.spotResilience ?? this.executorPlacement.pools.some(pool => pool.isSpot);
     if (p.fallbackStorage && !this.spotResilience) {
-      throw invalidProp(where, 'fallbackStorage', p.fallbackStorage.s3aUri, 'is used by spot decommissioning only, which is off for this job');
+      throw invalidProp(scope, 'fallbackStorage', p.fallbackStorage.s3aUri, 'is used by spot decommissioning only, which is off for this job');
     }
     this.restartPolicy = p.restartPolicy ?? RestartPolicy.onFailure();
-    this.restartPolicy._render(where, 'restartPolicy');
+    this.restartPolicy._render(scope, 'restartPolicy');
 
     this.labels = { ...p.namespace.podLabels, [SparkLabels.JOB]: this.name, ...p.labels };
     this.podLabels = { ...this.labels, ...(p.metrics ?? true ? { [SparkLabels.METRICS]: 'prometheus' } : {}) };
@@ -134,7 +101,7 @@ export class SparkApplicationSpec {
   public get sparkConf(): { [key: string]: string } {
     const operator = this.props.namespace.operator;
     return sorted({
-      ...(this.props.eventLog ?? true ? SparkSettings.eventLogs(operator.eventLogs) : {}),
+      ...(this.props.eventLogs ?? true ? SparkSettings.eventLogs(operator.eventLogs) : {}),
       ...(this.spotResilience ? SparkSettings.spotDecommissioning(this.props.fallbackStorage) : {}),
       ...(this.props.metrics ?? true ? SparkSettings.prometheusMetrics(this.name) : {}),
       ...this.props.sparkConf,
@@ -225,6 +192,48 @@ const CONTAINER_SECURITY = {
 function placementFields(placement: Placement): { [key: string]: any } {
   const tolerations = placement.tolerations;
   return { tolerations: tolerations.length ? tolerations : undefined, nodeSelector: placement.nodeSelector, affinity: placement.affinity };
+}
+
+// What the application is: its type, image, main file and class.
+function checkApplication(where: Construct, p: SparkApplicationOptions): void {
+  checkOneOf(where, 'type', p.type, Object.values(SparkJobType));
+  checkImage(where, p.image);
+  checkMainApplicationFile(where, p.mainApplicationFile);
+  const jvm = p.type === SparkJobType.SCALA || p.type === SparkJobType.JAVA;
+  if (jvm && !p.mainClass) throw invalidProp(where, 'mainClass', p.mainClass, `is required for ${p.type} jobs (the class with the main method)`);
+  if (!jvm && p.mainClass !== undefined) {
+    throw invalidProp(where, 'mainClass', p.mainClass, `applies to Scala and Java jobs only; a ${p.type} job runs its mainApplicationFile`);
+  }
+  for (const name of Object.keys(p.env ?? {})) {
+    if (!ENV_NAME.test(name)) throw invalidProp(where, 'env key', name, 'must be an environment variable name: letters, digits, \'_\', \'-\', \'.\', not starting with a digit');
+  }
+  checkLabels(where, 'labels', p.labels);
+}
+
+// The Hadoop of the image decides S3A's credential provider; EKS Pod Identity needs its AWS SDK v2.
+function hadoopVersionOf(where: Construct, p: SparkApplicationOptions & { namespace: JobNamespace }): string {
+  checkSparkVersion(where, 'sparkVersion', p.sparkVersion, p.hadoopVersion !== undefined);
+  const hadoopVersion = p.hadoopVersion !== undefined ? checkHadoopVersion(where, 'hadoopVersion', p.hadoopVersion) : bundledHadoopVersion(p.sparkVersion);
+  const team = p.namespace.team;
+  if (team.serviceAccount.identity === WorkloadIdentity.POD_IDENTITY && awsSdkMajorOf(hadoopVersion) < 2) {
+    throw invalidProp(where, 'sparkVersion', p.sparkVersion, `runs Hadoop ${hadoopVersion} (AWS SDK v1), which cannot get credentials from `
+      + `EKS Pod Identity, the identity of team "${team.name}": use IRSA for the team, or an image with Hadoop 3.4 or later (Spark 4, or hadoopVersion)`);
+  }
+  return hadoopVersion;
+}
+
+// Cores, instances, memory and dynamic allocation.
+function checkResources(where: Construct, p: SparkApplicationOptions): void {
+  checkInteger(where, 'driver.cores', p.driver?.cores ?? 1, 1);
+  checkInteger(where, 'executor.cores', p.executor?.cores ?? 2, 1);
+  checkInteger(where, 'executor.instances', p.executor?.instances ?? 2, 1);
+  for (const [prop, memory] of [
+    ['driver.memory', p.driver?.memory], ['driver.memoryOverhead', p.driver?.memoryOverhead],
+    ['executor.memory', p.executor?.memory], ['executor.memoryOverhead', p.executor?.memoryOverhead],
+  ] as const) {
+    if (memory && memory.problem) throw invalidProp(where, prop, memory.value, memory.problem);
+  }
+  if (p.dynamicAllocation) checkDynamicAllocation(where, p);
 }
 
 function checkName(where: Construct, name: string, max: number, withRunId: boolean): string {

@@ -1,10 +1,8 @@
 import type { SparkOperator } from './spark-operator';
 import { HelmRelease } from '../delivery';
 
-/**
- * Properties of a `SparkOperatorRelease`.
- */
-export interface SparkOperatorReleaseProps {
+/** What `SparkOperator` gives its release (internal: the release is built by the operator only). */
+interface SparkOperatorReleaseProps {
   /** The operator whose job namespaces and placement the values are derived from. */
   readonly operator: SparkOperator;
   /** The Helm release name. */
@@ -12,7 +10,7 @@ export interface SparkOperatorReleaseProps {
   /** The namespace the operator is installed in. */
   readonly namespace: string;
   /** The exact chart version. */
-  readonly version: string;
+  readonly chartVersion: string;
   /** Controller replicas. */
   readonly controllerReplicas: number;
   /** Webhook replicas. */
@@ -28,7 +26,7 @@ export interface SparkOperatorReleaseProps {
 /**
  * The Spark Operator's pinned upstream chart (`spark-operator` from https://kubeflow.github.io/spark-operator)
  * with values derived from a `SparkOperator`, computed when they are read: job namespaces added after the
- * release was created are included.
+ * release was created are included. Only a `SparkOperator` makes one (`operator.release`).
  */
 export class SparkOperatorRelease extends HelmRelease {
   /** The chart repository. */
@@ -40,13 +38,22 @@ export class SparkOperatorRelease extends HelmRelease {
   private readonly controllerReplicas: number;
   private readonly webhookReplicas: number;
 
-  public constructor(props: SparkOperatorReleaseProps) {
+  /**
+   * The release of a `SparkOperator`.
+   *
+   * @internal
+   */
+  public static _of(props: SparkOperatorReleaseProps): SparkOperatorRelease {
+    return new SparkOperatorRelease(props);
+  }
+
+  private constructor(props: SparkOperatorReleaseProps) {
     super({
       releaseName: props.releaseName,
       namespace: props.namespace,
       chartName: SparkOperatorRelease.CHART,
       repository: SparkOperatorRelease.REPOSITORY,
-      version: props.version,
+      chartVersion: props.chartVersion,
       extraValues: props.extraValues,
       // The operator generates its webhook certificate and writes the CA bundle into the webhook
       // configurations at run time.

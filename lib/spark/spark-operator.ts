@@ -153,10 +153,10 @@ export class SparkOperator extends Construct {
     if (spotForOperator) {
       throw invalidProp(this, 'operatorPlacement', spotForOperator.name, 'is a spot pool: the operator and its webhook must run on on-demand capacity');
     }
-    this.release = new SparkOperatorRelease({
+    this.release = SparkOperatorRelease._of({
       releaseName: props.releaseName ?? 'spark-operator',
       namespace: props.namespace ?? 'spark-operator',
-      version: props.chartVersion ?? SparkOperator.DEFAULT_CHART_VERSION,
+      chartVersion: props.chartVersion ?? SparkOperator.DEFAULT_CHART_VERSION,
       controllerReplicas: checkInteger(this, 'controllerReplicas', props.controllerReplicas ?? 1, 1),
       webhookReplicas: checkInteger(this, 'webhookReplicas', props.webhookReplicas ?? 2, 1),
       operator: this,

@@ -73,7 +73,7 @@ describe('the same-app path: the AWS side delivers the Kubernetes side with CDK 
     SyncWave.set(ns, SyncWave.NATIVE);
     delivery.addChart(chart);
     delivery.addHelmRelease(new HelmRelease({
-      releaseName: 'op', namespace: 'op', chartName: 'op', repository: 'https://charts.example.com', version: '1.0.0', otherNamespaces: ['team-a'],
+      releaseName: 'op', namespace: 'op', chartName: 'op', repository: 'https://charts.example.com', chartVersion: '1.0.0', otherNamespaces: ['team-a'],
     }));
     expect(() => Template.fromStack(stack2)).toThrow(/Delivery\/Release-op: the chart "op" renders objects into namespace "team-a", which no chart added to .*Delivery creates before the operators/);
   });

@@ -263,7 +263,7 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     // Fixed output names a pipeline reads (`aws cloudformation describe-stacks`), never hashed logical ids.
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual([
-      'AccountId', 'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'Region',
+      'AccountId', 'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'KubernetesVersion', 'Region',
       'RoleArnAnalyticsSpark', 'RoleArnArgoArgoWorkflow', 'RoleArnKubeSystemClusterAutoscaler', 'RoleArnSparkHistorySparkHistoryServer',
     ]);
     expect(outputs.ClusterName).toEqual({ Description: 'PlatformBindings.clusterName', Value: 'spark-platform' });
@@ -271,11 +271,13 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     expect(aws.SparkEksCluster.roleOutputName(new ServiceAccountIdentity({ namespace: 'data-engineering', name: 'spark' }))).toBe('RoleArnDataEngineeringSpark');
     // A pipeline that synthesizes the Kubernetes side separately reads the same outputs.
     const read = PlatformBindings.fromStackOutputs({
-      AccountId: '123456789012', ClusterName: 'spark-platform', Region: 'eu-west-1', BucketName: 'acme-spark', EventLogPrefix: 'spark-events',
+      AccountId: '123456789012', ClusterName: 'spark-platform', Region: 'eu-west-1', BucketName: 'acme-spark', EventLogPrefix: 'spark-events', KubernetesVersion: '1.34',
     });
+    expect(outputs.KubernetesVersion.Value).toBe('1.33');
+    expect(read.kubernetesVersion).toBe('1.34');
     expect(read.roleArn(analytics.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-analytics-spark');
     expect(read.eventLogs.s3aUri).toBe('s3a://acme-spark/spark-events');
-    expect(() => PlatformBindings.fromStackOutputs({ ClusterName: 'x' })).toThrow(/PlatformBindings: invalid prop "outputs" \["ClusterName"\]: lacks AccountId, Region, BucketName, EventLogPrefix/);
+    expect(() => PlatformBindings.fromStackOutputs({ ClusterName: 'x' })).toThrow(/PlatformBindings: invalid prop "outputs" \["ClusterName"\]: lacks AccountId, Region, BucketName, EventLogPrefix, KubernetesVersion/);
   });
 });
 
@@ -287,7 +289,7 @@ describe('HelmReleaseChart', () => {
       namespace: 'spark-operator',
       chartName: 'spark-operator',
       repository: 'https://kubeflow.github.io/spark-operator',
-      version: '2.5.2',
+      chartVersion: '2.5.2',
       values: { webhook: { enable: true }, spark: { jobNamespaces: ['a', 'b'] } },
       extraValues: { controller: { replicas: 2 } },
     });
@@ -299,7 +301,7 @@ describe('HelmReleaseChart', () => {
 
   test('OCI charts are pulled by their full reference', () => {
     const { stack, cluster } = platform();
-    const release = new HelmRelease({ releaseName: 'logging-operator', namespace: 'logging', chartName: 'logging-operator', repository: 'oci://ghcr.io/kube-logging/helm-charts', version: '6.7.0' });
+    const release = new HelmRelease({ releaseName: 'logging-operator', namespace: 'logging', chartName: 'logging-operator', repository: 'oci://ghcr.io/kube-logging/helm-charts', chartVersion: '6.7.0' });
     new aws.HelmReleaseChart(stack, 'Logging', { cluster: cluster.cluster, release });
     Template.fromStack(stack).hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Repository: 'oci://ghcr.io/kube-logging/helm-charts/logging-operator', Chart: 'logging-operator' });
   });

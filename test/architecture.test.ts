@@ -1,0 +1,143 @@
+// The structure the design asks for (../shared/DESIGN.md §2): one folder per component, folders importing only
+// from lower layers, no import cycles, small constructors. Read from the sources, so a change that breaks it
+// fails here.
+import * as fs from 'fs';
+import * as path from 'path';
+
+const LIB = path.join(__dirname, '..', 'lib');
+
+/**
+ * The layers, lowest first: a folder may import from its own layer's folders below it in this list, and from
+ * lower layers. `validation` is the bottom; `aws` (the only folder importing aws-cdk-lib) the top.
+ */
+const LAYERS: string[][] = [
+  ['validation'],
+  ['scheduling', 'storage'],
+  ['bindings', 'delivery'],
+  ['spark', 'autoscaling'],
+  ['workflows', 'history', 'logging', 'monitoring'],
+  ['platform'],
+  ['aws'],
+];
+
+interface SourceFile { readonly file: string; readonly folder: string; readonly text: string }
+
+function sources(): SourceFile[] {
+  const files: SourceFile[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {walk(full);} else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+        const rel = path.relative(LIB, full);
+        files.push({ file: rel, folder: rel.includes(path.sep) ? rel.split(path.sep)[0] : '', text: fs.readFileSync(full, 'utf-8') });
+      }
+    }
+  };
+  walk(LIB);
+  return files;
+}
+
+/** The relative imports of a file that exist at run time (`import type` is erased), resolved to lib/ paths. */
+function runtimeImports(source: SourceFile): string[] {
+  const imports: string[] = [];
+  const pattern = /^(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'(\.[^']*)';/gm;
+  for (const match of source.text.matchAll(pattern)) {
+    if (match[2]) continue;
+    const target = path.normalize(path.join(path.dirname(source.file), match[3]));
+    const candidates = [`${target}.ts`, path.join(target, 'index.ts')];
+    const found = candidates.find(c => fs.existsSync(path.join(LIB, c)));
+    if (found) imports.push(found);
+  }
+  return imports;
+}
+
+function layerOf(folder: string): number {
+  const layer = LAYERS.findIndex(l => l.includes(folder));
+  if (layer < 0) throw new Error(`lib/${folder}/ is in no layer of test/architecture.test.ts: add it where it belongs`);
+  return layer;
+}
+
+describe('the import structure of lib/', () => {
+  const files = sources();
+  const byFile = new Map(files.map(f => [f.file, f]));
+
+  test('every folder imports only from its own folder, a folder listed before it in its layer, or a lower layer', () => {
+    const offenders: string[] = [];
+    for (const source of files.filter(f => f.folder)) {
+      for (const target of runtimeImports(source).concat(typeImports(source))) {
+        const targetFolder = byFile.get(target)?.folder ?? '';
+        if (targetFolder === source.folder || targetFolder === '') continue;
+        const [from, to] = [layerOf(source.folder), layerOf(targetFolder)];
+        const sameLayerBefore = from === to && LAYERS[from].indexOf(targetFolder) < LAYERS[from].indexOf(source.folder);
+        if (to > from || (to === from && !sameLayerBefore)) offenders.push(`lib/${source.file} imports lib/${target}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  test('no runtime import cycle between files', () => {
+    const graph = new Map([...byFile.keys()].map(file => [file, runtimeImports(byFile.get(file)!)]));
+    expect(findCycles(graph)).toEqual([]);
+  });
+
+  test('the root entry point exports every folder but the internal validation, and aws as a submodule only', () => {
+    const index = byFile.get('index.ts')!.text;
+    for (const folder of new Set(files.map(f => f.folder).filter(f => f && f !== 'aws' && f !== 'validation'))) {
+      expect(index).toContain(`export * from './${folder}';`);
+    }
+    expect(index).toContain('export * as aws from \'./aws\';');
+  });
+
+  test('no constructor is longer than 60 lines: bigger ones are named steps', () => {
+    const long: string[] = [];
+    for (const source of files) {
+      const lines = source.text.split('\n');
+      lines.forEach((line, i) => {
+        const start = /^(\s*)(public |protected |private )?constructor\(/.exec(line);
+        if (!start) return;
+        const indent = start[1];
+        const end = lines.findIndex((l, j) => j > i && l === `${indent}}`);
+        if (end - i + 1 > 60) long.push(`lib/${source.file}:${i + 1} (${end - i + 1} lines)`);
+      });
+    }
+    expect(long).toEqual([]);
+  });
+
+  test('the checks can fail: a cycle, an upward import, a type-only import that is no runtime edge', () => {
+    expect(findCycles(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']]]))).toEqual(['a.ts -> b.ts -> c.ts -> a.ts']);
+    expect(findCycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]]))).toEqual([]);
+    const fake: SourceFile = { file: path.join('scheduling', 'x.ts'), folder: 'scheduling', text: 'import { SparkJob } from \'../spark\';\nimport type { A } from \'./placement\';\n' };
+    expect(runtimeImports(fake)).toEqual([path.join('spark', 'index.ts')]);
+    expect(typeImports(fake)).toEqual([path.join('scheduling', 'placement.ts')]);
+    expect(layerOf('spark')).toBeGreaterThan(layerOf('scheduling'));
+  });
+});
+
+/** Type-only imports still make a folder depend on another (layering is about what a folder knows). */
+function typeImports(source: SourceFile): string[] {
+  const imports: string[] = [];
+  for (const match of source.text.matchAll(/^import\s+type\s+[^'";]*?\s+from\s+'(\.[^']*)';/gm)) {
+    const target = path.normalize(path.join(path.dirname(source.file), match[1]));
+    const found = [`${target}.ts`, path.join(target, 'index.ts')].find(c => fs.existsSync(path.join(LIB, c)));
+    if (found) imports.push(found);
+  }
+  return imports;
+}
+
+/** Every cycle of a graph (file -> files it imports), each as `a -> b -> a`. */
+function findCycles(graph: Map<string, string[]>): string[] {
+  const cycles: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (file: string, trail: string[]) => {
+    if (state.get(file) === 'done') return;
+    if (state.get(file) === 'visiting') {
+      cycles.push([...trail.slice(trail.indexOf(file)), file].join(' -> '));
+      return;
+    }
+    state.set(file, 'visiting');
+    for (const target of graph.get(file) ?? []) visit(target, [...trail, file]);
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) visit(file, []);
+  return cycles;
+}
