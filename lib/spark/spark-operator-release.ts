@@ -34,10 +34,6 @@ export class SparkOperatorRelease extends HelmRelease {
   /** The chart name. */
   public static readonly CHART = 'spark-operator';
 
-  private readonly operator: SparkOperator;
-  private readonly controllerReplicas: number;
-  private readonly webhookReplicas: number;
-
   /**
    * The release of a `SparkOperator`.
    *
@@ -46,6 +42,10 @@ export class SparkOperatorRelease extends HelmRelease {
   public static _of(props: SparkOperatorReleaseProps): SparkOperatorRelease {
     return new SparkOperatorRelease(props);
   }
+
+  private readonly operator: SparkOperator;
+  private readonly controllerReplicas: number;
+  private readonly webhookReplicas: number;
 
   private constructor(props: SparkOperatorReleaseProps) {
     super({
