@@ -1,11 +1,11 @@
 // The example platform: what `npm run synth` (cdk8s synth) renders into dist/.
 // The node pools are defined once here; examples/aws.ts builds the EKS node groups from the same objects.
-import { App, Chart, ChartProps, Size } from 'cdk8s';
+import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import {
-  CapacityType, ClusterAutoscaler, ConcurrencyPolicy, GitOps, NodePool, Placement, PlatformBindings,
-  SparkJobType, SparkMemory, SparkOperator, SparkTeam,
+  ArgoWorkflows, CapacityType, ClusterAutoscaler, ConcurrencyPolicy, GitOps, NodePool, Placement, PlatformBindings,
+  SparkApplicationOptions, SparkJobType, SparkMemory, SparkOperator, SparkTeam,
 } from '../lib';
 
 /** On-demand capacity for operators and Spark drivers: never reclaimed, so a driver never dies with its node. */
@@ -77,6 +77,8 @@ export interface ExamplePlatformProps extends ChartProps {
 export class ExamplePlatform extends Chart {
   /** The Spark Operator and the settings its jobs share. */
   public readonly spark: SparkOperator;
+  /** Argo Workflows, which runs the pipelines. */
+  public readonly workflows: ArgoWorkflows;
 
   public constructor(scope: Construct, id: string, props: ExamplePlatformProps = {}) {
     super(scope, id, props);
@@ -148,6 +150,61 @@ export class ExamplePlatform extends Chart {
       executor: { instances: 4 },
     });
 
+    // --- Pipelines ---------------------------------------------------------------------------------------
+    // Argo Workflows runs pipelines of Spark jobs (was a Step Functions flow of EMR steps). Each job below is
+    // defined once and rendered only inside its pipeline.
+    const workflows = new ArgoWorkflows(this, 'argo-workflows', { nodePools: pools, bindings });
+    this.workflows = workflows;
+
+    // A sequential pipeline: ingest, then sessionize, then publish; the date is a parameter a run may set.
+    const ingest: SparkApplicationOptions = {
+      type: SparkJobType.SCALA,
+      image: `${JOBS_REGISTRY}/ingest:4.1.0`,
+      mainApplicationFile: 'local:///opt/spark/jars/ingest-assembly.jar',
+      mainClass: 'com.acme.ingest.Ingest',
+      arguments: ['--date', '{{workflow.parameters.date}}'],
+      sparkVersion: '3.5.5',
+      executor: { instances: 4 },
+    };
+    const sessionize: SparkApplicationOptions = {
+      ...ingest,
+      image: `${JOBS_REGISTRY}/sessions:1.8.0`,
+      mainApplicationFile: 'local:///opt/spark/jars/sessions-assembly.jar',
+      mainClass: 'com.acme.sessions.Sessionize',
+      arguments: ['--date', '{{workflow.parameters.date}}', '--output', `s3a://${bindings.bucketName}/curated/sessions`],
+    };
+    const publish: SparkApplicationOptions = {
+      ...ingest,
+      image: `${JOBS_REGISTRY}/publish:0.4.2`,
+      mainApplicationFile: 'local:///opt/spark/jars/publish-assembly.jar',
+      mainClass: 'com.acme.publish.Publish',
+    };
+    const daily = workflows.addPipeline(dataEngineeringJobs, 'daily-sessions-pipeline', { parameters: { date: 'yesterday' } });
+    daily.addSparkStep('ingest', ingest);
+    daily.addSparkStep('sessionize', sessionize);
+    daily.addSparkStep('publish', publish);
+    // Every night at 01:00 Amsterdam time (was a CloudWatch cron rule starting the Step Functions flow).
+    daily.addSchedule('nightly', { schedules: ['0 1 * * *'], timeZone: 'Europe/Amsterdam' });
+    // CI starts it on demand through the Argo Server's submit API with this account's token.
+    workflows.addSubmitter(dataEngineeringJobs);
+
+    // A DAG: two extracts in parallel, a join once both are done, a report after the join.
+    const extract = (name: string): SparkApplicationOptions => ({
+      type: SparkJobType.PYTHON,
+      image: `${JOBS_REGISTRY}/extract:1.2.0`,
+      mainApplicationFile: 'local:///opt/app/extract.py',
+      arguments: ['--source', name, '--run', '{{workflow.name}}'],
+      sparkVersion: '4.0.1',
+    });
+    const weekly = workflows.addPipeline(analyticsJobs, 'weekly-attribution');
+    const orders = weekly.addSparkStep('extract-orders', extract('orders'));
+    const clicks = weekly.addSparkStep('extract-clicks', extract('clicks'));
+    const join = weekly.addSparkStep('join', { ...extract('join'), mainApplicationFile: 'local:///opt/app/join.py' }, { dependsOn: [orders, clicks] });
+    weekly.addSparkStep('report', { ...extract('report'), mainApplicationFile: 'local:///opt/app/report.py' }, {
+      dependsOn: [join],
+      deadline: Duration.hours(2),
+    });
+
     // A nightly job (was a CloudWatch cron rule starting an EMR step).
     analyticsJobs.addScheduledJob('nightly-revenue', {
       type: SparkJobType.SCALA,
@@ -172,6 +229,7 @@ export function createApp(): App {
   // and one Application per operator release. Apply it once to bootstrap; Argo CD does the rest.
   const gitops = new GitOps(app, 'gitops', { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist' });
   gitops.addHelmRelease(platform.spark.release);
+  gitops.addHelmRelease(platform.workflows.release);
   return app;
 }
 

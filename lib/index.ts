@@ -4,4 +4,5 @@ export * from './bindings';
 export * from './delivery';
 export * from './spark';
 export * from './autoscaling';
+export * from './workflows';
 export * as aws from './aws';

@@ -45,9 +45,10 @@ export interface HistoryServerAccess {
  */
 export interface ArgoWorkflowsAccess {
   /**
-   * The service account of the workflows (their pods write the artifacts).
+   * The Argo Workflows server's service account: it reads the artifact repository (archived logs, artifacts in
+   * the UI). Each team's pipelines write below `<artifactPrefix>/<namespace>/` with the team's pipeline role.
    *
-   * @default PlatformServiceAccounts.ARGO_WORKFLOWS
+   * @default PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER
    */
   readonly serviceAccount?: ServiceAccountIdentity;
 
@@ -177,7 +178,7 @@ export interface SparkEksClusterProps {
   /**
    * Argo Workflows' artifact repository role.
    *
-   * @default - a role for PlatformServiceAccounts.ARGO_WORKFLOWS on `argo-artifacts/`
+   * @default - a read role on `argo-artifacts/` for PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER
    */
   readonly argoWorkflows?: ArgoWorkflowsAccess;
 
@@ -239,6 +240,7 @@ export class SparkEksCluster extends Construct {
       region: Stack.of(this).region,
       bucketName: this.platformBucket.bucket.bucketName,
       eventLogPrefix: this.platformBucket.eventLogs.prefix,
+      artifactPrefix: this.artifactPrefixOf(props),
       partition: Aws.PARTITION,
       kubernetesVersion: (props.kubernetesVersion ?? eks.KubernetesVersion.V1_33).version,
     });
@@ -327,6 +329,7 @@ export class SparkEksCluster extends Construct {
     const eventLogs = this.platformBucket.eventLogs;
     const autoscaler = this.addRole('ClusterAutoscalerRole', props.clusterAutoscaler ?? PlatformServiceAccounts.CLUSTER_AUTOSCALER,
       WorkloadPolicies.clusterAutoscaler(this.clusterName), []);
+    const artifacts = this.bindings.artifacts;
     for (const team of props.teams ?? []) {
       const reads = team.readPrefixes.map(prefix => this.location('teams.readPrefixes', prefix));
       const writes = team.readWritePrefixes.map(prefix => this.location('teams.readWritePrefixes', prefix));
@@ -335,13 +338,15 @@ export class SparkEksCluster extends Construct {
         ...reads.flatMap(location => WorkloadPolicies.s3Read(location)),
         ...writes.flatMap(location => WorkloadPolicies.s3ReadWrite(location)),
       ], [eventLogs, ...reads, ...writes]);
+      // The team's pipelines write their artifacts below <artifacts>/<namespace>/, and nowhere else.
+      const teamArtifacts = artifacts.child(team.namespace);
+      this.addRole(`SparkPipelineRole-${team.namespace}`, team.pipelineServiceAccount, WorkloadPolicies.s3ReadWrite(teamArtifacts), [teamArtifacts]);
     }
     const history = props.historyServer ?? {};
     this.addRole('HistoryServerRole', history.serviceAccount ?? PlatformServiceAccounts.SPARK_HISTORY_SERVER,
       WorkloadPolicies.historyServer(eventLogs, history.cleaner ?? false), [eventLogs]);
     const argo = props.argoWorkflows ?? {};
-    const artifacts = this.location('argoWorkflows.artifactPrefix', argo.artifactPrefix ?? 'argo-artifacts');
-    this.addRole('ArgoWorkflowsRole', argo.serviceAccount ?? PlatformServiceAccounts.ARGO_WORKFLOWS, WorkloadPolicies.s3ReadWrite(artifacts), [artifacts]);
+    this.addRole('ArgoWorkflowsServerRole', argo.serviceAccount ?? PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER, WorkloadPolicies.s3Read(artifacts), [artifacts]);
 
     if (this.roles.some(role => role.serviceAccount.identity === WorkloadIdentity.POD_IDENTITY)) {
       new eks.Addon(this, 'PodIdentityAgent', { cluster: this.cluster, addonName: 'eks-pod-identity-agent' });
@@ -363,6 +368,12 @@ export class SparkEksCluster extends Construct {
     this.roles.push(role);
     this.rolePrefixes.set(role, new Set(locations.map(location => location.prefix)));
     return role;
+  }
+
+  private artifactPrefixOf(props: SparkEksClusterProps): string {
+    const prefix = props.argoWorkflows?.artifactPrefix ?? 'argo-artifacts';
+    this.location('argoWorkflows.artifactPrefix', prefix);
+    return prefix;
   }
 
   private location(prop: string, prefix: string): S3Location {
@@ -403,6 +414,7 @@ export class SparkEksCluster extends Construct {
     out('Region', Aws.REGION, 'PlatformBindings.region');
     out('BucketName', this.platformBucket.bucket.bucketName, 'PlatformBindings.bucketName');
     out('EventLogPrefix', this.platformBucket.eventLogs.prefix, 'PlatformBindings.eventLogPrefix');
+    out('ArtifactPrefix', this.bindings.artifacts.prefix, 'PlatformBindings.artifactPrefix');
     out('EventLogUri', this.platformBucket.eventLogs.s3aUri, 'spark.eventLog.dir of every job');
     out('KubernetesVersion', this.bindings.kubernetesVersion, 'PlatformBindings.kubernetesVersion');
     const names = new Map<string, string>();

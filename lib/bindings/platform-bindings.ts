@@ -27,6 +27,14 @@ export interface PlatformBindingsProps {
   readonly eventLogPrefix?: string;
 
   /**
+   * The key prefix of Argo Workflows' artifact repository in `bucketName` (each namespace writes below
+   * `<prefix>/<namespace>/`).
+   *
+   * @default 'argo-artifacts'
+   */
+  readonly artifactPrefix?: string;
+
+  /**
    * The AWS partition, for ARNs.
    *
    * @default 'aws'
@@ -43,7 +51,7 @@ export interface PlatformBindingsProps {
 }
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
-const OUTPUTS = ['AccountId', 'ClusterName', 'Region', 'BucketName', 'EventLogPrefix', 'KubernetesVersion'];
+const OUTPUTS = ['AccountId', 'ClusterName', 'Region', 'BucketName', 'EventLogPrefix', 'ArtifactPrefix', 'KubernetesVersion'];
 const KUBERNETES_MINOR = /^1\.[0-9]+$/;
 
 /**
@@ -64,7 +72,7 @@ const KUBERNETES_MINOR = /^1\.[0-9]+$/;
 export class PlatformBindings {
   /**
    * Bindings from the outputs of the AWS side's stack (`AccountId`, `ClusterName`, `Region`, `BucketName`,
-   * `EventLogPrefix`, `KubernetesVersion`), e.g. the `OutputKey`/`OutputValue` pairs of
+   * `EventLogPrefix`, `ArtifactPrefix`, `KubernetesVersion`), e.g. the `OutputKey`/`OutputValue` pairs of
    * `aws cloudformation describe-stacks`.
    */
   public static fromStackOutputs(outputs: { [outputKey: string]: string }): PlatformBindings {
@@ -76,6 +84,7 @@ export class PlatformBindings {
       region: outputs.Region,
       bucketName: outputs.BucketName,
       eventLogPrefix: outputs.EventLogPrefix,
+      artifactPrefix: outputs.ArtifactPrefix,
       kubernetesVersion: outputs.KubernetesVersion,
     });
   }
@@ -94,6 +103,8 @@ export class PlatformBindings {
   public readonly eventLogs: EventLogLocation;
   /** The cluster's Kubernetes minor version. */
   public readonly kubernetesVersion: string;
+  /** Argo Workflows' artifact repository in the platform bucket. */
+  public readonly artifacts: S3Location;
 
   public constructor(props: PlatformBindingsProps) {
     const where = 'PlatformBindings';
@@ -111,6 +122,11 @@ export class PlatformBindings {
     this.kubernetesVersion = version;
     this.bucketName = props.bucketName;
     this.eventLogs = new EventLogLocation({ bucketName: props.bucketName, prefix: props.eventLogPrefix, partition: this.partition });
+    try {
+      this.artifacts = this.location(props.artifactPrefix ?? 'argo-artifacts');
+    } catch (e) {
+      throw invalidProp(where, 'artifactPrefix', props.artifactPrefix, (e as Error).message.replace(/^.*?: invalid prop "prefix" .*?: /, ''));
+    }
   }
 
   /** A location in the platform bucket (a team's data prefix, the artifact repository). */

@@ -10,8 +10,8 @@ export class PlatformServiceAccounts {
   public static readonly CLUSTER_AUTOSCALER = new ServiceAccountIdentity({ namespace: 'kube-system', name: 'cluster-autoscaler' });
   /** The Spark History Server: reads the event logs. */
   public static readonly SPARK_HISTORY_SERVER = new ServiceAccountIdentity({ namespace: 'spark-history', name: 'spark-history-server' });
-  /** Argo Workflows' workflow pods: write the artifact repository. */
-  public static readonly ARGO_WORKFLOWS = new ServiceAccountIdentity({ namespace: 'argo', name: 'argo-workflow' });
+  /** The Argo Workflows server: reads the artifact repository (archived logs and artifacts in its UI). */
+  public static readonly ARGO_WORKFLOWS_SERVER = new ServiceAccountIdentity({ namespace: 'argo', name: 'argo-workflows-server' });
 
   private constructor() {}
 }

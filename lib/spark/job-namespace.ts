@@ -1,13 +1,16 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { k8s } from 'cdk8s-plus-33';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ScheduledSparkJob, ScheduledSparkJobOptions } from './scheduled-spark-job';
 import { SparkJob, SparkJobOptions } from './spark-job';
 import type { SparkOperator } from './spark-operator';
 import { JobNamespaceLimits, JobNamespaceQuota, SparkTeam } from './spark-team';
 import { SyncWave } from '../delivery';
 import { invalidProp } from '../validation';
+
+// Where each job definition (an options object) is used, per app, so a step is never also a standalone job.
+const DEFINITIONS = new WeakMap<IConstruct, WeakMap<object, { standalone: Construct[]; steps: Construct[] }>>();
 
 /**
  * Properties of a `JobNamespace`.
@@ -55,14 +58,47 @@ export class JobNamespace extends Construct {
     props.operator._registerJobNamespace(this);
   }
 
-  /** Adds a Spark job to the namespace. */
+  /**
+   * Adds a Spark job to the namespace, run once as a standalone SparkApplication. A job definition (the options
+   * object) used here must not also be a pipeline step: it would run on its own too.
+   */
   public addJob(id: string, options: SparkJobOptions): SparkJob {
-    return new SparkJob(this, id, { ...options, namespace: this });
+    const job = new SparkJob(this, id, { ...options, namespace: this });
+    this._useDefinition(options, job, true);
+    return job;
   }
 
   /** Adds a scheduled Spark job to the namespace. */
   public addScheduledJob(id: string, options: ScheduledSparkJobOptions): ScheduledSparkJob {
     return new ScheduledSparkJob(this, id, { ...options, namespace: this });
+  }
+
+  /**
+   * Records where a job definition (an options object) is used in this app: a definition run as pipeline steps
+   * belongs to one namespace and is never also a standalone job (it would run on its own too).
+   *
+   * @internal
+   */
+  public _useDefinition(definition: object, user: Construct, standalone: boolean): void {
+    const root = this.node.root;
+    const uses = DEFINITIONS.get(root) ?? new WeakMap();
+    DEFINITIONS.set(root, uses);
+    const use = uses.get(definition) ?? { standalone: [], steps: [] };
+    uses.set(definition, use);
+    const [firstStep, firstStandalone] = [use.steps[0], use.standalone[0]];
+    if (standalone && firstStep) {
+      throw invalidProp(user, 'job', firstStep.node.id,
+        `is already a pipeline step (${firstStep.node.path}): a standalone SparkApplication of it would run on its own too, and again on every sync`);
+    }
+    if (!standalone && firstStandalone) {
+      throw invalidProp(user, 'job', firstStandalone.node.id, `is already a standalone job (${firstStandalone.node.path}): it would run on its own too; define it once, as a step`);
+    }
+    const stepNamespace = firstStep ? (firstStep.node.scopes.find(s => s instanceof JobNamespace) as JobNamespace | undefined) : undefined;
+    if (!standalone && stepNamespace && stepNamespace !== this) {
+      throw invalidProp(user, 'job', firstStep!.node.id,
+        `is a job of namespace "${stepNamespace.name}" (${firstStep!.node.path}), not of "${this.name}": its service account, role and labels are that team's`);
+    }
+    (standalone ? use.standalone : use.steps).push(user);
   }
 
   /**

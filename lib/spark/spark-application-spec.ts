@@ -55,6 +55,7 @@ export class SparkApplicationSpec {
     jobName: string,
     maxNameLength: number,
     runId?: string,
+    defaultRestartPolicy: RestartPolicy = RestartPolicy.onFailure(),
   ) {
     this.name = checkDns1123Label(scope, 'name', jobName);
     if (runId !== undefined) checkDns1123Label(scope, 'runId', runId);
@@ -77,11 +78,24 @@ export class SparkApplicationSpec {
     if (p.fallbackStorage && !this.spotResilience) {
       throw invalidProp(scope, 'fallbackStorage', p.fallbackStorage.s3aUri, 'is used by spot decommissioning only, which is off for this job');
     }
-    this.restartPolicy = p.restartPolicy ?? RestartPolicy.onFailure();
+    this.restartPolicy = p.restartPolicy ?? defaultRestartPolicy;
     this.restartPolicy._render(scope, 'restartPolicy');
 
     this.labels = { ...p.namespace.podLabels, [SparkLabels.JOB]: this.name, ...p.labels };
     this.podLabels = { ...this.labels, ...(p.metrics ?? true ? { [SparkLabels.METRICS]: 'prometheus' } : {}) };
+  }
+
+  /**
+   * The SparkApplication as a plain manifest, for a workflow to create at run time: named
+   * `<generateName><5 random characters>` by the API server, with `labels` added to the job's.
+   */
+  public manifest(generateName: string, labels: { [key: string]: string }): { [key: string]: any } {
+    return {
+      apiVersion: 'sparkoperator.k8s.io/v1beta2',
+      kind: 'SparkApplication',
+      metadata: { generateName, namespace: this.props.namespace.name, labels: { ...this.labels, ...labels } },
+      spec: this.render(),
+    };
   }
 
   /**

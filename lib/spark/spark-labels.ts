@@ -9,6 +9,8 @@ export class SparkLabels {
   public static readonly TEAM = 'spark-platform.io/team';
   /** The cost centre the job namespace is charged to (cost allocation). */
   public static readonly COST_CENTER = 'spark-platform.io/cost-center';
+  /** The pipeline a Spark application runs in (on the SparkApplication, its pods and the pipeline's pods). */
+  public static readonly PIPELINE = 'spark-platform.io/pipeline';
   /** Set to `prometheus` on pods that serve Prometheus metrics (PrometheusServlet on the driver's UI port). */
   public static readonly METRICS = 'spark-platform.io/metrics';
 

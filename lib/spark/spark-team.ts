@@ -160,6 +160,11 @@ export class SparkTeam {
   public readonly namespace: string;
   /** The service account the team's jobs run as, and how it gets its IAM role. */
   public readonly serviceAccount: ServiceAccountIdentity;
+  /**
+   * The service account the team's pipelines run as (Argo Workflows' executor: it creates the pipelines'
+   * SparkApplications and writes the team's artifacts), with the same identity as the jobs'.
+   */
+  public readonly pipelineServiceAccount: ServiceAccountIdentity;
   /** The labels of the team's namespace and of every job pod (team, cost centre, others). */
   public readonly labels: { [key: string]: string };
   /** Key prefixes of the platform bucket the team's jobs read. */
@@ -183,6 +188,7 @@ export class SparkTeam {
       identity: props.identity,
     });
     this.namespace = namespace;
+    this.pipelineServiceAccount = new ServiceAccountIdentity({ namespace, name: `${this.serviceAccount.name}-pipeline`, identity: props.identity });
 
     const costProblem = props.costCenter === undefined ? undefined : labelValueProblem(props.costCenter);
     if (costProblem) throw invalidProp(where, 'costCenter', props.costCenter, costProblem);

@@ -133,7 +133,9 @@ describe('SparkEksCluster: workload roles', () => {
 
   test('IRSA: each role trusts exactly one service account through the cluster\'s OIDC provider', () => {
     const { template, cluster } = platform({ teams });
-    expect(cluster.serviceAccountRoles.map(r => r.serviceAccount.key).sort()).toEqual(['argo/argo-workflow', 'data-engineering/spark', 'kube-system/cluster-autoscaler', 'spark-history/spark-history-server']);
+    expect(cluster.serviceAccountRoles.map(r => r.serviceAccount.key).sort()).toEqual([
+      'argo/argo-workflows-server', 'data-engineering/spark', 'data-engineering/spark-pipeline', 'kube-system/cluster-autoscaler', 'spark-history/spark-history-server',
+    ]);
     expect(cluster.roleFor(dataEngineering.serviceAccount).serviceAccount).toBe(dataEngineering.serviceAccount);
     const conditions = Object.values<any>(template.findResources('Custom::AWSCDKCfnJson')).map(r => JSON.stringify(r.Properties.Value));
     expect(conditions.some(c => c.includes('system:serviceaccount:kube-system:cluster-autoscaler') && c.includes('sts.amazonaws.com'))).toBe(true);
@@ -159,7 +161,8 @@ describe('SparkEksCluster: workload roles', () => {
     const { template } = platform({ teams });
     const names = Object.values<any>(template.findResources('AWS::IAM::Role')).map(r => r.Properties.RoleName).filter(n => n);
     expect(names.sort()).toEqual([
-      'spark-platform-argo-argo-workflow', 'spark-platform-data-engineering-spark', 'spark-platform-kube-system-cluster-autoscaler', 'spark-platform-spark-history-spark-history-server',
+      'spark-platform-argo-argo-workflows-server', 'spark-platform-data-engineering-spark', 'spark-platform-data-engineering-spark-pipeline',
+      'spark-platform-kube-system-cluster-autoscaler', 'spark-platform-spark-history-spark-history-server',
     ]);
     const bindings = new PlatformBindings({ accountId: '123456789012', clusterName: 'spark-platform', region: 'eu-west-1', bucketName: 'b-b-b' });
     expect(bindings.roleArn(dataEngineering.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-data-engineering-spark');
@@ -192,6 +195,15 @@ describe('SparkEksCluster: workload roles', () => {
     const withCleaner = allStatements(platform({ historyServer: { cleaner: true } }).template).filter(s => s.resource.includes('HistoryServer')).map(s => s.statement);
     expect(withCleaner.flatMap(s => asList(s.Action))).toEqual(['s3:ListBucket', 's3:GetObject', 's3:DeleteObject']);
     expect(JSON.stringify(withCleaner.find(s => s.Action === 's3:DeleteObject').Resource)).toContain('/spark-events/*');
+  });
+
+  test('each team\'s pipelines write its own artifacts prefix only; the Argo server reads them all', () => {
+    const { template } = platform({ teams });
+    const pipeline = allStatements(template).filter(s => s.resource.includes('SparkPipelineRoledataengineering')).map(s => s.statement);
+    expect(JSON.stringify(pipeline)).toContain('/argo-artifacts/data-engineering/*');
+    expect(JSON.stringify(pipeline)).not.toContain('/spark-events/');
+    const server = allStatements(template).filter(s => s.resource.includes('ArgoWorkflowsServer')).map(s => s.statement);
+    expect(server.flatMap(s => asList(s.Action))).toEqual(['s3:ListBucket', 's3:GetObject']);
   });
 
   test('Argo Workflows\' artifact repository', () => {
@@ -263,21 +275,21 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     // Fixed output names a pipeline reads (`aws cloudformation describe-stacks`), never hashed logical ids.
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual([
-      'AccountId', 'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'KubernetesVersion', 'Region',
-      'RoleArnAnalyticsSpark', 'RoleArnArgoArgoWorkflow', 'RoleArnKubeSystemClusterAutoscaler', 'RoleArnSparkHistorySparkHistoryServer',
+      'AccountId', 'ArtifactPrefix', 'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'KubernetesVersion', 'Region',
+      'RoleArnAnalyticsSpark', 'RoleArnAnalyticsSparkPipeline', 'RoleArnArgoArgoWorkflowsServer', 'RoleArnKubeSystemClusterAutoscaler', 'RoleArnSparkHistorySparkHistoryServer',
     ]);
     expect(outputs.ClusterName).toEqual({ Description: 'PlatformBindings.clusterName', Value: 'spark-platform' });
     expect(outputs.RoleArnAnalyticsSpark.Description).toBe('the role of analytics/spark (PlatformBindings.roleArn())');
     expect(aws.SparkEksCluster.roleOutputName(new ServiceAccountIdentity({ namespace: 'data-engineering', name: 'spark' }))).toBe('RoleArnDataEngineeringSpark');
     // A pipeline that synthesizes the Kubernetes side separately reads the same outputs.
     const read = PlatformBindings.fromStackOutputs({
-      AccountId: '123456789012', ClusterName: 'spark-platform', Region: 'eu-west-1', BucketName: 'acme-spark', EventLogPrefix: 'spark-events', KubernetesVersion: '1.34',
+      AccountId: '123456789012', ClusterName: 'spark-platform', Region: 'eu-west-1', BucketName: 'acme-spark', EventLogPrefix: 'spark-events', ArtifactPrefix: 'argo-artifacts', KubernetesVersion: '1.34',
     });
     expect(outputs.KubernetesVersion.Value).toBe('1.33');
     expect(read.kubernetesVersion).toBe('1.34');
     expect(read.roleArn(analytics.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-analytics-spark');
     expect(read.eventLogs.s3aUri).toBe('s3a://acme-spark/spark-events');
-    expect(() => PlatformBindings.fromStackOutputs({ ClusterName: 'x' })).toThrow(/PlatformBindings: invalid prop "outputs" \["ClusterName"\]: lacks AccountId, Region, BucketName, EventLogPrefix, KubernetesVersion/);
+    expect(() => PlatformBindings.fromStackOutputs({ ClusterName: 'x' })).toThrow(/PlatformBindings: invalid prop "outputs" \["ClusterName"\]: lacks AccountId, Region, BucketName, EventLogPrefix, ArtifactPrefix, KubernetesVersion/);
   });
 });
 

@@ -1,0 +1,66 @@
+import type { ArgoWorkflows } from './argo-workflows';
+import { HelmRelease } from '../delivery';
+
+/** What `ArgoWorkflows` gives its release (internal: the release is built by `ArgoWorkflows` only). */
+interface ArgoWorkflowsReleaseProps {
+  readonly workflows: ArgoWorkflows;
+  readonly releaseName: string;
+  readonly namespace: string;
+  readonly chartVersion: string;
+  readonly extraValues?: { [key: string]: any };
+}
+
+/**
+ * Argo Workflows' pinned upstream chart (`argo-workflows` from https://argoproj.github.io/argo-helm) with values
+ * derived from an `ArgoWorkflows`, computed when they are read. Only an `ArgoWorkflows` makes one
+ * (`workflows.release`).
+ */
+export class ArgoWorkflowsRelease extends HelmRelease {
+  /** The chart repository. */
+  public static readonly REPOSITORY = 'https://argoproj.github.io/argo-helm';
+  /** The chart name. */
+  public static readonly CHART = 'argo-workflows';
+
+  /**
+   * The release of an `ArgoWorkflows`.
+   *
+   * @internal
+   */
+  public static _of(props: ArgoWorkflowsReleaseProps): ArgoWorkflowsRelease {
+    return new ArgoWorkflowsRelease(props);
+  }
+
+  private readonly workflows: ArgoWorkflows;
+
+  private constructor(props: ArgoWorkflowsReleaseProps) {
+    super({
+      releaseName: props.releaseName,
+      namespace: props.namespace,
+      chartName: ArgoWorkflowsRelease.CHART,
+      repository: ArgoWorkflowsRelease.REPOSITORY,
+      chartVersion: props.chartVersion,
+      extraValues: props.extraValues,
+      // argo-helm argo-workflows-1.0.18 templates: the controller's, the server's and the aggregated
+      // ClusterRoles and their bindings, the CRD job's; CRDs (crds.full=false renders them as templates).
+      clusterScopedKinds: [
+        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+      ],
+    });
+    this.workflows = props.workflows;
+  }
+
+  // The chart renders a ServiceAccount and Role into each controller.workflowNamespaces entry only when
+  // workflow.serviceAccount.create or workflow.rbac.create is on (templates/controller/workflow-*.yaml).
+  protected renderOtherNamespaces(): string[] {
+    const values = this.values;
+    const renders = values.workflow?.rbac?.create || values.workflow?.serviceAccount?.create;
+    const namespaces = values.controller?.workflowNamespaces;
+    return renders && Array.isArray(namespaces) ? namespaces.filter((ns: unknown) => typeof ns === 'string' && ns !== '') : [];
+  }
+
+  protected renderValues(): { [key: string]: any } {
+    return this.workflows._renderValues();
+  }
+}

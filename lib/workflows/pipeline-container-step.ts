@@ -1,0 +1,85 @@
+import { Construct } from 'constructs';
+import { checkDns1123Label, invalidProp } from '../validation';
+
+/**
+ * A container a pipeline runs (in its exit handler, for example to push the run's outcome to a Pushgateway).
+ */
+export interface PipelineContainerOptions {
+  /**
+   * The step's name (its template's): a DNS-1123 label.
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /** The image, pinned to a tag or digest. */
+  readonly image: string;
+
+  /**
+   * The command.
+   *
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+
+  /**
+   * The arguments: they may use `{{workflow.status}}`, `{{workflow.duration}}`, `{{workflow.failures}}` in an
+   * exit handler, and the pipeline's parameters.
+   *
+   * @default - none
+   */
+  readonly args?: string[];
+
+  /**
+   * Environment variables.
+   *
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+}
+
+/**
+ * A container step of a pipeline, hardened like every pod of the platform: non-root (the pipeline pods'
+ * uid), no privilege escalation, no capabilities, a read-only root filesystem, small requests and a memory
+ * limit.
+ */
+export class PipelineContainerStep extends Construct {
+  /** The step's name. */
+  public readonly name: string;
+
+  public constructor(scope: Construct, id: string, private readonly options: PipelineContainerOptions) {
+    super(scope, id);
+    this.name = checkDns1123Label(this, 'name', options.name ?? id);
+    const lastSegment = typeof options.image === 'string' ? options.image.split('/').pop()! : '';
+    if (!options.image || (!options.image.includes('@sha256:') && (!lastSegment.includes(':') || lastSegment.endsWith(':latest')))) {
+      throw invalidProp(this, 'image', options.image, 'must pin a tag other than "latest" or a digest');
+    }
+  }
+
+  /** @internal */
+  public _renderTemplate(): { [key: string]: any } {
+    const env = Object.entries(this.options.env ?? {}).map(([name, value]) => ({ name, value }));
+    return {
+      name: this.name,
+      container: {
+        image: this.options.image,
+        command: this.options.command,
+        args: this.options.args,
+        env: env.length ? env : undefined,
+        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+      },
+    };
+  }
+
+  /** @internal */
+  public _renderArguments(): { [key: string]: any } {
+    return { command: this.options.command, args: this.options.args, env: this.options.env };
+  }
+}
