@@ -58,3 +58,29 @@ describe('examples/main.ts: the cluster-autoscaler', () => {
     expect(deployment.spec.template.spec.nodeSelector).toEqual({ 'spark-platform.io/node-pool': systemPool.name });
   });
 });
+
+describe('examples/main.ts: pipelines', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const docs = () => (require(path.join(EXAMPLES_DIR, 'main.ts')).createApp() as App).charts.flatMap(c => c.toJson());
+
+  test('a sequential pipeline with a schedule and a DAG pipeline; their jobs render only inside them', () => {
+    const all = docs();
+    const templates = all.filter((d: any) => d.kind === 'WorkflowTemplate');
+    expect(templates.map((t: any) => `${t.metadata.namespace}/${t.metadata.name}`)).toEqual(['data-engineering/daily-sessions-pipeline', 'analytics/weekly-attribution']);
+    expect(templates[0].spec.templates[0].steps).toHaveLength(3);
+    expect(templates[1].spec.templates[0].dag.tasks.find((t: any) => t.name === 'join').dependencies).toEqual(['extract-orders', 'extract-clicks']);
+    expect(all.filter((d: any) => d.kind === 'CronWorkflow').map((d: any) => d.spec.workflowSpec.workflowTemplateRef.name)).toEqual(['daily-sessions-pipeline']);
+    const standalone = all.filter((d: any) => d.kind === 'SparkApplication').map((d: any) => d.metadata.name);
+    expect(standalone).not.toContain('ingest');
+    // Every step's SparkApplication, as a run creates it, passes the pinned CRD.
+    for (const template of templates) {
+      for (const step of template.spec.templates.filter((t: any) => t.resource)) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const app = require('yaml').parse(step.resource.manifest.replace(/\{\{[^}]+\}\}/g, 'x'));
+        app.metadata.name = `${app.metadata.generateName}abcde`;
+        delete app.metadata.generateName;
+        SchemaHarness.get().assertValid([app]);
+      }
+    }
+  });
+});

@@ -169,6 +169,28 @@ describe('SparkPipeline', () => {
     expect(cron.metadata.namespace).toBe('team-a');
   });
 
+  // argo-workflows v4 pkg/apiclient/workflow/workflow.proto WorkflowSubmitRequest, server/workflow/workflow_server.go
+  // SubmitWorkflow (client auth mode: the caller's token creates the Workflow), workflow/util ApplySubmitOpts
+  // (parameters are "name=value", split at the first "=").
+  test('on demand: the Argo Server submit call, which the namespace\'s submitter may make', () => {
+    const { chart, workflows, namespace } = workflowsFixture();
+    const pipeline = workflows.addPipeline(namespace, 'daily', { parameters: { date: 'yesterday' } });
+    pipeline.addSparkStep('a', job({ arguments: ['{{workflow.parameters.date}}'] }));
+    workflows.addSubmitter(namespace);
+    const request = pipeline.submitRequest({ date: '2026-11-30' });
+    expect(request).toEqual({
+      path: '/api/v1/workflows/team-a/submit',
+      body: { namespace: 'team-a', resourceKind: 'WorkflowTemplate', resourceName: 'daily', submitOptions: { parameters: ['date=2026-11-30'] } },
+    });
+    // What the server does with the caller's token: create a Workflow in the namespace, then the caller follows it.
+    const role = findObject(synthValid(chart), 'Role', 'pipeline-submitter');
+    const can = (verb: string) => role.rules.some((r: any) => r.apiGroups.includes('argoproj.io') && r.resources.includes('workflows') && r.verbs.includes(verb));
+    expect(['create', 'get', 'list', 'watch'].every(can)).toBe(true);
+    expect(can('delete')).toBe(false);
+    expect(() => pipeline.submitRequest({ day: 'x' })).toThrow(/team-a\/daily: invalid prop "parameters key" "day": is not a parameter of pipeline "daily"/);
+    expect(pipeline.submitRequest().body.submitOptions).toEqual({});
+  });
+
   test('a job used as a step is rendered inside the pipeline only', () => {
     const { chart, workflows, namespace } = workflowsFixture();
     const definition = job();

@@ -63,6 +63,16 @@ export interface SparkPipelineProps extends SparkPipelineOptions {
   readonly workflows: ArgoWorkflows;
 }
 
+/**
+ * A call to the Argo Server's API that starts a run of a pipeline.
+ */
+export interface PipelineSubmitRequest {
+  /** The path to POST to on the Argo Server (port 2746), e.g. `/api/v1/workflows/data-engineering/submit`. */
+  readonly path: string;
+  /** The JSON body. */
+  readonly body: { [key: string]: any };
+}
+
 /** Argo allows workflow names of 63 characters; a run from a template is `<template>-<5 random characters>`. */
 const PIPELINE_NAME_MAX = 63 - 6;
 const PARAMETER_NAME = /^[A-Za-z0-9_-]+$/;
@@ -156,6 +166,30 @@ export class SparkPipeline extends Construct {
     if (this.exitSteps.some(s => s.name === step.name)) throw invalidProp(this, 'exitStep', step.name, 'is the name of another exit step');
     this.exitSteps.push(step);
     return step;
+  }
+
+  /**
+   * The Argo Server API call that starts a run now, with parameter values (others keep their defaults): a
+   * `POST` of `body` to `path` with `Authorization: Bearer <token>` (a submitter's, see
+   * `ArgoWorkflows.addSubmitter()`). argo-workflows v4 `SubmitWorkflow`: the template is named by
+   * `resourceKind` and `resourceName`, parameters are `name=value` strings.
+   */
+  public submitRequest(parameters: { [name: string]: string } = {}): PipelineSubmitRequest {
+    for (const name of Object.keys(parameters)) {
+      if (!(name in this.parameters)) {
+        throw invalidProp(this, 'parameters key', name, `is not a parameter of pipeline "${this.name}" (declared: ${Object.keys(this.parameters).join(', ') || 'none'})`);
+      }
+    }
+    const values = Object.entries(parameters).map(([name, value]) => `${name}=${value}`);
+    return {
+      path: `/api/v1/workflows/${this.namespace.name}/submit`,
+      body: {
+        namespace: this.namespace.name,
+        resourceKind: 'WorkflowTemplate',
+        resourceName: this.name,
+        submitOptions: values.length ? { parameters: values } : {},
+      },
+    };
   }
 
   /** Runs the pipeline on a schedule (a CronWorkflow referring to the template). */
