@@ -74,6 +74,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       collectCoverage: false,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
+      // One cloud assembly folder per worker instead of one per AWS CDK App (tests synthesize hundreds).
+      setupFiles: ['<rootDir>/test/setup-outdir.ts'],
+      globalTeardown: '<rootDir>/test/teardown-outdir.ts',
       // Type checking is the `typecheck` task's job (run before jest): ts-jest only transpiles.
       transform: {
         '^.+\\.[t]sx?$': new javascript.Transform('ts-jest', {

@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import {
   ArgoWorkflows, CapacityType, ClusterAutoscaler, ConcurrencyPolicy, GitOps, NodePool, Placement, PlatformBindings,
-  SparkApplicationOptions, SparkJobType, SparkMemory, SparkOperator, SparkTeam,
+  SparkApplicationOptions, SparkHistoryServer, SparkJobType, SparkMemory, SparkOperator, SparkTeam,
 } from '../lib';
 
 /** On-demand capacity for operators and Spark drivers: never reclaimed, so a driver never dies with its node. */
@@ -204,6 +204,11 @@ export class ExamplePlatform extends Chart {
       dependsOn: [join],
       deadline: Duration.hours(2),
     });
+
+    // --- History ------------------------------------------------------------------------------------------
+    // The Spark History Server reads the event logs every job above writes (the bindings' one location): a
+    // finished job's UI outlives its pods (EMR's persistent UI went with the cluster).
+    new SparkHistoryServer(this, 'spark-history', { nodePools: pools, bindings });
 
     // A nightly job (was a CloudWatch cron rule starting an EMR step).
     analyticsJobs.addScheduledJob('nightly-revenue', {

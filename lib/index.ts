@@ -5,4 +5,5 @@ export * from './delivery';
 export * from './spark';
 export * from './autoscaling';
 export * from './workflows';
+export * from './history';
 export * as aws from './aws';

@@ -92,7 +92,7 @@ describe('ArgoWorkflows', () => {
 
   test('rejects bad input', () => {
     const chart = Testing.chart();
-    expect(() => new ArgoWorkflows(chart, 'a', { nodePools: [spotPool], bindings })).toThrow(/a: invalid prop "nodePools" \["spark-spot"\]: has no on-demand pool/);
+    expect(() => new ArgoWorkflows(chart, 'a', { nodePools: [spotPool], bindings })).toThrow(/a: invalid prop "nodePools" \["spark-spot"\]: has only spot pools/);
     expect(() => new ArgoWorkflows(chart, 'b', { nodePools: [systemPool, spotPool], bindings, placement: Placement.onPool(spotPool) }))
       .toThrow(/b: invalid prop "placement" "spark-spot": is a spot pool/);
     expect(() => new ArgoWorkflows(chart, 'c', { nodePools: [systemPool], bindings, authModes: ['none' as ArgoServerAuthMode] }))

@@ -5,6 +5,7 @@ import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRul
 import { Expander } from './expander';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
+import { componentPlacement } from '../scheduling/component-placement';
 import { checkInteger, checkOneOf, goDurationProblem, invalidProp } from '../validation';
 
 /**
@@ -173,7 +174,7 @@ export class ClusterAutoscaler extends Construct {
       throw invalidProp(this, 'nodePools', props.nodePools, 'must list the node pools the autoscaler scales');
     }
     for (const pool of props.nodePools) this.addNodePool(pool);
-    this.placement = this.placementOf(props.placement);
+    this.placement = componentPlacement(this, this.pools, props.placement, 'the autoscaler (a reclaim would evict it)');
 
     this.renderRbac(props.bindings, version);
     if (this.expander === Expander.PRIORITY) this.renderPriorityExpander();
@@ -243,17 +244,6 @@ export class ClusterAutoscaler extends Construct {
     return Object.entries(extraArgs).map(([flag, value]) => `--${flag}=${value}`);
   }
 
-  private placementOf(placement: Placement | undefined): Placement {
-    const onDemand = this.pools.filter(pool => !pool.isSpot);
-    if (!placement && onDemand.length === 0) {
-      throw invalidProp(this, 'nodePools', this.pools.map(p => p.name),
-        'has only spot pools: the autoscaler must run on on-demand capacity (a reclaim would evict it); add an on-demand pool or give placement');
-    }
-    const chosen = placement ?? Placement.onPools(onDemand);
-    const spot = chosen.pools.find(pool => pool.isSpot);
-    if (spot) throw invalidProp(this, 'placement', spot.name, 'is a spot pool: the autoscaler must not run where it could evict itself');
-    return chosen;
-  }
 
   private metadata(name = NAME): k8s.ObjectMeta {
     return { name, namespace: this.namespace, labels: this.labels };

@@ -33,9 +33,10 @@ export interface HistoryServerAccess {
 
   /**
    * Whether the history server's cleaner deletes event logs (`spark.history.fs.cleaner.enabled`): only then
-   * may it delete objects.
+   * may it delete objects. It reaches the Kubernetes side as `PlatformBindings.historyServerCleaner`, and
+   * `SparkHistoryServer` refuses a cleaner setting that disagrees.
    *
-   * @default false
+   * @default true
    */
   readonly cleaner?: boolean;
 }
@@ -171,7 +172,7 @@ export interface SparkEksClusterProps {
   /**
    * The Spark History Server's role.
    *
-   * @default - a role for PlatformServiceAccounts.SPARK_HISTORY_SERVER, without delete
+   * @default - a role for PlatformServiceAccounts.SPARK_HISTORY_SERVER that reads the event logs and deletes old ones
    */
   readonly historyServer?: HistoryServerAccess;
 
@@ -241,6 +242,7 @@ export class SparkEksCluster extends Construct {
       bucketName: this.platformBucket.bucket.bucketName,
       eventLogPrefix: this.platformBucket.eventLogs.prefix,
       artifactPrefix: this.artifactPrefixOf(props),
+      historyServerCleaner: props.historyServer?.cleaner ?? true,
       partition: Aws.PARTITION,
       kubernetesVersion: (props.kubernetesVersion ?? eks.KubernetesVersion.V1_33).version,
     });
@@ -344,7 +346,7 @@ export class SparkEksCluster extends Construct {
     }
     const history = props.historyServer ?? {};
     this.addRole('HistoryServerRole', history.serviceAccount ?? PlatformServiceAccounts.SPARK_HISTORY_SERVER,
-      WorkloadPolicies.historyServer(eventLogs, history.cleaner ?? false), [eventLogs]);
+      WorkloadPolicies.historyServer(eventLogs, this.bindings.historyServerCleaner), [eventLogs]);
     const argo = props.argoWorkflows ?? {};
     this.addRole('ArgoWorkflowsServerRole', argo.serviceAccount ?? PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER, WorkloadPolicies.s3Read(artifacts), [artifacts]);
 
@@ -417,6 +419,7 @@ export class SparkEksCluster extends Construct {
     out('ArtifactPrefix', this.bindings.artifacts.prefix, 'PlatformBindings.artifactPrefix');
     out('EventLogUri', this.platformBucket.eventLogs.s3aUri, 'spark.eventLog.dir of every job');
     out('KubernetesVersion', this.bindings.kubernetesVersion, 'PlatformBindings.kubernetesVersion');
+    out('HistoryServerCleaner', String(this.bindings.historyServerCleaner), 'PlatformBindings.historyServerCleaner');
     const names = new Map<string, string>();
     for (const role of this.roles) {
       const name = SparkEksCluster.roleOutputName(role.serviceAccount);

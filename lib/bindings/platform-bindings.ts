@@ -35,6 +35,14 @@ export interface PlatformBindingsProps {
   readonly artifactPrefix?: string;
 
   /**
+   * Whether the Spark History Server's role may delete event logs (its cleaner is on): the history server
+   * refuses a cleaner setting that disagrees.
+   *
+   * @default true
+   */
+  readonly historyServerCleaner?: boolean;
+
+  /**
    * The AWS partition, for ARNs.
    *
    * @default 'aws'
@@ -51,7 +59,7 @@ export interface PlatformBindingsProps {
 }
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
-const OUTPUTS = ['AccountId', 'ClusterName', 'Region', 'BucketName', 'EventLogPrefix', 'ArtifactPrefix', 'KubernetesVersion'];
+const OUTPUTS = ['AccountId', 'ClusterName', 'Region', 'BucketName', 'EventLogPrefix', 'ArtifactPrefix', 'KubernetesVersion', 'HistoryServerCleaner'];
 const KUBERNETES_MINOR = /^1\.[0-9]+$/;
 
 /**
@@ -72,7 +80,7 @@ const KUBERNETES_MINOR = /^1\.[0-9]+$/;
 export class PlatformBindings {
   /**
    * Bindings from the outputs of the AWS side's stack (`AccountId`, `ClusterName`, `Region`, `BucketName`,
-   * `EventLogPrefix`, `ArtifactPrefix`, `KubernetesVersion`), e.g. the `OutputKey`/`OutputValue` pairs of
+   * `EventLogPrefix`, `ArtifactPrefix`, `KubernetesVersion`, `HistoryServerCleaner`), e.g. the `OutputKey`/`OutputValue` pairs of
    * `aws cloudformation describe-stacks`.
    */
   public static fromStackOutputs(outputs: { [outputKey: string]: string }): PlatformBindings {
@@ -86,6 +94,7 @@ export class PlatformBindings {
       eventLogPrefix: outputs.EventLogPrefix,
       artifactPrefix: outputs.ArtifactPrefix,
       kubernetesVersion: outputs.KubernetesVersion,
+      historyServerCleaner: outputs.HistoryServerCleaner === 'true',
     });
   }
 
@@ -105,6 +114,8 @@ export class PlatformBindings {
   public readonly kubernetesVersion: string;
   /** Argo Workflows' artifact repository in the platform bucket. */
   public readonly artifacts: S3Location;
+  /** Whether the Spark History Server's role may delete event logs. */
+  public readonly historyServerCleaner: boolean;
 
   public constructor(props: PlatformBindingsProps) {
     const where = 'PlatformBindings';
@@ -115,6 +126,7 @@ export class PlatformBindings {
     this.clusterName = checkEksClusterName(where, 'clusterName', props.clusterName);
     this.region = checkAwsRegion(where, 'region', props.region);
     this.partition = props.partition ?? 'aws';
+    this.historyServerCleaner = props.historyServerCleaner ?? true;
     const version = props.kubernetesVersion ?? '1.33';
     if (!isUnresolvedToken(version) && (typeof version !== 'string' || !KUBERNETES_MINOR.test(version))) {
       throw invalidProp(where, 'kubernetesVersion', version, 'must be a Kubernetes minor version such as "1.33"');

@@ -112,6 +112,18 @@ export class Placement {
   }
 
   /**
+   * The scheduling fields of a pod spec as charts take them in their values (`nodeSelector` or `affinity`, and
+   * `tolerations`, always present so a chart's default tolerations are replaced).
+   */
+  public get schedulingValues(): { [key: string]: any } {
+    return {
+      ...(this.nodeSelector ? { nodeSelector: this.nodeSelector } : {}),
+      ...(this.affinity ? { affinity: this.affinity } : {}),
+      tolerations: this.tolerations,
+    };
+  }
+
+  /**
    * Whether pods placed here tolerate every taint of `pool` (and so may run on it).
    */
   public toleratesPool(pool: NodePool): boolean {

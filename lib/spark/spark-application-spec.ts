@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
+import { registerEventLogWriter } from './event-log-writers';
 import type { JobNamespace } from './job-namespace';
 import { RestartPolicy } from './restart-policy';
 import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-application-options';
@@ -10,10 +11,9 @@ import { SparkSettings } from './spark-settings';
 import { awsSdkMajorOf, bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
 import { WorkloadIdentity } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
-import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, invalidProp } from '../validation';
+import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, checkPinnedImage, invalidProp } from '../validation';
 
 const URI_SCHEMES = ['local', 's3a', 'https', 'http', 'hdfs', 'file', 'abfss', 'gs'];
-const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const DEFAULT_DRIVER_MEMORY = SparkMemory.of('2g');
 const DEFAULT_EXECUTOR_MEMORY = SparkMemory.of('4g');
@@ -82,6 +82,10 @@ export class SparkApplicationSpec {
     this.restartPolicy._render(scope, 'restartPolicy');
 
     this.labels = { ...p.namespace.podLabels, [SparkLabels.JOB]: this.name, ...p.labels };
+    registerEventLogWriter(scope, () => {
+      const conf = this.sparkConf;
+      return conf['spark.eventLog.enabled'] === 'true' ? conf['spark.eventLog.dir'] : undefined;
+    });
     this.podLabels = { ...this.labels, ...(p.metrics ?? true ? { [SparkLabels.METRICS]: 'prometheus' } : {}) };
   }
 
@@ -211,7 +215,7 @@ function placementFields(placement: Placement): { [key: string]: any } {
 // What the application is: its type, image, main file and class.
 function checkApplication(where: Construct, p: SparkApplicationOptions): void {
   checkOneOf(where, 'type', p.type, Object.values(SparkJobType));
-  checkImage(where, p.image);
+  checkPinnedImage(where, 'image', p.image, 'every run must use the same code');
   checkMainApplicationFile(where, p.mainApplicationFile);
   const jvm = p.type === SparkJobType.SCALA || p.type === SparkJobType.JAVA;
   if (jvm && !p.mainClass) throw invalidProp(where, 'mainClass', p.mainClass, `is required for ${p.type} jobs (the class with the main method)`);
@@ -256,15 +260,6 @@ function checkName(where: Construct, name: string, max: number, withRunId: boole
       + `(the UI service "<name>-ui-svc"${max < SparkApplicationSpec.SPARK_APPLICATION_NAME_MAX ? ' of each run "<name>-<timestamp>"' : ''}), which must stay within 63`);
   }
   return name;
-}
-
-function checkImage(where: Construct, image: string): void {
-  if (typeof image !== 'string' || image.trim() === '') throw invalidProp(where, 'image', image, 'is required: the Docker image with Spark and the job\'s code');
-  if (!IMAGE.test(image)) throw invalidProp(where, 'image', image, 'must be an image reference such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/etl:1.4.2"');
-  const lastSegment = image.split('/').pop()!;
-  if (!image.includes('@sha256:') && (!lastSegment.includes(':') || lastSegment.endsWith(':latest'))) {
-    throw invalidProp(where, 'image', image, 'must pin a tag other than "latest" or a digest, so every run uses the same code');
-  }
 }
 
 function checkMainApplicationFile(where: Construct, file: string): void {

@@ -86,11 +86,7 @@ export class SparkOperatorRelease extends HelmRelease {
 
   protected renderValues(): { [key: string]: any } {
     const placement = this.operator.operatorPlacement;
-    const scheduling = {
-      ...(placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {}),
-      ...(placement.affinity ? { affinity: placement.affinity } : {}),
-      tolerations: placement.tolerations,
-    };
+    const scheduling = placement.schedulingValues;
     return {
       controller: {
         replicas: this.controllerReplicas,

@@ -4,3 +4,4 @@ export * from './numbers';
 export * from './schedule';
 export * from './tokens';
 export * from './aws-values';
+export * from './images';

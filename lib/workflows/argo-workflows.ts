@@ -7,6 +7,7 @@ import { PipelineSubmitter, PipelineSubmitterOptions } from './pipeline-submitte
 import { SparkPipeline, SparkPipelineOptions } from './spark-pipeline';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
+import { componentPlacement } from '../scheduling/component-placement';
 import { JobNamespace } from '../spark';
 import { checkInteger, checkOneOf, invalidProp } from '../validation';
 
@@ -162,7 +163,7 @@ export class ArgoWorkflows extends Construct {
     if (!props.bindings) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (artifact repository, region, roles)');
     this.props = props;
     this.bindings = props.bindings;
-    this.placement = placementOf(this, props);
+    this.placement = componentPlacement(this, props.nodePools, props.placement, 'the workflow controller, the server and the pipelines\' own pods');
     this.serverServiceAccount = props.serverServiceAccount ?? PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER;
     this.archiveLogs = props.archiveLogs ?? false;
     for (const mode of props.authModes ?? []) checkOneOf(this, 'authModes', mode, Object.values(ArgoServerAuthMode));
@@ -235,7 +236,7 @@ export class ArgoWorkflows extends Construct {
    */
   public _renderValues(): { [key: string]: any } {
     const props = this.props;
-    const scheduling = schedulingValues(this.placement);
+    const scheduling = this.placement.schedulingValues;
     const retention = props.retention ?? {};
     const annotations = this.bindings.serviceAccountAnnotations(this.serverServiceAccount);
     const artifacts = this.bindings.artifacts;
@@ -299,26 +300,4 @@ export class ArgoWorkflows extends Construct {
       },
     };
   }
-}
-
-function placementOf(where: Construct, props: ArgoWorkflowsProps): Placement {
-  if (!Array.isArray(props.nodePools) || props.nodePools.length === 0) {
-    throw invalidProp(where, 'nodePools', props.nodePools, 'must list the platform\'s node pools (at least one on-demand pool)');
-  }
-  const onDemand = props.nodePools.filter(pool => !pool.isSpot);
-  if (!props.placement && onDemand.length === 0) {
-    throw invalidProp(where, 'nodePools', props.nodePools.map(p => p.name), 'has no on-demand pool for the controller and the server: add one, or give placement');
-  }
-  const placement = props.placement ?? Placement.onPools(onDemand);
-  const spot = placement.pools.find(pool => pool.isSpot);
-  if (spot) throw invalidProp(where, 'placement', spot.name, 'is a spot pool: the workflow controller and the pipelines\' own pods must run on on-demand capacity');
-  return placement;
-}
-
-function schedulingValues(placement: Placement): { [key: string]: any } {
-  return {
-    ...(placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {}),
-    ...(placement.affinity ? { affinity: placement.affinity } : {}),
-    tolerations: placement.tolerations,
-  };
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDns1123Label, invalidProp } from '../validation';
+import { checkDns1123Label, checkPinnedImage } from '../validation';
 
 /**
  * A container a pipeline runs (in its exit handler, for example to push the run's outcome to a Pushgateway).
@@ -50,10 +50,7 @@ export class PipelineContainerStep extends Construct {
   public constructor(scope: Construct, id: string, private readonly options: PipelineContainerOptions) {
     super(scope, id);
     this.name = checkDns1123Label(this, 'name', options.name ?? id);
-    const lastSegment = typeof options.image === 'string' ? options.image.split('/').pop()! : '';
-    if (!options.image || (!options.image.includes('@sha256:') && (!lastSegment.includes(':') || lastSegment.endsWith(':latest')))) {
-      throw invalidProp(this, 'image', options.image, 'must pin a tag other than "latest" or a digest');
-    }
+    checkPinnedImage(this, 'image', options.image);
   }
 
   /** @internal */

@@ -189,12 +189,16 @@ describe('SparkEksCluster: workload roles', () => {
     expect(list.Condition.StringLike['s3:prefix']).toEqual(['', 'raw', 'raw/*']);
   });
 
-  test('the history server reads the event logs, and deletes only when its cleaner is on', () => {
-    const withoutCleaner = allStatements(platform().template).filter(s => s.resource.includes('HistoryServer')).map(s => s.statement);
-    expect(withoutCleaner.flatMap(s => asList(s.Action))).toEqual(['s3:ListBucket', 's3:GetObject']);
-    const withCleaner = allStatements(platform({ historyServer: { cleaner: true } }).template).filter(s => s.resource.includes('HistoryServer')).map(s => s.statement);
+  test('the history server reads the event logs, and deletes old ones only with its cleaner (on by default, both sides)', () => {
+    const withCleaner = allStatements(platform().template).filter(s => s.resource.includes('HistoryServer')).map(s => s.statement);
     expect(withCleaner.flatMap(s => asList(s.Action))).toEqual(['s3:ListBucket', 's3:GetObject', 's3:DeleteObject']);
     expect(JSON.stringify(withCleaner.find(s => s.Action === 's3:DeleteObject').Resource)).toContain('/spark-events/*');
+    const { template, cluster } = platform({ historyServer: { cleaner: false } });
+    const withoutCleaner = allStatements(template).filter(s => s.resource.includes('HistoryServer')).map(s => s.statement);
+    expect(withoutCleaner.flatMap(s => asList(s.Action))).toEqual(['s3:ListBucket', 's3:GetObject']);
+    // The Kubernetes side's SparkHistoryServer reads this and refuses a cleaner that disagrees.
+    expect(cluster.bindings.historyServerCleaner).toBe(false);
+    expect(template.toJSON().Outputs.HistoryServerCleaner.Value).toBe('false');
   });
 
   test('each team\'s pipelines write its own artifacts prefix only; the Argo server reads them all', () => {
@@ -275,7 +279,7 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     // Fixed output names a pipeline reads (`aws cloudformation describe-stacks`), never hashed logical ids.
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual([
-      'AccountId', 'ArtifactPrefix', 'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'KubernetesVersion', 'Region',
+      'AccountId', 'ArtifactPrefix', 'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'HistoryServerCleaner', 'KubernetesVersion', 'Region',
       'RoleArnAnalyticsSpark', 'RoleArnAnalyticsSparkPipeline', 'RoleArnArgoArgoWorkflowsServer', 'RoleArnKubeSystemClusterAutoscaler', 'RoleArnSparkHistorySparkHistoryServer',
     ]);
     expect(outputs.ClusterName).toEqual({ Description: 'PlatformBindings.clusterName', Value: 'spark-platform' });
@@ -283,13 +287,13 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     expect(aws.SparkEksCluster.roleOutputName(new ServiceAccountIdentity({ namespace: 'data-engineering', name: 'spark' }))).toBe('RoleArnDataEngineeringSpark');
     // A pipeline that synthesizes the Kubernetes side separately reads the same outputs.
     const read = PlatformBindings.fromStackOutputs({
-      AccountId: '123456789012', ClusterName: 'spark-platform', Region: 'eu-west-1', BucketName: 'acme-spark', EventLogPrefix: 'spark-events', ArtifactPrefix: 'argo-artifacts', KubernetesVersion: '1.34',
+      AccountId: '123456789012', ClusterName: 'spark-platform', Region: 'eu-west-1', BucketName: 'acme-spark', EventLogPrefix: 'spark-events', ArtifactPrefix: 'argo-artifacts', KubernetesVersion: '1.34', HistoryServerCleaner: 'true',
     });
     expect(outputs.KubernetesVersion.Value).toBe('1.33');
     expect(read.kubernetesVersion).toBe('1.34');
     expect(read.roleArn(analytics.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-analytics-spark');
     expect(read.eventLogs.s3aUri).toBe('s3a://acme-spark/spark-events');
-    expect(() => PlatformBindings.fromStackOutputs({ ClusterName: 'x' })).toThrow(/PlatformBindings: invalid prop "outputs" \["ClusterName"\]: lacks AccountId, Region, BucketName, EventLogPrefix, ArtifactPrefix, KubernetesVersion/);
+    expect(() => PlatformBindings.fromStackOutputs({ ClusterName: 'x' })).toThrow(/PlatformBindings: invalid prop "outputs" \["ClusterName"\]: lacks AccountId, Region, BucketName, EventLogPrefix, ArtifactPrefix, KubernetesVersion, HistoryServerCleaner/);
   });
 });
 

@@ -1,0 +1,24 @@
+import { IConstruct } from 'constructs';
+import { NodePool } from './node-pool';
+import { Placement } from './placement';
+import { invalidProp } from '../validation';
+
+/**
+ * Where a platform component (an operator, a controller, a server) runs: the placement given, or the
+ * platform's on-demand pools; never a spot pool (a reclaim would take it down with the work it manages).
+ *
+ * @internal
+ */
+export function componentPlacement(where: IConstruct, nodePools: NodePool[], placement: Placement | undefined, what: string): Placement {
+  if (!Array.isArray(nodePools) || nodePools.length === 0) {
+    throw invalidProp(where, 'nodePools', nodePools, 'must list the platform\'s node pools (at least one on-demand pool)');
+  }
+  const onDemand = nodePools.filter(pool => !pool.isSpot);
+  if (!placement && onDemand.length === 0) {
+    throw invalidProp(where, 'nodePools', nodePools.map(p => p.name), `has only spot pools: ${what} must run on on-demand capacity; add an on-demand pool or give placement`);
+  }
+  const chosen = placement ?? Placement.onPools(onDemand);
+  const spot = chosen.pools.find(pool => pool.isSpot);
+  if (spot) throw invalidProp(where, 'placement', spot.name, `is a spot pool: ${what} must run on on-demand capacity`);
+  return chosen;
+}
