@@ -4,8 +4,8 @@ import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import {
-  ArgoWorkflows, CapacityType, ClusterAutoscaler, ConcurrencyPolicy, GitOps, NodePool, Placement, PlatformBindings,
-  SparkApplicationOptions, SparkHistoryServer, SparkJobType, SparkMemory, SparkOperator, SparkTeam,
+  ArgoWorkflows, CapacityType, ClusterAutoscaler, ConcurrencyPolicy, EbsStorageClass, GitOps, Logging, LoggingOperator, NodePool, Placement,
+  PlatformBindings, SparkApplicationOptions, SparkHistoryServer, SparkJobType, SparkMemory, SparkOperator, SparkTeam,
 } from '../lib';
 
 /** On-demand capacity for operators and Spark drivers: never reclaimed, so a driver never dies with its node. */
@@ -79,6 +79,8 @@ export class ExamplePlatform extends Chart {
   public readonly spark: SparkOperator;
   /** Argo Workflows, which runs the pipelines. */
   public readonly workflows: ArgoWorkflows;
+  /** The logging-operator, which runs fluentd and fluent-bit. */
+  public readonly loggingOperator: LoggingOperator;
 
   public constructor(scope: Construct, id: string, props: ExamplePlatformProps = {}) {
     super(scope, id, props);
@@ -103,7 +105,10 @@ export class ExamplePlatform extends Chart {
 
     // --- Cluster-autoscaler ------------------------------------------------------------------------------
     // Scales the node groups the AWS side made from the same pools; runs on the system pool; spot first.
-    new ClusterAutoscaler(this, 'cluster-autoscaler', { nodePools: pools, bindings });
+    const autoscaler = new ClusterAutoscaler(this, 'cluster-autoscaler', { nodePools: pools, bindings });
+
+    // Encrypted gp3 volumes from the EBS CSI driver (the AWS side installs it): fluentd's buffers.
+    const volumes = new EbsStorageClass(this, 'ebs-gp3');
 
     // --- Spark jobs -------------------------------------------------------------------------------------
     // The operator's release (spark.jobNamespaces, placement on on-demand capacity) is derived from the
@@ -208,7 +213,33 @@ export class ExamplePlatform extends Chart {
     // --- History ------------------------------------------------------------------------------------------
     // The Spark History Server reads the event logs every job above writes (the bindings' one location): a
     // finished job's UI outlives its pods (EMR's persistent UI went with the cluster).
-    new SparkHistoryServer(this, 'spark-history', { nodePools: pools, bindings });
+    const history = new SparkHistoryServer(this, 'spark-history', { nodePools: pools, bindings });
+
+    // --- Logging ------------------------------------------------------------------------------------------
+    // fluent-bit on every node (it tolerates every pool's taints, spot included), fluentd on the system pool
+    // with its buffers on EBS volumes; each team's Spark logs go to its own daily index on the company's
+    // Elasticsearch, as its own user (the password is a Secret the team keeps in its namespace).
+    const loggingOperator = new LoggingOperator(this, 'logging-operator', { nodePools: pools });
+    this.loggingOperator = loggingOperator;
+    const logging = new Logging(this, 'logging', { operator: loggingOperator, fluentd: { bufferStorageClassName: volumes.name } });
+    for (const jobs of [dataEngineeringJobs, analyticsJobs]) {
+      const elasticsearch = logging.addTeamOutput(jobs, 'elasticsearch', {
+        host: 'logs.acme.internal',
+        user: `spark-${jobs.name}`,
+        password: { secretName: 'elasticsearch-credentials', key: 'password' },
+      });
+      logging.addTeamFlow(jobs, { outputs: [elasticsearch] }); // -> index spark-<namespace>-YYYY.MM.DD
+    }
+    // The platform's own components go to one platform index.
+    const platformLogs = logging.addClusterOutput('platform-elasticsearch', {
+      host: 'logs.acme.internal',
+      user: 'spark-platform',
+      password: { secretName: 'elasticsearch-credentials', key: 'password' },
+    });
+    logging.addPlatformFlow({
+      namespaces: [spark.release.namespace, workflows.release.namespace, history.namespace, autoscaler.namespace, loggingOperator.namespace],
+      outputs: [platformLogs],
+    });
 
     // A nightly job (was a CloudWatch cron rule starting an EMR step).
     analyticsJobs.addScheduledJob('nightly-revenue', {
@@ -235,6 +266,7 @@ export function createApp(): App {
   const gitops = new GitOps(app, 'gitops', { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist' });
   gitops.addHelmRelease(platform.spark.release);
   gitops.addHelmRelease(platform.workflows.release);
+  gitops.addHelmRelease(platform.loggingOperator.release);
   return app;
 }
 

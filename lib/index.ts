@@ -1,3 +1,4 @@
+export { SynthWarnings } from './validation/warnings';
 export * from './scheduling';
 export * from './storage';
 export * from './bindings';
@@ -6,4 +7,5 @@ export * from './spark';
 export * from './autoscaling';
 export * from './workflows';
 export * from './history';
+export * from './logging';
 export * as aws from './aws';

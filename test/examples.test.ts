@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { NodeTaints } from '../lib';
+import { NodeTaints, SynthWarnings } from '../lib';
 import { SchemaHarness } from './validation/harness';
 
 // Every example is a program users copy: each exports createApp(); the suite builds every one of them, and
@@ -82,5 +82,27 @@ describe('examples/main.ts: pipelines', () => {
         SchemaHarness.get().assertValid([app]);
       }
     }
+  });
+});
+
+describe('examples/main.ts: logging', () => {
+  test('every team flows its Spark logs to Elasticsearch; fluent-bit tolerates the spot pool; no warnings', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createApp, spotPool, teams } = require(path.join(EXAMPLES_DIR, 'main.ts'));
+    const app: App = createApp();
+    const docs = SchemaHarness.get().assertValidSynth(app);
+    for (const team of teams) {
+      const flow = docs.find((d: any) => d.kind === 'Flow' && d.metadata.namespace === team.namespace);
+      expect(flow.spec.localOutputRefs).toEqual(['elasticsearch']);
+      const output = docs.find((d: any) => d.kind === 'Output' && d.metadata.namespace === team.namespace);
+      expect(output.spec.elasticsearch).toMatchObject({ scheme: 'https', ssl_verify: true, logstash_prefix: `spark-${team.namespace}` });
+    }
+    const agent = docs.find((d: any) => d.kind === 'FluentbitAgent');
+    expect(agent.spec.tolerations).toEqual(spotPool.taints.map(NodeTaints.toleration));
+    // fluentd's buffer claims name a StorageClass the example renders.
+    const logging = docs.find((d: any) => d.kind === 'Logging');
+    const storageClass = logging.spec.fluentd.bufferStorageVolume.pvc.spec.storageClassName;
+    expect(docs.find((d: any) => d.kind === 'StorageClass' && d.metadata.name === storageClass)).toBeDefined();
+    expect(app.charts.flatMap(c => SynthWarnings.of(c))).toEqual([]);
   });
 });

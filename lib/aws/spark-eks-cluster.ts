@@ -8,7 +8,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterEndpoint } from './cluster-endpoint';
 import { HelmReleaseChart } from './helm-release-chart';
-import { acknowledgePlatformFindings } from './nag-acknowledgments';
+import { acknowledge, acknowledgePlatformFindings, managedPolicyFinding } from './nag-acknowledgments';
 import { nodegroupOptions } from './node-group-options';
 import { SparkPlatformBucket, SparkPlatformBucketProps } from './platform-bucket';
 import { ServiceAccountRole } from './service-account-role';
@@ -184,6 +184,15 @@ export interface SparkEksClusterProps {
   readonly argoWorkflows?: ArgoWorkflowsAccess;
 
   /**
+   * Install the EBS CSI driver (the `aws-ebs-csi-driver` EKS add-on, with an IRSA role holding the AWS managed
+   * `AmazonEBSCSIDriverPolicy`), which provisions the volumes of PersistentVolumeClaims: fluentd's buffers, a
+   * history server's store. Without it (or another CSI driver), such claims stay Pending on EKS.
+   *
+   * @default true
+   */
+  readonly ebsCsiDriver?: boolean;
+
+  /**
    * Install Argo CD from its pinned chart and point it at the repository of the committed `dist/`.
    *
    * @default - no Argo CD
@@ -191,6 +200,7 @@ export interface SparkEksClusterProps {
   readonly gitOps?: GitOpsBootstrap;
 }
 
+const EBS_CSI_DRIVER_POLICY = 'service-role/AmazonEBSCSIDriverPolicy';
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 
 /**
@@ -350,10 +360,25 @@ export class SparkEksCluster extends Construct {
     const argo = props.argoWorkflows ?? {};
     this.addRole('ArgoWorkflowsServerRole', argo.serviceAccount ?? PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER, WorkloadPolicies.s3Read(artifacts), [artifacts]);
 
+    if (props.ebsCsiDriver ?? true) this.addEbsCsiDriver();
     if (this.roles.some(role => role.serviceAccount.identity === WorkloadIdentity.POD_IDENTITY)) {
       new eks.Addon(this, 'PodIdentityAgent', { cluster: this.cluster, addonName: 'eks-pod-identity-agent' });
     }
     return autoscaler;
+  }
+
+  // The add-on annotates its own service account with the role (serviceAccountRoleArn): IRSA, no agent needed.
+  private addEbsCsiDriver(): void {
+    const role = this.addRole('EbsCsiDriverRole', PlatformServiceAccounts.EBS_CSI_CONTROLLER, [], []);
+    role.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(EBS_CSI_DRIVER_POLICY));
+    acknowledge(role, managedPolicyFinding('AmazonEBSCSIDriverPolicy', true),
+      'The EBS CSI driver\'s own policy, maintained by AWS with the driver (volumes and snapshots it creates are tagged and scoped by it).');
+    new eks.CfnAddon(this, 'EbsCsiDriver', {
+      clusterName: this.cluster.clusterName,
+      addonName: 'aws-ebs-csi-driver',
+      serviceAccountRoleArn: role.role.roleArn,
+      resolveConflicts: 'OVERWRITE',
+    });
   }
 
   private addRole(id: string, serviceAccount: ServiceAccountIdentity, statements: iam.PolicyStatement[],

@@ -13,5 +13,11 @@ export class PlatformServiceAccounts {
   /** The Argo Workflows server: reads the artifact repository (archived logs and artifacts in its UI). */
   public static readonly ARGO_WORKFLOWS_SERVER = new ServiceAccountIdentity({ namespace: 'argo', name: 'argo-workflows-server' });
 
+  /**
+   * The EBS CSI driver's controller (the `aws-ebs-csi-driver` EKS add-on's service account): creates, attaches
+   * and deletes the EBS volumes of PersistentVolumeClaims.
+   */
+  public static readonly EBS_CSI_CONTROLLER = new ServiceAccountIdentity({ namespace: 'kube-system', name: 'ebs-csi-controller-sa' });
+
   private constructor() {}
 }

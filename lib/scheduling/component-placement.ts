@@ -13,6 +13,11 @@ export function componentPlacement(where: IConstruct, nodePools: NodePool[], pla
   if (!Array.isArray(nodePools) || nodePools.length === 0) {
     throw invalidProp(where, 'nodePools', nodePools, 'must list the platform\'s node pools (at least one on-demand pool)');
   }
+  const names = new Set<string>();
+  for (const pool of nodePools) {
+    if (names.has(pool.name)) throw invalidProp(where, 'nodePools', pool.name, 'lists two pools with this name');
+    names.add(pool.name);
+  }
   const onDemand = nodePools.filter(pool => !pool.isSpot);
   if (!placement && onDemand.length === 0) {
     throw invalidProp(where, 'nodePools', nodePools.map(p => p.name), `has only spot pools: ${what} must run on on-demand capacity; add an on-demand pool or give placement`);

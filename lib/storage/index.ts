@@ -1,2 +1,3 @@
 export * from './s3-location';
 export * from './event-log-location';
+export * from './ebs-storage-class';

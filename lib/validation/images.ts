@@ -17,3 +17,14 @@ export function checkPinnedImage(where: IConstruct | string, prop: string, image
   }
   return image;
 }
+
+/**
+ * Checks a pinned image given by tag and splits it into the `repository` and `tag` fields operators take
+ * (which cannot express a digest).
+ */
+export function checkTaggedImage(where: IConstruct | string, prop: string, image: string): { repository: string; tag: string } {
+  checkPinnedImage(where, prop, image);
+  if (image.includes('@')) throw invalidProp(where, prop, image, 'must pin a tag, not a digest: the operator takes the image as repository and tag');
+  const colon = image.lastIndexOf(':');
+  return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
+}

@@ -5,3 +5,4 @@ export * from './schedule';
 export * from './tokens';
 export * from './aws-values';
 export * from './images';
+export * from './warnings';

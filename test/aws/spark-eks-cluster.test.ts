@@ -134,7 +134,8 @@ describe('SparkEksCluster: workload roles', () => {
   test('IRSA: each role trusts exactly one service account through the cluster\'s OIDC provider', () => {
     const { template, cluster } = platform({ teams });
     expect(cluster.serviceAccountRoles.map(r => r.serviceAccount.key).sort()).toEqual([
-      'argo/argo-workflows-server', 'data-engineering/spark', 'data-engineering/spark-pipeline', 'kube-system/cluster-autoscaler', 'spark-history/spark-history-server',
+      'argo/argo-workflows-server', 'data-engineering/spark', 'data-engineering/spark-pipeline', 'kube-system/cluster-autoscaler', 'kube-system/ebs-csi-controller-sa',
+      'spark-history/spark-history-server',
     ]);
     expect(cluster.roleFor(dataEngineering.serviceAccount).serviceAccount).toBe(dataEngineering.serviceAccount);
     const conditions = Object.values<any>(template.findResources('Custom::AWSCDKCfnJson')).map(r => JSON.stringify(r.Properties.Value));
@@ -162,7 +163,7 @@ describe('SparkEksCluster: workload roles', () => {
     const names = Object.values<any>(template.findResources('AWS::IAM::Role')).map(r => r.Properties.RoleName).filter(n => n);
     expect(names.sort()).toEqual([
       'spark-platform-argo-argo-workflows-server', 'spark-platform-data-engineering-spark', 'spark-platform-data-engineering-spark-pipeline',
-      'spark-platform-kube-system-cluster-autoscaler', 'spark-platform-spark-history-spark-history-server',
+      'spark-platform-kube-system-cluster-autoscaler', 'spark-platform-kube-system-ebs-csi-controller-sa', 'spark-platform-spark-history-spark-history-server',
     ]);
     const bindings = new PlatformBindings({ accountId: '123456789012', clusterName: 'spark-platform', region: 'eu-west-1', bucketName: 'b-b-b' });
     expect(bindings.roleArn(dataEngineering.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-data-engineering-spark');
@@ -246,7 +247,23 @@ describe('SparkEksCluster: workload roles', () => {
   });
 
   test('no Pod Identity agent when every service account uses IRSA', () => {
-    platform().template.resourceCountIs('AWS::EKS::Addon', 0);
+    const addons = Object.values<any>(platform().template.findResources('AWS::EKS::Addon')).map(r => r.Properties.AddonName);
+    expect(addons).toEqual(['aws-ebs-csi-driver']);
+  });
+
+  // Persistent volumes on EKS need a CSI driver (the in-tree EBS plugin is migrated to ebs.csi.aws.com): without
+  // it fluentd's buffer claims stay Pending and fluentd never starts.
+  test('the EBS CSI driver add-on with its IRSA role, so PersistentVolumeClaims are provisioned; off on request', () => {
+    const { template } = platform();
+    const addon = Object.values<any>(template.findResources('AWS::EKS::Addon'))[0].Properties;
+    expect(addon).toMatchObject({ AddonName: 'aws-ebs-csi-driver', ResolveConflicts: 'OVERWRITE' });
+    const [roleId] = addon.ServiceAccountRoleArn['Fn::GetAtt'];
+    const role = template.toJSON().Resources[roleId].Properties;
+    expect(role.RoleName).toBe('spark-platform-kube-system-ebs-csi-controller-sa');
+    expect(JSON.stringify(role.ManagedPolicyArns)).toContain(':iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy');
+    expect(Object.values<any>(template.findResources('Custom::AWSCDKCfnJson')).map(r => JSON.stringify(r.Properties.Value)).join())
+      .toContain('system:serviceaccount:kube-system:ebs-csi-controller-sa');
+    platform({ ebsCsiDriver: false }).template.resourceCountIs('AWS::EKS::Addon', 0);
   });
 });
 
@@ -280,7 +297,8 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual([
       'AccountId', 'ArtifactPrefix', 'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'HistoryServerCleaner', 'KubernetesVersion', 'Region',
-      'RoleArnAnalyticsSpark', 'RoleArnAnalyticsSparkPipeline', 'RoleArnArgoArgoWorkflowsServer', 'RoleArnKubeSystemClusterAutoscaler', 'RoleArnSparkHistorySparkHistoryServer',
+      'RoleArnAnalyticsSpark', 'RoleArnAnalyticsSparkPipeline', 'RoleArnArgoArgoWorkflowsServer', 'RoleArnKubeSystemClusterAutoscaler', 'RoleArnKubeSystemEbsCsiControllerSa',
+      'RoleArnSparkHistorySparkHistoryServer',
     ]);
     expect(outputs.ClusterName).toEqual({ Description: 'PlatformBindings.clusterName', Value: 'spark-platform' });
     expect(outputs.RoleArnAnalyticsSpark.Description).toBe('the role of analytics/spark (PlatformBindings.roleArn())');

@@ -1,0 +1,86 @@
+import { ApiObject, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import { SyncWave } from '../delivery';
+import { NodePool, Placement } from '../scheduling';
+import { checkInteger, checkTaggedImage } from '../validation';
+
+/**
+ * How fluent-bit runs on every node.
+ */
+export interface FluentBitOptions {
+  /**
+   * The fluent-bit image, pinned by tag.
+   *
+   * @default FluentBitAgent.DEFAULT_IMAGE
+   */
+  readonly image?: string;
+
+  /**
+   * The CPU request of each agent.
+   *
+   * @default Cpu.millis(100)
+   */
+  readonly cpu?: kplus.Cpu;
+
+  /**
+   * The memory of each agent (request and limit).
+   *
+   * @default Size.mebibytes(256)
+   */
+  readonly memory?: Size;
+}
+
+/** What a `Logging` gives its agent (internal). */
+interface FluentBitAgentProps extends FluentBitOptions {
+  readonly loggingName: string;
+  readonly nodePools: NodePool[];
+}
+
+/**
+ * The logging-operator `FluentbitAgent` of a `Logging`: fluent-bit on every node of every pool (it tolerates the
+ * taints of all the platform's `NodePool`s, so logs leave the spot nodes where executors run), tailing container
+ * logs with its read positions on the node's disk, so a restarted agent neither repeats nor skips a line.
+ */
+export class FluentBitAgent extends Construct {
+  /** The fluent-bit image the library is tested with (the logging-operator 6.7 default). */
+  public static readonly DEFAULT_IMAGE = 'ghcr.io/fluent/fluent-bit:5.0.5';
+
+  /** @internal */
+  public static _of(scope: Construct, id: string, props: FluentBitAgentProps): FluentBitAgent {
+    return new FluentBitAgent(scope, id, props);
+  }
+
+  /** The FluentbitAgent. */
+  public readonly apiObject: ApiObject;
+  /** Its tolerations: one per distinct taint of the platform's pools. */
+  public readonly tolerations: kplus.k8s.Toleration[];
+  /** Where on each node the read positions are kept. */
+  public readonly positionDbPath: string;
+
+  private constructor(scope: Construct, id: string, props: FluentBitAgentProps) {
+    super(scope, id);
+    this.tolerations = Placement.onPools(props.nodePools).tolerations;
+    // The operator's own default (common_types.go HostPath, fluentbit/daemonset.go), written out so it is seen.
+    this.positionDbPath = `/opt/logging-operator/${props.loggingName}/positiondb`;
+    const memoryMiB = checkInteger(this, 'fluentBit.memory', (props.memory ?? Size.mebibytes(256)).toMebibytes(), 32);
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'logging.banzaicloud.io/v1beta1',
+      kind: 'FluentbitAgent',
+      metadata: { name: props.loggingName },
+      spec: {
+        // Bound to the Logging without a loggingRef, as the Logging has none.
+        image: checkTaggedImage(this, 'fluentBit.image', props.image ?? FluentBitAgent.DEFAULT_IMAGE),
+        tolerations: this.tolerations,
+        resources: {
+          requests: { cpu: (props.cpu ?? kplus.Cpu.millis(100)).amount, memory: `${memoryMiB}Mi` },
+          limits: { memory: `${memoryMiB}Mi` },
+        },
+        positiondb: { hostPath: { path: this.positionDbPath } },
+        // A full node must still run its log agent.
+        podPriorityClassName: 'system-node-critical',
+      },
+    });
+    SyncWave.markCustomResource(this.apiObject);
+  }
+}

@@ -1,0 +1,147 @@
+import { Construct } from 'constructs';
+import { HelmRelease } from '../delivery';
+import { NodePool, Placement } from '../scheduling';
+import { componentPlacement } from '../scheduling/component-placement';
+import { checkDns1123Label } from '../validation';
+
+/**
+ * Properties of a `LoggingOperator`.
+ */
+export interface LoggingOperatorProps {
+  /** Every node pool of the platform: the operator runs on the on-demand ones. */
+  readonly nodePools: NodePool[];
+
+  /**
+   * Where the operator runs. Must not include a spot pool.
+   *
+   * @default - the on-demand pools
+   */
+  readonly placement?: Placement;
+
+  /**
+   * The namespace the operator is installed in; it is also the control namespace of the `Logging` (where
+   * fluentd runs and ClusterOutputs live).
+   *
+   * @default 'logging'
+   */
+  readonly namespace?: string;
+
+  /**
+   * The Helm release name.
+   *
+   * @default 'logging-operator'
+   */
+  readonly releaseName?: string;
+
+  /**
+   * The exact version of the `logging-operator` chart (OCI, `oci://ghcr.io/kube-logging/helm-charts`).
+   *
+   * @default LoggingOperator.DEFAULT_CHART_VERSION
+   */
+  readonly chartVersion?: string;
+
+  /**
+   * Chart values merged over the library's typed values (yours win).
+   *
+   * @default - none
+   */
+  readonly extraValues?: { [key: string]: any };
+}
+
+/** What `LoggingOperator` gives its release (internal: the release is built by `LoggingOperator` only). */
+interface LoggingOperatorReleaseProps {
+  readonly releaseName: string;
+  readonly namespace: string;
+  readonly chartVersion: string;
+  readonly placement: Placement;
+  readonly extraValues?: { [key: string]: any };
+}
+
+/**
+ * The logging-operator's pinned upstream chart (`logging-operator` from the OCI registry
+ * `oci://ghcr.io/kube-logging/helm-charts`) with values derived from a `LoggingOperator`. Only a
+ * `LoggingOperator` makes one (`operator.release`).
+ */
+export class LoggingOperatorRelease extends HelmRelease {
+  /** The OCI registry path of the chart (without the chart name). */
+  public static readonly REPOSITORY = 'oci://ghcr.io/kube-logging/helm-charts';
+  /** The chart name. */
+  public static readonly CHART = 'logging-operator';
+
+  /**
+   * The release of a `LoggingOperator`.
+   *
+   * @internal
+   */
+  public static _of(props: LoggingOperatorReleaseProps): LoggingOperatorRelease {
+    return new LoggingOperatorRelease(props);
+  }
+
+  private readonly placement: Placement;
+
+  private constructor(props: LoggingOperatorReleaseProps) {
+    super({
+      releaseName: props.releaseName,
+      namespace: props.namespace,
+      chartName: LoggingOperatorRelease.CHART,
+      repository: LoggingOperatorRelease.REPOSITORY,
+      chartVersion: props.chartVersion,
+      extraValues: props.extraValues,
+      // kube-logging/logging-operator 6.7.0 charts/logging-operator: crds/ (16 CRDs), templates/clusterrole.yaml,
+      // clusterrolebinding.yaml and the aggregated edit/admin ClusterRoles.
+      clusterScopedKinds: [
+        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+      ],
+    });
+    this.placement = props.placement;
+  }
+
+  protected renderValues(): { [key: string]: any } {
+    return {
+      // The chart file says appVersion "latest"; the published 6.7.0 runs the 6.7.0 operator: pin it.
+      image: { tag: this.chartVersion },
+      ...this.placement.schedulingValues,
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+      podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      // The library renders the Logging, the FluentbitAgent, the flows and the outputs itself.
+      logging: { enabled: false },
+      rbac: { enabled: true },
+    };
+  }
+}
+
+/**
+ * The logging-operator (kube-logging, formerly Banzai Cloud): installed from its pinned upstream chart (OCI
+ * only; `release`, delivered like every operator), on on-demand capacity. The `Logging` made from it runs
+ * fluentd in the operator's namespace (the control namespace) and fluent-bit on every node.
+ */
+export class LoggingOperator extends Construct {
+  /** The chart version the library is tested with. */
+  public static readonly DEFAULT_CHART_VERSION = '6.7.0';
+
+  /** The release (the pinned chart with the derived values). */
+  public readonly release: LoggingOperatorRelease;
+  /** The operator's namespace: the control namespace of its `Logging`. */
+  public readonly namespace: string;
+  /** Every node pool of the platform. */
+  public readonly nodePools: NodePool[];
+  /** Where the operator runs. */
+  public readonly placement: Placement;
+
+  public constructor(scope: Construct, id: string, props: LoggingOperatorProps) {
+    super(scope, id);
+    this.nodePools = [...(props.nodePools ?? [])];
+    this.placement = componentPlacement(this, props.nodePools, props.placement, 'the logging-operator');
+    this.namespace = checkDns1123Label(this, 'namespace', props.namespace ?? 'logging');
+    this.release = LoggingOperatorRelease._of({
+      releaseName: props.releaseName ?? 'logging-operator',
+      namespace: this.namespace,
+      chartVersion: props.chartVersion ?? LoggingOperator.DEFAULT_CHART_VERSION,
+      placement: this.placement,
+      extraValues: props.extraValues,
+    });
+  }
+}
