@@ -106,6 +106,8 @@ describe('Logging', () => {
     expect(spec.fluentd.tolerations).toEqual([]);
     expect(spec.fluentd.security.podSecurityContext).toMatchObject({ runAsUser: 100, runAsGroup: 101, fsGroup: 101, runAsNonRoot: true });
     expect(spec.fluentd.security.securityContext).toMatchObject({ runAsUser: 100, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    // One Logging per cluster, bound to its agent, flows and outputs by the same (empty) loggingRef.
+    expect(spec.loggingRef).toBeUndefined();
     // The inline fluentbit spec is deprecated and errors once a FluentbitAgent exists (logging_controller.go).
     expect(spec.fluentbit).toBeUndefined();
   });
@@ -334,6 +336,9 @@ describe('wiring checked at synth', () => {
     const spark = new SparkOperator(chart, 'spark-operator', { nodePools: [systemPool, spotPool], bindings });
     first.addTeamFlow(spark.addTeam(teamA), { outputs: [second.addClusterOutput('es', es)] });
     expect(() => Testing.synth(chart)).toThrow('references ClusterOutput "logging/es" (test/second/es), which belongs to the Logging test/second, not to this flow\'s Logging test/first');
+    // resources/model/repository.go binds every resource whose loggingRef equals the Logging's: two Loggings
+    // without one would both process everything.
+    expect(() => Testing.synth(chart)).toThrow('test/first: the app has 2 Loggings (test/first, test/second): each would process every flow and output; use one Logging for the cluster');
   });
 
   test('a ClusterFlow may reference cluster outputs only', () => {

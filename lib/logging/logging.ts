@@ -274,6 +274,13 @@ export class Logging extends Construct {
 
   private checkWiring(): string[] {
     const errors: string[] = [];
+    // Nothing here sets a loggingRef, and the operator binds a resource to every Logging whose loggingRef equals
+    // its own (resources/model/repository.go): a second Logging would run every flow twice.
+    const loggings = this.node.root.node.findAll().filter((c): c is Logging => c instanceof Logging);
+    if (loggings.length > 1 && loggings[0] === this) {
+      errors.push(wiringProblem(this, `the app has ${loggings.length} Loggings (${loggings.map(l => l.node.path).join(', ')}): `
+        + 'each would process every flow and output; use one Logging for the cluster'));
+    }
     const seen = new Map<string, LogOutput>();
     for (const output of this.outputs) {
       const key = `${output.cluster ? 'ClusterOutput' : 'Output'} ${output.namespace}/${output.name}`;
