@@ -33,6 +33,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'aws-cdk-lib@^2.276.0',
     '@aws-cdk/lambda-layer-kubectl-v33@^2.2.2',
   ],
+  // A PromQL parser checks alert and panel expressions at synth (lezer-promql, the Prometheus UI's own grammar).
+  bundledDeps: [
+    '@prometheus-io/lezer-promql@0.315.0',
+    '@lezer/lr@^1.4.12',
+    '@lezer/highlight@^1.2.5',
+  ],
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'ts-node@^10.9.2',

@@ -8,4 +8,5 @@ export * from './autoscaling';
 export * from './workflows';
 export * from './history';
 export * from './logging';
+export * from './monitoring';
 export * as aws from './aws';

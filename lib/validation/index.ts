@@ -6,3 +6,4 @@ export * from './tokens';
 export * from './aws-values';
 export * from './images';
 export * from './warnings';
+export * from './promql';

@@ -91,3 +91,56 @@ export function checkTimeZone(where: IConstruct | string, prop: string, timeZone
 export function goDurationProblem(duration: string): string | undefined {
   return typeof duration === 'string' && GO_DURATION.test(duration) ? undefined : 'must be a Go duration such as "90s", "10m" or "1h30m"';
 }
+
+const DESCRIPTOR_CRON: { [descriptor: string]: string } = {
+  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0', '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
+};
+const GO_UNITS: { [unit: string]: number } = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/**
+ * The longest time, in seconds, between two consecutive runs of a set of valid cron schedules (robfig/cron
+ * semantics: day of month and day of week are OR-ed when both are restricted), read in UTC over two years (a
+ * schedule that runs less often counts as every four years). `@every <d>` runs every `d`.
+ */
+export function longestCronGapSeconds(schedules: string[]): number {
+  const every = schedules.map(s => /^@every (.+)$/.exec(s.trim())).filter((m): m is RegExpExecArray => !!m);
+  const crons = schedules.filter(s => !/^@every /.test(s.trim())).map(s => DESCRIPTOR_CRON[s.trim()] ?? s.trim());
+  const everySeconds = every.map(m => [...m[1].matchAll(/([0-9.]+)(ns|us|µs|ms|s|m|h)/g)].reduce((sum, p) => sum + Number(p[1]) * GO_UNITS[p[2]], 0));
+  if (crons.length === 0) return Math.max(...everySeconds);
+  const starred = (f: string) => f.startsWith('*') || f === '?';
+  const parsed = crons.map(cron => {
+    const fields = cron.split(/\s+/);
+    const [minutes, hours, doms, months, dows] = fields.map((field, i) => expand(field, FIELDS[i]));
+    return { minutes, hours, doms, months, dows, either: !starred(fields[2]) && !starred(fields[4]) };
+  });
+  const fires: number[] = [];
+  const start = Date.UTC(2025, 0, 1) / 1000;
+  for (let day = 0; day < 2 * 366; day++) {
+    const date = new Date((start + day * 86400) * 1000);
+    for (const c of parsed) {
+      if (!c.months.has(date.getUTCMonth() + 1)) continue;
+      const domMatch = c.doms.has(date.getUTCDate());
+      const dowMatch = c.dows.has(date.getUTCDay());
+      if (!(c.either ? domMatch || dowMatch : domMatch && dowMatch)) continue;
+      for (const h of c.hours) for (const m of c.minutes) fires.push(start + day * 86400 + h * 3600 + m * 60);
+    }
+  }
+  const sorted = [...new Set(fires)].sort((a, b) => a - b);
+  // Fewer than two runs in two years (29 February): a leap cycle.
+  if (sorted.length < 2) return 4 * 366 * 86400;
+  let gap = 0;
+  for (let i = 1; i < sorted.length; i++) gap = Math.max(gap, sorted[i] - sorted[i - 1]);
+  return Math.min(gap, ...(everySeconds.length ? [Math.max(...everySeconds)] : [Infinity]));
+}
+
+// The values a valid cron field names (7 in day of week is Sunday, as in robfig/cron).
+function expand(field: string, spec: CronField): Set<number> {
+  const values = new Set<number>();
+  for (const item of field.split(',')) {
+    const [range, step] = item.split('/');
+    const [low, high] = range === '*' || range === '?' ? [spec.min, spec.max]
+      : range.includes('-') ? range.split('-').map(b => valueOf(b, spec)!) : [valueOf(range, spec)!, step ? spec.max : valueOf(range, spec)!];
+    for (let v = low; v <= high; v += step ? Number(step) : 1) values.add(spec.name === 'day of week' && v === 7 ? 0 : v);
+  }
+  return values;
+}

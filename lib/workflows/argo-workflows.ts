@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoServerAuthMode } from './argo-server-auth-mode';
 import { ArgoWorkflowsRelease } from './argo-workflows-release';
+import { IPipelineExitStep } from './pipeline-container-step';
 import { PipelineServiceAccount } from './pipeline-service-account';
 import { PipelineSubmitter, PipelineSubmitterOptions } from './pipeline-submitter';
 import { SparkPipeline, SparkPipelineOptions } from './spark-pipeline';
@@ -157,6 +158,8 @@ export class ArgoWorkflows extends Construct {
   public readonly archiveLogs: boolean;
   private readonly props: ArgoWorkflowsProps;
   private readonly pipelineAccounts = new Map<JobNamespace, PipelineServiceAccount>();
+  private readonly pipelineList: SparkPipeline[] = [];
+  private readonly everyPipelineExitSteps: IPipelineExitStep[] = [];
 
   public constructor(scope: Construct, id: string, props: ArgoWorkflowsProps) {
     super(scope, id);
@@ -195,7 +198,25 @@ export class ArgoWorkflows extends Construct {
    * service account (created with the first pipeline of the namespace).
    */
   public addPipeline(namespace: JobNamespace, id: string, options: SparkPipelineOptions = {}): SparkPipeline {
-    return new SparkPipeline(namespace, id, { ...options, namespace, workflows: this });
+    const pipeline = new SparkPipeline(namespace, id, { ...options, namespace, workflows: this });
+    this.pipelineList.push(pipeline);
+    for (const step of this.everyPipelineExitSteps) pipeline.addExitStep(step.id, step.exitStepFor(pipeline));
+    return pipeline;
+  }
+
+  /** Every pipeline, in the order added. */
+  public get pipelines(): SparkPipeline[] {
+    return [...this.pipelineList];
+  }
+
+  /**
+   * Adds an exit step to every pipeline, those added already and those added later (e.g. `Pushgateway`
+   * pushing each run's outcome).
+   */
+  public addExitStepToEveryPipeline(step: IPipelineExitStep): void {
+    if (this.everyPipelineExitSteps.some(s => s.id === step.id)) throw invalidProp(this, 'step.id', step.id, 'is already an exit step of every pipeline');
+    this.everyPipelineExitSteps.push(step);
+    for (const pipeline of this.pipelineList) pipeline.addExitStep(step.id, step.exitStepFor(pipeline));
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { SparkPipeline } from './spark-pipeline';
 import { checkDns1123Label, checkPinnedImage } from '../validation';
 
 /**
@@ -36,6 +37,17 @@ export interface PipelineContainerOptions {
    * @default - none
    */
   readonly env?: { [name: string]: string };
+}
+
+/**
+ * An exit step every pipeline gets (`ArgoWorkflows.addExitStepToEveryPipeline`), made for each pipeline.
+ */
+export interface IPipelineExitStep {
+  /** The step's id in every pipeline. */
+  readonly id: string;
+
+  /** The container the step runs in `pipeline`. */
+  exitStepFor(pipeline: SparkPipeline): PipelineContainerOptions;
 }
 
 /**

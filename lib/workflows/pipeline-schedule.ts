@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { SparkPipeline } from './spark-pipeline';
 import { SyncWave } from '../delivery';
 import { ConcurrencyPolicy } from '../spark';
-import { checkCron, checkDns1123Label, checkInteger, checkOneOf, checkTimeZone, invalidProp } from '../validation';
+import { checkCron, checkDns1123Label, checkInteger, checkOneOf, checkTimeZone, invalidProp, longestCronGapSeconds } from '../validation';
 
 /**
  * Options of `SparkPipeline.addSchedule()`.
@@ -93,6 +93,8 @@ export class PipelineSchedule extends Construct {
   public readonly name: string;
   /** The CronWorkflow. */
   public readonly apiObject: ApiObject;
+  /** The longest time between two runs the schedules start (e.g. 72 hours for `30 2 * * 1-5`). */
+  public readonly longestInterval: Duration;
 
   public constructor(scope: Construct, id: string, props: PipelineScheduleProps) {
     super(scope, id);
@@ -102,6 +104,7 @@ export class PipelineSchedule extends Construct {
       throw invalidProp(this, 'schedules', props.schedules, 'must list at least one cron schedule, e.g. ["0 2 * * *"]');
     }
     const schedules = props.schedules.map((schedule, i) => checkCron(this, `schedules[${i}]`, schedule));
+    this.longestInterval = Duration.seconds(longestCronGapSeconds(schedules));
     const timezone = checkTimeZone(this, 'timeZone', props.timeZone ?? 'UTC');
     const concurrencyPolicy = checkOneOf(this, 'concurrencyPolicy', props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID, Object.values(ConcurrencyPolicy));
     const startingDeadline = checkInteger(this, 'startingDeadline', (props.startingDeadline ?? Duration.minutes(10)).toSeconds(), 1);

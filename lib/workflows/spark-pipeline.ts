@@ -96,10 +96,12 @@ export class SparkPipeline extends Construct {
   public readonly apiObject: ApiObject;
   /** The labels of the template, its runs and their pods. */
   public readonly labels: { [key: string]: string };
+  /** The longest a run may take (`activeDeadlineSeconds`). */
+  public readonly deadline: Duration;
+  private readonly scheduleList: PipelineSchedule[] = [];
   private readonly steps: SparkPipelineStep[] = [];
   private readonly exitSteps: PipelineContainerStep[] = [];
   private readonly retry: PipelineRetry;
-  private readonly deadline: Duration;
 
   public constructor(scope: Construct, id: string, props: SparkPipelineProps) {
     super(scope, id);
@@ -194,7 +196,14 @@ export class SparkPipeline extends Construct {
 
   /** Runs the pipeline on a schedule (a CronWorkflow referring to the template). */
   public addSchedule(id: string, options: PipelineScheduleOptions): PipelineSchedule {
-    return new PipelineSchedule(this, id, { ...options, pipeline: this });
+    const schedule = new PipelineSchedule(this, id, { ...options, pipeline: this });
+    this.scheduleList.push(schedule);
+    return schedule;
+  }
+
+  /** The pipeline's schedules. */
+  public get schedules(): PipelineSchedule[] {
+    return [...this.scheduleList];
   }
 
   private renderSpec(workflows: ArgoWorkflows, serviceAccountName: string): { [key: string]: any } {

@@ -34,7 +34,9 @@ export class SchemaHarness {
     if (!fs.existsSync(swaggerFile)) {
       throw new Error(`schema harness: no Kubernetes OpenAPI at ${swaggerFile}: ${HOW_TO_GET_SCHEMAS}`);
     }
-    this.ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+    // CRD patterns are Go (RE2) regular expressions: `(?i)` is a flag there (prometheus-operator's CRDs put it after `^`), not a group.
+    const goRegExp = (source: string, flags: string) => (source.includes('(?i)') ? new RegExp(source.replace(/\(\?i\)/g, ''), `${flags}i`) : new RegExp(source, flags));
+    this.ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, code: { regExp: goRegExp as any } });
     addFormats(this.ajv, ['date-time', 'byte']);
     this.ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
     this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });

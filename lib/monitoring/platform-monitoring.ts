@@ -1,0 +1,321 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import { AlertRule } from './alert-rule';
+import { GrafanaDashboard, GrafanaDashboardOptions } from './grafana-dashboard';
+import { MetricsMonitor, MetricsMonitorOptions, MonitorTarget } from './metrics-monitor';
+import { PipelineOutcomePush } from './pipeline-outcome-push';
+import { DEFAULT_RUNBOOK_BASE_URL, PlatformAlertRules } from './platform-alert-rules';
+import { PlatformDashboards } from './platform-dashboards';
+import { PrometheusStack } from './prometheus-stack';
+import { Pushgateway, PushgatewayPersistence } from './pushgateway';
+import { ClusterAutoscaler } from '../autoscaling';
+import { SyncWave } from '../delivery';
+import { SparkHistoryServer } from '../history';
+import { NodePool, Placement } from '../scheduling';
+import { SparkLabels, SparkOperator } from '../spark';
+import { checkDns1123Label, checkDns1123Subdomain, checkPinnedImage, invalidProp, wiringProblem } from '../validation';
+import { ArgoWorkflows } from '../workflows';
+
+/**
+ * Properties of a `PlatformMonitoring`.
+ */
+export interface PlatformMonitoringProps {
+  /** Every node pool of the platform: the Pushgateway runs on the on-demand ones. */
+  readonly nodePools: NodePool[];
+
+  /**
+   * The Prometheus Operator stack the cluster runs (the labels its Prometheus and Grafana select by).
+   *
+   * @default PrometheusStack.kubePrometheusStack()
+   */
+  readonly stack?: PrometheusStack;
+
+  /**
+   * The namespace of the Pushgateway, the monitors, the rules and the dashboards (rendered in sync wave
+   * `SyncWave.NAMESPACES`, enforcing the `restricted` profile).
+   *
+   * @default 'spark-monitoring'
+   */
+  readonly namespace?: string;
+
+  /** The Spark Operator: its controller and every Spark driver of its job namespaces are scraped. @default - none */
+  readonly sparkOperator?: SparkOperator;
+
+  /** Argo Workflows: its controller is scraped and every pipeline pushes its outcome. @default - none */
+  readonly workflows?: ArgoWorkflows;
+
+  /** The cluster-autoscaler: scraped, with capacity alerts. @default - none */
+  readonly clusterAutoscaler?: ClusterAutoscaler;
+
+  /** The Spark History Server: an alert when it has no available replica. @default - none */
+  readonly historyServer?: SparkHistoryServer;
+
+  /**
+   * Where the Pushgateway runs. Must not include a spot pool.
+   *
+   * @default - the on-demand pools
+   */
+  readonly placement?: Placement;
+
+  /**
+   * The Pushgateway's volume.
+   *
+   * @default - an emptyDir: pushed series survive a container restart, not a new pod
+   */
+  readonly pushgatewayPersistence?: PushgatewayPersistence;
+
+  /**
+   * The image pipelines push their outcome with (curl and a POSIX shell), pinned.
+   *
+   * @default PipelineOutcomePush.DEFAULT_IMAGE
+   */
+  readonly pushImage?: string;
+
+  /**
+   * The page the alerts' `runbook_url`s point into (`<url>#<alert name in lower case>`).
+   *
+   * @default - docs/observability.md of this library
+   */
+  readonly runbookBaseUrl?: string;
+}
+
+/** Options of a monitor a user adds. */
+export interface PlatformMonitorOptions extends MetricsMonitorOptions {
+  /**
+   * The targets are installed by something else (a chart), not rendered by this app, so synth cannot check
+   * that the monitor selects them.
+   *
+   * @default false
+   */
+  readonly targetsRenderedElsewhere?: boolean;
+}
+
+const DEFAULT_GROUP = 'spark-platform-custom';
+
+/**
+ * What the platform is watched with, on a cluster that runs the Prometheus Operator: a Pushgateway that
+ * pipelines push their outcome to, monitors for the Spark Operator, every Spark driver, Argo Workflows'
+ * controller, the Pushgateway and the cluster-autoscaler, a PrometheusRule of alerts (failed applications and
+ * pipelines, overdue schedules, unschedulable pods, autoscaler errors, components down), and Grafana
+ * dashboards (Spark jobs, pipelines, platform health). Teams add their own alerts, panels and monitors.
+ */
+export class PlatformMonitoring extends Construct {
+  /** The namespace. */
+  public readonly namespace: string;
+  /** The Prometheus stack. */
+  public readonly stack: PrometheusStack;
+  /** The Pushgateway. */
+  public readonly pushgateway: Pushgateway;
+  /** The PrometheusRule holding every alert. */
+  public readonly rules: ApiObject;
+  private readonly props: PlatformMonitoringProps;
+  private readonly runbookBaseUrl: string;
+  private readonly monitors: Array<{ monitor: MetricsMonitor; checked: boolean }> = [];
+  private readonly customRules = new Map<string, AlertRule[]>();
+  private readonly dashboards: GrafanaDashboard[] = [];
+
+  public constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
+    super(scope, id);
+    this.props = props;
+    this.stack = props.stack ?? PrometheusStack.kubePrometheusStack();
+    this.namespace = checkDns1123Label(this, 'namespace', props.namespace ?? 'spark-monitoring');
+    this.runbookBaseUrl = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
+    const namespace = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: { name: this.namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    });
+    SyncWave.set(namespace, SyncWave.NAMESPACES);
+    this.pushgateway = new Pushgateway(this, 'Pushgateway', {
+      nodePools: props.nodePools, namespace: this.namespace, stack: this.stack, placement: props.placement, persistence: props.pushgatewayPersistence,
+    });
+    this.monitors.push({ monitor: this.pushgateway.monitor, checked: true });
+    this.monitorComponents();
+    if (props.workflows) {
+      props.workflows.addExitStepToEveryPipeline(new PipelineOutcomePush(this.pushgateway, checkPinnedImage(this, 'pushImage', props.pushImage ?? PipelineOutcomePush.DEFAULT_IMAGE)));
+    }
+    this.rules = new ApiObject(this, 'Rules', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'spark-platform', namespace: this.namespace, labels: { ...this.stack.ruleLabels } },
+      spec: Lazy.any({ produce: () => ({ groups: this.ruleGroups }) }),
+    });
+    SyncWave.markCustomResource(this.rules);
+    this.addPlatformDashboards();
+    this.node.addValidation({ validate: () => this.checkMonitors() });
+  }
+
+  /**
+   * The rule groups, as a Prometheus rule file holds them (`promtool check rules` reads this shape): the
+   * library's, then yours.
+   */
+  public get ruleGroups(): Array<{ name: string; rules: Array<{ [key: string]: any }> }> {
+    const groups = [...this.platformRuleGroups(), ...[...this.customRules].map(([name, rules]) => ({ name, rules }))];
+    return groups.filter(g => g.rules.length > 0).map(g => ({ name: g.name, rules: g.rules.map(r => r.toRule()) }));
+  }
+
+  /** The dashboards. */
+  public get allDashboards(): GrafanaDashboard[] {
+    return [...this.dashboards];
+  }
+
+  /** Adds an alert to a rule group of yours (checked when the rule is made). */
+  public addAlert(rule: AlertRule, group: string = DEFAULT_GROUP): void {
+    if (!(rule instanceof AlertRule)) throw invalidProp(this, 'rule', rule, 'must be an AlertRule');
+    checkDns1123Subdomain(this, 'group', group);
+    if (this.platformRuleGroups().some(g => g.name === group)) throw invalidProp(this, 'group', group, 'is one of the library\'s groups: use a group of your own');
+    const rules = this.customRules.get(group) ?? [];
+    rules.push(rule);
+    this.customRules.set(group, rules);
+  }
+
+  /** Adds a dashboard (a ConfigMap for Grafana's sidecar in this namespace). */
+  public addDashboard(id: string, options: GrafanaDashboardOptions): GrafanaDashboard {
+    const dashboard = new GrafanaDashboard(this, `Dashboard-${id}`, { ...options, uid: options.uid ?? id, namespace: this.namespace, stack: this.stack });
+    this.dashboards.push(dashboard);
+    return dashboard;
+  }
+
+  /**
+   * Adds a monitor. Unless `targetsRenderedElsewhere`, synth checks that it selects a pod or Service this app
+   * renders, with the port it names.
+   */
+  public addMonitor(id: string, options: PlatformMonitorOptions): MetricsMonitor {
+    const monitor = new MetricsMonitor(this, `Monitor-${id}`, { ...options, namespace: this.namespace, stack: this.stack });
+    this.monitors.push({ monitor, checked: !options.targetsRenderedElsewhere });
+    return monitor;
+  }
+
+  // Targets installed by charts are described by the charts' templates (named where each is made).
+  private monitorComponents(): void {
+    const { sparkOperator, workflows, clusterAutoscaler } = this.props;
+    if (sparkOperator) {
+      const release = sparkOperator.release;
+      // spark-operator chart v2.5.2 templates/controller/deployment.yaml: container port "metrics" (8080, /metrics),
+      // pod labels app.kubernetes.io/{name,instance,component=controller}; no Service exposes it. honorLabels
+      // keeps the metrics' own `namespace` (the application's) over the operator pod's.
+      this.addChartMonitor('spark-operator', MonitorTarget.PODS, {
+        'app.kubernetes.io/name': 'spark-operator', 'app.kubernetes.io/instance': release.releaseName, 'app.kubernetes.io/component': 'controller',
+      }, [release.namespace], [{ port: 'metrics', path: '/metrics', honorLabels: true }]);
+      // Spark's Constants.scala UI_PORT_NAME "spark-ui" on the driver (KubernetesConf: spark-role=driver); the
+      // PrometheusServlet and PrometheusResource paths the jobs switch on (SparkSettings.prometheusMetrics).
+      const drivers = new MetricsMonitor(this, 'Monitor-spark-drivers', {
+        name: 'spark-drivers',
+        namespace: this.namespace,
+        stack: this.stack,
+        target: MonitorTarget.PODS,
+        selector: { 'spark-role': 'driver', [SparkLabels.METRICS]: 'prometheus' },
+        namespaces: [sparkOperator.release.namespace],
+        endpoints: [{ port: 'spark-ui', path: '/metrics/prometheus' }, { port: 'spark-ui', path: '/metrics/executors/prometheus' }],
+      });
+      // The job namespaces, also those added after this construct.
+      drivers._namespacesFrom(() => sparkOperator.jobNamespaces.map(ns => ns.name));
+      this.monitors.push({ monitor: drivers, checked: false });
+    }
+    if (workflows) {
+      // argo-helm argo-workflows 1.0.18 templates/controller/workflow-controller-service.yaml (metricsConfig on):
+      // Service <release>-workflow-controller, port "metrics" 8080 -> 9090, labels as below.
+      const release = workflows.release;
+      this.addChartMonitor('argo-workflows-controller', MonitorTarget.SERVICES, {
+        'app.kubernetes.io/name': `${release.releaseName}-workflow-controller`,
+        'app.kubernetes.io/instance': release.releaseName,
+        'app.kubernetes.io/component': 'workflow-controller',
+      }, [release.namespace], [{ port: 'metrics', path: '/metrics' }]);
+    }
+    if (clusterAutoscaler) {
+      // Rendered by ClusterAutoscaler: the metrics Service, port "metrics" (8085; cluster-autoscaler main.go serves /metrics).
+      this.monitors.push({
+        monitor: new MetricsMonitor(this, 'Monitor-cluster-autoscaler', {
+          name: 'cluster-autoscaler',
+          namespace: this.namespace,
+          stack: this.stack,
+          target: MonitorTarget.SERVICES,
+          selector: { 'app.kubernetes.io/name': 'cluster-autoscaler', 'app.kubernetes.io/part-of': 'spark-platform' },
+          namespaces: [clusterAutoscaler.namespace],
+          endpoints: [{ port: 'metrics', path: '/metrics' }],
+        }),
+        checked: true,
+      });
+    }
+  }
+
+  private addChartMonitor(name: string, target: MonitorTarget, selector: { [key: string]: string }, namespaces: string[], endpoints: MetricsMonitorOptions['endpoints']): void {
+    const monitor = new MetricsMonitor(this, `Monitor-${name}`, { name, namespace: this.namespace, stack: this.stack, target, selector, namespaces, endpoints });
+    this.monitors.push({ monitor, checked: false });
+  }
+
+  private platformRuleGroups(): Array<{ name: string; rules: AlertRule[] }> {
+    const { sparkOperator, workflows, clusterAutoscaler, historyServer } = this.props;
+    const base = this.runbookBaseUrl;
+    const overdue = (workflows?.pipelines ?? []).flatMap(p => p.schedules.map(s => PlatformAlertRules.sparkPipelineOverdue(p, s, base)));
+    const down = (alert: string, what: string, monitor: string) => {
+      const m = this.monitors.find(x => x.monitor.name === monitor)!.monitor;
+      // Prometheus Operator: a ServiceMonitor's job is the Service's name; a PodMonitor's "<its namespace>/<its name>".
+      const job = m.target === MonitorTarget.SERVICES ? this.jobOfService(monitor) : `${this.namespace}/${m.name}`;
+      return PlatformAlertRules.componentDown(alert, what, job, m.namespaces[0], base);
+    };
+    return [
+      { name: 'spark-applications', rules: sparkOperator ? [PlatformAlertRules.sparkApplicationFailed(base)] : [] },
+      { name: 'spark-pipelines', rules: workflows ? [PlatformAlertRules.sparkPipelineFailed(base), ...overdue] : [] },
+      {
+        name: 'spark-platform-capacity',
+        rules: clusterAutoscaler ? [PlatformAlertRules.podsUnschedulable(base), PlatformAlertRules.clusterAutoscalerErrors(base)] : [],
+      },
+      {
+        name: 'spark-platform-components',
+        rules: [
+          down('PushgatewayDown', 'The Pushgateway', 'pushgateway'),
+          ...(sparkOperator ? [down('SparkOperatorDown', 'The Spark Operator', 'spark-operator')] : []),
+          ...(workflows ? [down('ArgoWorkflowsControllerDown', 'The Argo Workflows controller', 'argo-workflows-controller')] : []),
+          ...(clusterAutoscaler ? [down('ClusterAutoscalerDown', 'The cluster-autoscaler', 'cluster-autoscaler')] : []),
+          ...(historyServer ? [PlatformAlertRules.historyServerDown(historyServer.namespace, historyServer.serviceName, base)] : []),
+        ],
+      },
+    ];
+  }
+
+  private jobOfService(monitor: string): string {
+    if (monitor === 'pushgateway') return this.pushgateway.serviceName;
+    if (monitor === 'argo-workflows-controller') return `${this.props.workflows!.release.releaseName}-workflow-controller`;
+    return 'cluster-autoscaler';
+  }
+
+  private addPlatformDashboards(): void {
+    this.addDashboard('spark-jobs', { title: 'Spark jobs', panels: PlatformDashboards.sparkJobs() });
+    this.addDashboard('spark-pipelines', { title: 'Spark pipelines', panels: PlatformDashboards.pipelines() });
+    const jobs = this.platformRuleGroups().find(g => g.name === 'spark-platform-components')!.rules
+      .map(r => /job="([^"]+)"/.exec(r.expr)?.[1]).filter((j): j is string => !!j);
+    this.addDashboard('spark-platform-health', {
+      title: 'Spark platform health',
+      panels: PlatformDashboards.platformHealth(jobs, this.props.historyServer?.serviceName),
+    });
+  }
+
+  // A monitor of rendered targets must select at least one of them, on a port of the name it scrapes.
+  private checkMonitors(): string[] {
+    const objects = this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
+    const errors: string[] = [];
+    for (const { monitor } of this.monitors.filter(m => m.checked)) {
+      const candidates = monitor.target === MonitorTarget.SERVICES
+        ? objects.filter(o => o.kind === 'Service').map(o => ({ ns: o.metadata.namespace, labels: o.metadata.labels ?? {}, ports: (o.spec.ports ?? []).map((p: any) => p.name) }))
+        : objects.filter(o => o.spec?.template?.spec?.containers).map(o => ({
+          ns: o.metadata.namespace,
+          labels: o.spec.template.metadata?.labels ?? {},
+          ports: o.spec.template.spec.containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => p.name)),
+        }));
+      const matches = (labels: { [key: string]: string }) => Object.entries(monitor.selector).every(([k, v]) => labels[k] === v);
+      const selected = candidates.filter(c => monitor.namespaces.includes(c.ns) && matches(c.labels));
+      const what = monitor.target === MonitorTarget.SERVICES ? 'Service' : 'pod';
+      if (selected.length === 0) {
+        errors.push(wiringProblem(monitor, `${monitor.target} "${monitor.name}" selects no ${what} of this app (labels ${JSON.stringify(monitor.selector)} in `
+          + `${monitor.namespaces.join(', ')}): it would scrape nothing; fix the selector, or say targetsRenderedElsewhere for targets a chart installs`));
+        continue;
+      }
+      for (const endpoint of monitor.endpoints) {
+        if (!selected.some(c => c.ports.includes(endpoint.port))) {
+          errors.push(wiringProblem(monitor, `${monitor.target} "${monitor.name}" scrapes port "${endpoint.port}", which no selected ${what} names`));
+        }
+      }
+    }
+    return errors;
+  }
+}

@@ -1,0 +1,171 @@
+import { Size } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import { MetricsMonitor, MonitorTarget } from './metrics-monitor';
+import { PrometheusStack } from './prometheus-stack';
+import { NodePool, Placement } from '../scheduling';
+import { componentPlacement } from '../scheduling/component-placement';
+import { checkDns1123Subdomain, checkInteger, checkPinnedImage } from '../validation';
+
+/**
+ * Where the Pushgateway keeps what was pushed across restarts.
+ */
+export interface PushgatewayPersistence {
+  /**
+   * The size of the volume.
+   *
+   * @default Size.gibibytes(1)
+   */
+  readonly size?: Size;
+
+  /**
+   * The StorageClass (e.g. an `EbsStorageClass`'s name).
+   *
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+/**
+ * Properties of a `Pushgateway`.
+ */
+export interface PushgatewayProps {
+  /** Every node pool of the platform: the Pushgateway runs on the on-demand ones. */
+  readonly nodePools: NodePool[];
+
+  /** The namespace (the monitoring construct's). */
+  readonly namespace: string;
+
+  /** The Prometheus stack: its ServiceMonitor carries the stack's monitor labels. */
+  readonly stack: PrometheusStack;
+
+  /**
+   * Where it runs. Must not include a spot pool.
+   *
+   * @default - the on-demand pools
+   */
+  readonly placement?: Placement;
+
+  /**
+   * The image, pinned.
+   *
+   * @default Pushgateway.DEFAULT_IMAGE
+   */
+  readonly image?: string;
+
+  /**
+   * A volume that keeps pushed series across pod restarts and moves (a PersistentVolumeClaim, one replica,
+   * recreated rather than rolled).
+   *
+   * @default - the series are written to an emptyDir every minute: they survive a container restart, not a new pod
+   */
+  readonly persistence?: PushgatewayPersistence;
+}
+
+const NAME = 'pushgateway';
+const PORT = 9091;
+// The image's USER (Dockerfile `USER 65534`, nobody).
+const NOBODY = 65534;
+const DATA_DIR = '/data';
+
+/**
+ * A Prometheus Pushgateway, where batch work that ends before Prometheus could scrape it (a pipeline run)
+ * leaves its last outcome: a hardened Deployment on on-demand capacity, a ClusterIP Service on 9091, and a
+ * ServiceMonitor with `honorLabels`, so the series keep the job and labels their pusher gave them.
+ */
+export class Pushgateway extends Construct {
+  /** The Pushgateway image the library is tested with. */
+  public static readonly DEFAULT_IMAGE = 'quay.io/prometheus/pushgateway:v1.11.3';
+
+  /** The namespace. */
+  public readonly namespace: string;
+  /** The Service's name. */
+  public readonly serviceName: string;
+  /** The port. */
+  public readonly port: number;
+  /** The in-cluster URL pushers use (`http://<service>.<namespace>.svc:9091`). */
+  public readonly url: string;
+  /** The ServiceMonitor. */
+  public readonly monitor: MetricsMonitor;
+  /** The pod labels the Service selects. */
+  public readonly podLabels: { [key: string]: string };
+
+  public constructor(scope: Construct, id: string, props: PushgatewayProps) {
+    super(scope, id);
+    this.namespace = props.namespace;
+    this.serviceName = NAME;
+    this.port = PORT;
+    this.url = `http://${NAME}.${this.namespace}.svc:${PORT}`;
+    this.podLabels = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/part-of': 'spark-platform' };
+    const placement = componentPlacement(this, props.nodePools, props.placement, 'the Pushgateway');
+    const image = checkPinnedImage(this, 'image', props.image ?? Pushgateway.DEFAULT_IMAGE);
+    const persistence = props.persistence;
+    if (persistence?.storageClassName !== undefined) checkDns1123Subdomain(this, 'persistence.storageClassName', persistence.storageClassName);
+    const sizeMiB = checkInteger(this, 'persistence.size', (persistence?.size ?? Size.gibibytes(1)).toMebibytes(), 64);
+    const metadata = { name: NAME, namespace: this.namespace, labels: this.podLabels };
+    const http = k8s.IntOrString.fromString('http');
+
+    if (persistence) {
+      new k8s.KubePersistentVolumeClaim(this, 'Data', {
+        metadata: { ...metadata, name: `${NAME}-data` },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: persistence.storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(`${sizeMiB}Mi`) } },
+        },
+      });
+    }
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata,
+      spec: {
+        replicas: 1,
+        // One writer of the persistence file: the old pod goes before the new one starts.
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: this.podLabels },
+        template: {
+          metadata: { labels: this.podLabels },
+          spec: placement.applyToPodSpec({
+            automountServiceAccountToken: false,
+            securityContext: { runAsNonRoot: true, runAsUser: NOBODY, runAsGroup: NOBODY, fsGroup: NOBODY, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: NAME,
+              image,
+              args: [`--web.listen-address=:${PORT}`, `--persistence.file=${DATA_DIR}/pushgateway.db`, '--persistence.interval=1m'],
+              ports: [{ name: 'http', containerPort: PORT, protocol: 'TCP' }],
+              readinessProbe: { httpGet: { path: '/-/ready', port: http }, periodSeconds: 10 },
+              livenessProbe: { httpGet: { path: '/-/healthy', port: http }, periodSeconds: 30, timeoutSeconds: 5 },
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
+                limits: { memory: k8s.Quantity.fromString('256Mi') },
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [{ name: 'data', mountPath: DATA_DIR }],
+            }],
+            volumes: [persistence
+              ? { name: 'data', persistentVolumeClaim: { claimName: `${NAME}-data` } }
+              : { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${sizeMiB}Mi`) } }],
+          }),
+        },
+      },
+    });
+    new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: { type: 'ClusterIP', selector: this.podLabels, ports: [{ name: 'http', port: PORT, targetPort: http, protocol: 'TCP' }] },
+    });
+    this.monitor = new MetricsMonitor(this, 'Monitor', {
+      name: NAME,
+      namespace: this.namespace,
+      stack: props.stack,
+      target: MonitorTarget.SERVICES,
+      selector: this.podLabels,
+      namespaces: [this.namespace],
+      // The pushed series keep their own job and labels (Pushgateway README: "honor_labels: true").
+      endpoints: [{ port: 'http', honorLabels: true }],
+    });
+  }
+}

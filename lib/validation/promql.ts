@@ -1,0 +1,35 @@
+import { IConstruct } from 'constructs';
+import { invalidProp } from './errors';
+
+interface SyntaxNode { readonly type: { readonly isError: boolean }; readonly from: number }
+interface PromqlParser { parse(input: string): { iterate(spec: { enter: (node: SyntaxNode) => boolean }): void } }
+
+// The package ships CommonJS next to its ES module; the typings describe the latter only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require('@prometheus-io/lezer-promql') as { parser: PromqlParser };
+
+/**
+ * Why `expr` is not a PromQL expression Prometheus accepts (the grammar of the Prometheus UI, lezer-promql),
+ * or undefined when it parses.
+ */
+export function promqlProblem(expr: string): string | undefined {
+  if (typeof expr !== 'string' || expr.trim() === '') return 'must not be empty';
+  const tree = parser.parse(expr);
+  let at: number | undefined;
+  tree.iterate({
+    enter: node => {
+      if (at === undefined && node.type.isError) at = node.from;
+      return at === undefined;
+    },
+  });
+  if (at === undefined) return undefined;
+  const near = expr.slice(Math.max(0, at - 10), at + 10);
+  return `is not valid PromQL: unexpected input at offset ${at} (near ${JSON.stringify(near)})`;
+}
+
+/** Throws unless `expr` parses as PromQL. */
+export function checkPromql(where: IConstruct | string, prop: string, expr: string): string {
+  const problem = promqlProblem(expr);
+  if (problem) throw invalidProp(where, prop, expr, problem);
+  return expr;
+}
