@@ -4,8 +4,9 @@ import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import {
-  ArgoWorkflows, CapacityType, ClusterAutoscaler, ConcurrencyPolicy, EbsStorageClass, GitOps, Logging, LoggingOperator, NodePool, Placement,
-  PlatformBindings, SparkApplicationOptions, SparkHistoryServer, SparkJobType, SparkMemory, SparkOperator, SparkTeam,
+  AlertRule, AlertSeverity, ArgoWorkflows, CapacityType, ClusterAutoscaler, ConcurrencyPolicy, EbsStorageClass, GitOps, Logging, LoggingOperator,
+  NodePool, PanelKind, Placement, PlatformBindings, PlatformMonitoring, SparkApplicationOptions, SparkHistoryServer, SparkJobType, SparkMemory,
+  SparkOperator, SparkTeam,
 } from '../lib';
 
 /** On-demand capacity for operators and Spark drivers: never reclaimed, so a driver never dies with its node. */
@@ -71,6 +72,13 @@ const JOBS_REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark-jobs';
 export interface ExamplePlatformProps extends ChartProps {
   /** What the AWS side made: plain strings here, CDK tokens when the AWS side deploys the chart (examples/same-app.ts). */
   readonly bindings?: PlatformBindings;
+
+  /**
+   * Render the monitoring (it needs the cluster's Prometheus Operator: kube-prometheus-stack's CRDs).
+   *
+   * @default true
+   */
+  readonly monitoring?: boolean;
 }
 
 /** The example platform's Kubernetes side. */
@@ -81,6 +89,8 @@ export class ExamplePlatform extends Chart {
   public readonly workflows: ArgoWorkflows;
   /** The logging-operator, which runs fluentd and fluent-bit. */
   public readonly loggingOperator: LoggingOperator;
+  /** The Pushgateway, monitors, alerts and dashboards (unless switched off). */
+  public readonly monitoring?: PlatformMonitoring;
 
   public constructor(scope: Construct, id: string, props: ExamplePlatformProps = {}) {
     super(scope, id, props);
@@ -241,6 +251,12 @@ export class ExamplePlatform extends Chart {
       outputs: [platformLogs],
     });
 
+    // --- Observability ------------------------------------------------------------------------------------
+    // For the cluster's kube-prometheus-stack: monitors for the operators, every Spark driver, the autoscaler
+    // and the Pushgateway; alerts on failed jobs and pipelines, overdue schedules, unschedulable pods and
+    // components down; dashboards. Every pipeline pushes its outcome to the Pushgateway when it ends.
+    if (props.monitoring ?? true) this.monitoring = this.addMonitoring(spark, workflows, autoscaler, history);
+
     // A nightly job (was a CloudWatch cron rule starting an EMR step).
     analyticsJobs.addScheduledJob('nightly-revenue', {
       type: SparkJobType.SCALA,
@@ -254,6 +270,37 @@ export class ExamplePlatform extends Chart {
       executor: { instances: 6, memory: SparkMemory.of('8g') },
     });
   }
+
+  private addMonitoring(spark: SparkOperator, workflows: ArgoWorkflows, autoscaler: ClusterAutoscaler,
+    history: SparkHistoryServer): PlatformMonitoring {
+    const monitoring = new PlatformMonitoring(this, 'monitoring', {
+      nodePools: pools,
+      sparkOperator: spark,
+      workflows,
+      clusterAutoscaler: autoscaler,
+      historyServer: history,
+    });
+    // The analytics team's own alert and panel.
+    monitoring.addAlert(new AlertRule({
+      name: 'AnalyticsAttributionSlow',
+      expr: 'spark_pipeline_last_run_duration_seconds{namespace="analytics", pipeline="weekly-attribution"} > 3 * 3600',
+      severity: AlertSeverity.WARNING,
+      summary: 'The weekly attribution took more than 3 hours',
+      description: 'Its last run took {{ $value | humanizeDuration }}: the report is late for Monday\'s review.',
+      labels: { team: 'analytics' },
+    }), 'analytics');
+    monitoring.addDashboard('analytics', {
+      title: 'Analytics jobs',
+      panels: [{
+        title: 'Shuffle written',
+        kind: PanelKind.TIME_SERIES,
+        unit: 'bytes',
+        queries: [{ expr: 'sum by (application_name) (rate(metrics_executor_totalShuffleWrite_bytes_total{namespace="analytics"}[5m]))', legend: '{{application_name}}' }],
+      }],
+    });
+    return monitoring;
+  }
+
 }
 
 /** Builds the example app without writing it (the test suite validates it). */

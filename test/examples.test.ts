@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { NodeTaints, SynthWarnings } from '../lib';
+import { promtoolCheckRules } from './fixtures/prometheus-tools';
 import { SchemaHarness } from './validation/harness';
 
 // Every example is a program users copy: each exports createApp(); the suite builds every one of them, and
@@ -104,5 +105,24 @@ describe('examples/main.ts: logging', () => {
     const storageClass = logging.spec.fluentd.bufferStorageVolume.pvc.spec.storageClassName;
     expect(docs.find((d: any) => d.kind === 'StorageClass' && d.metadata.name === storageClass)).toBeDefined();
     expect(app.charts.flatMap(c => SynthWarnings.of(c))).toEqual([]);
+  });
+});
+
+describe('examples/main.ts: observability', () => {
+  test('its rules (the team\'s alert included) pass promtool; every pipeline pushes its outcome; every team\'s drivers are scraped', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ExamplePlatform, teams } = require(path.join(EXAMPLES_DIR, 'main.ts'));
+    const app = new App();
+    const platform = new ExamplePlatform(app, 'spark-platform');
+    const result = promtoolCheckRules(platform.monitoring.ruleGroups);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.ok).toBe(true);
+    expect(platform.monitoring.ruleGroups.map((g: any) => g.name)).toContain('analytics');
+    const docs = SchemaHarness.get().assertValidSynth(app);
+    const templates = docs.filter((d: any) => d.kind === 'WorkflowTemplate');
+    expect(templates.length).toBeGreaterThan(0);
+    for (const template of templates) expect(template.spec.templates.map((t: any) => t.name)).toContain('push-outcome');
+    const drivers = docs.find((d: any) => d.kind === 'PodMonitor' && d.metadata.name === 'spark-drivers');
+    expect(drivers.spec.namespaceSelector.matchNames).toEqual(teams.map((t: any) => t.namespace).sort());
   });
 });

@@ -1,9 +1,10 @@
 import { execFile } from 'child_process';
 import { promisify } from 'util';
 import { Duration, Size, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
 import {
-  AlertRule, AlertSeverity, ArgoWorkflows, ClusterAutoscaler, GrafanaDashboard, MonitorTarget, PipelineOutcomeMetrics, PipelineOutcomePush,
-  PlatformMonitoring, PlatformMonitoringProps, PrometheusStack, Pushgateway, SparkHistoryServer, SparkOperator, SparkTeam,
+  AlertRule, AlertSeverity, ArgoWorkflows, ClusterAutoscaler, MonitorTarget, PipelineOutcomeMetrics, PipelineOutcomePush,
+  PlatformMonitoring, PlatformMonitoringProps, PrometheusStack, SparkHistoryServer, SparkOperator, SparkTeam,
 } from '../lib';
 import { LocalPushgateway, promtoolCheckRules, promtoolTestRules } from './fixtures/prometheus-tools';
 import { bindings, findObject, scalaJob, spotPool, systemPool, teamA } from './fixtures/spark-platform';
@@ -185,5 +186,280 @@ describe('alerts', () => {
       expect(alert.annotations.description).toBeTruthy();
       expect(alert.annotations.runbook_url).toBe(`https://github.com/cdk8s-spark-platform/cdk8s-spark-platform/blob/main/docs/observability.md#${alert.alert.toLowerCase()}`);
     }
+  });
+});
+
+// promtool test rules: series that make each alert fire, and series that do not. Annotations are checked once
+// (their templates expanded by promtool); the logic tests compare labels only.
+describe('alert logic (promtool test rules)', () => {
+  const { monitoring } = platform();
+  const groups = monitoring.ruleGroups;
+  const fires = (alertname: string, evalTime: string, labels: { [key: string]: string }) =>
+    ({ eval_time: evalTime, alertname, exp_alerts: [{ exp_labels: labels }] });
+  const silent = (alertname: string, evalTime: string) => ({ eval_time: evalTime, alertname, exp_alerts: [] });
+  const test1m = (input: Array<[string, string]>, checks: any[]) => ({ interval: '1m', input_series: input.map(([series, values]) => ({ series, values })), alert_rule_test: checks });
+
+  test('the annotations expand with the series\' labels and value', () => {
+    const result = promtoolTestRules(groups, [test1m([['spark_application_failure_count{namespace="team-a", app_type="Unknown"}', '0 0 1 1 1 1']], [{
+      eval_time: '5m',
+      alertname: 'SparkApplicationFailed',
+      exp_alerts: [{
+        exp_labels: { severity: 'warning', namespace: 'team-a' },
+        exp_annotations: {
+          summary: 'A Spark application failed in team-a',
+          description: '1 Spark application(s) moved to FAILED in namespace team-a in the last 10 minutes (after their retries). '
+            + '`kubectl get sparkapplications -n team-a` lists them; the driver log says why.',
+          runbook_url: 'https://github.com/cdk8s-spark-platform/cdk8s-spark-platform/blob/main/docs/observability.md#sparkapplicationfailed',
+        },
+      }],
+    }])]);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.ok).toBe(true);
+  });
+
+  test.each([
+    ['a failed Spark application fires; a success does not', [
+      test1m([['spark_application_failure_count{namespace="team-a", app_type="Unknown"}', '0 0 1 1 1 1'], ['spark_application_success_count{namespace="team-b", app_type="Unknown"}', '0 1 2 3 4 5']],
+        [fires('SparkApplicationFailed', '5m', { severity: 'warning', namespace: 'team-a' }), silent('SparkApplicationFailed', '30m')]),
+    ]],
+    ['a pipeline whose last run failed fires until a run succeeds', [
+      test1m([['spark_pipeline_last_run_succeeded{job="spark_pipeline", namespace="team-a", pipeline="daily", team="team-a", instance=""}', '1 0 0 1']], [
+        silent('SparkPipelineFailed', '0m'),
+        // An empty label is no label (instance="" as the Pushgateway exposes it).
+        fires('SparkPipelineFailed', '2m', { severity: 'critical', job: 'spark_pipeline', namespace: 'team-a', pipeline: 'daily', team: 'team-a' }),
+        silent('SparkPipelineFailed', '3m'),
+      ]),
+    ]],
+    // 30 2 * * 1-5: at most 72 h apart (Friday to Monday), + the 24 h deadline + 1 h = 97 h.
+    ['a scheduled pipeline fires once its last success is older than its longest gap, deadline and an hour', [{
+      interval: '1h',
+      input_series: [{ series: 'spark_pipeline_last_success_timestamp_seconds{job="spark_pipeline", namespace="team-a", pipeline="daily", team="team-a"}', values: '0x120' }],
+      alert_rule_test: [
+        silent('SparkPipelineOverdue', '96h'),
+        fires('SparkPipelineOverdue', '98h', { severity: 'warning', job: 'spark_pipeline', namespace: 'team-a', pipeline: 'daily', team: 'team-a' }),
+      ],
+    }]],
+    ['pods unschedulable for 15 minutes fire; for 10 they do not', [
+      test1m([['cluster_autoscaler_unschedulable_pods_count{type="unschedulable"}', '0 3x30'], ['cluster_autoscaler_unschedulable_pods_count{type="scheduler_unprocessed"}', '5x30']],
+        [silent('SparkPodsUnschedulable', '10m'), fires('SparkPodsUnschedulable', '20m', { severity: 'warning' })]),
+    ]],
+    ['autoscaler errors for 15 minutes fire', [
+      test1m([['cluster_autoscaler_errors_total{type="cloudProviderError"}', '0+1x60']],
+        [silent('ClusterAutoscalerErrors', '10m'), fires('ClusterAutoscalerErrors', '40m', { severity: 'warning', type: 'cloudProviderError' })]),
+    ]],
+    ['a component not scraped for 10 minutes is down; one scraped is not', [
+      test1m([
+        ['up{job="pushgateway", namespace="spark-monitoring"}', '1x30'],
+        ['up{job="spark-monitoring/spark-operator", namespace="spark-operator"}', '0x30'],
+        ['up{job="argo-workflows-workflow-controller", namespace="argo"}', '1x30'],
+      ], [
+        silent('PushgatewayDown', '20m'),
+        fires('SparkOperatorDown', '20m', { severity: 'critical' }),
+        silent('ArgoWorkflowsControllerDown', '20m'),
+        // No series at all (the pods are gone): down too.
+        fires('ClusterAutoscalerDown', '20m', { severity: 'critical' }),
+      ]),
+    ]],
+    ['the history server with no available replica for 10 minutes', [
+      test1m([['kube_deployment_status_replicas_available{namespace="spark-history", deployment="spark-history-server"}', '1 1 0x30']],
+        [silent('SparkHistoryServerDown', '5m'), fires('SparkHistoryServerDown', '20m', { severity: 'warning' })]),
+    ]],
+  ])('%s', (_, tests) => {
+    const result = promtoolTestRules(withoutAnnotations(groups), tests);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.ok).toBe(true);
+  });
+
+  test('the overdue threshold follows the schedule: hourly runs are overdue much sooner', () => {
+    const chart = Testing.chart();
+    const spark = new SparkOperator(chart, 'spark-operator', { nodePools: pools, bindings });
+    const workflows = new ArgoWorkflows(chart, 'argo-workflows', { nodePools: pools, bindings });
+    const hourly = workflows.addPipeline(spark.addTeam(teamA), 'hourly', { deadline: Duration.minutes(30) });
+    hourly.addSparkStep('a', { ...scalaJob });
+    hourly.addSchedule('every-hour', { schedules: ['@hourly'] });
+    const m = new PlatformMonitoring(chart, 'monitoring', { nodePools: pools, workflows });
+    const overdue = m.ruleGroups.flatMap(g => g.rules).find(r => r.alert === 'SparkPipelineOverdue')!;
+    expect(overdue.expr).toBe('time() - spark_pipeline_last_success_timestamp_seconds{job="spark_pipeline", namespace="team-a", pipeline="hourly"} > 9000');
+  });
+});
+
+// The push the exit handler runs, run for real: POSIX sh and curl against Debian's prometheus-pushgateway.
+describe('pipelines push their outcome', () => {
+  let gateway: LocalPushgateway;
+  beforeAll(async () => {
+    gateway = await LocalPushgateway.start();
+  });
+  afterAll(() => gateway?.stop());
+
+  // Argo fills the variables before the container starts (docs/variables.md: workflow.status, workflow.duration).
+  async function runExitStep(env: { [name: string]: string }, status: string, duration: string): Promise<void> {
+    const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace('{{workflow.status}}', status).replace('{{workflow.duration}}', duration)]));
+    await promisify(execFile)('sh', ['-c', PipelineOutcomePush.script()], { env: { ...process.env, ...filled, PUSHGATEWAY_URL: gateway.url } });
+  }
+
+  test('every pipeline gets the exit step; a success then a failure leave the series the alerts and dashboards read', async () => {
+    const { chart, daily } = platform();
+    const docs = synthValid(chart);
+    const template = docs.find(d => d.kind === 'WorkflowTemplate' && d.metadata.name === daily.name);
+    expect(template.spec.onExit).toBe('exit-handler');
+    const step = template.spec.templates.find((t: any) => t.name === 'push-outcome').container;
+    expect(step.image).toBe('docker.io/curlimages/curl:8.11.1');
+    expect(step.command).toEqual(['sh', '-c', PipelineOutcomePush.script()]);
+    const env = Object.fromEntries(step.env.map((e: any) => [e.name, e.value]));
+    expect(env.PUSHGATEWAY_URL).toBe('http://pushgateway.spark-monitoring.svc:9091');
+
+    const before = Math.floor(Date.now() / 1000);
+    await runExitStep(env, 'Succeeded', '812.000000');
+    const succeeded = await gateway.series();
+    const group = { job: 'spark_pipeline', namespace: 'team-a', pipeline: 'daily', team: 'team-a', instance: '' };
+    const sameLabels = (labels: { [key: string]: string }) => Object.keys(labels).length === Object.keys(group).length
+      && Object.entries(group).every(([k, v]) => labels[k] === v);
+    const value = (series: typeof succeeded, name: string) => series.find(s => s.name === name && sameLabels(s.labels))?.value;
+    const named = (series: typeof succeeded, name: string) => series.find(s => s.name === name)?.labels;
+    expect(named(succeeded, PipelineOutcomeMetrics.LAST_RUN_SUCCEEDED)).toEqual(group);
+    expect(value(succeeded, PipelineOutcomeMetrics.LAST_RUN_SUCCEEDED)).toBe(1);
+    expect(value(succeeded, PipelineOutcomeMetrics.LAST_RUN_DURATION)).toBe(812);
+    const success = value(succeeded, PipelineOutcomeMetrics.LAST_SUCCESS_TIMESTAMP)!;
+    expect(success).toBeGreaterThanOrEqual(before);
+
+    await new Promise(r => setTimeout(r, 1100));
+    await runExitStep(env, 'Failed', '30.5');
+    const failed = await gateway.series();
+    expect(value(failed, PipelineOutcomeMetrics.LAST_RUN_SUCCEEDED)).toBe(0);
+    expect(value(failed, PipelineOutcomeMetrics.LAST_RUN_DURATION)).toBe(30.5);
+    // POST replaces only what it sends: the last success stays.
+    expect(value(failed, PipelineOutcomeMetrics.LAST_SUCCESS_TIMESTAMP)).toBe(success);
+    expect(value(failed, PipelineOutcomeMetrics.LAST_RUN_TIMESTAMP)).toBeGreaterThan(success);
+    // Pushgateway's own bookkeeping per group (push_time_seconds), which the stale-data checks read.
+    expect(named(failed, 'push_time_seconds')).toEqual(group);
+  });
+
+  test('an Error run is a failure', async () => {
+    const env = { GROUPING_KEY: 'job/spark_pipeline/namespace/team-b/pipeline/weekly/team/team-b', WORKFLOW_STATUS: '{{workflow.status}}', WORKFLOW_DURATION: '{{workflow.duration}}' };
+    await runExitStep(env, 'Error', '1.0');
+    const series = await gateway.series();
+    expect(series.find(s => s.name === PipelineOutcomeMetrics.LAST_RUN_SUCCEEDED && s.labels.pipeline === 'weekly')?.value).toBe(0);
+    expect(series.find(s => s.name === PipelineOutcomeMetrics.LAST_SUCCESS_TIMESTAMP && s.labels.pipeline === 'weekly')).toBeUndefined();
+  });
+});
+
+describe('dashboards', () => {
+  const dashboardsOf = (docs: any[]) => docs.filter(d => d.kind === 'ConfigMap' && d.metadata.name.startsWith('dashboard-'));
+
+  test('ConfigMaps for Grafana\'s sidecar, valid dashboard JSON, every query passes promtool', () => {
+    const { chart } = platform();
+    const docs = synthValid(chart);
+    const maps = dashboardsOf(docs);
+    expect(maps.map(m => m.metadata.name).sort()).toEqual(['dashboard-spark-jobs', 'dashboard-spark-pipelines', 'dashboard-spark-platform-health']);
+    const queries: string[] = [];
+    for (const map of maps) {
+      // kube-prometheus-stack: sidecar label grafana_dashboard "1"; Grafana's file provider reads *.json only.
+      expect(map.metadata.labels).toEqual({ grafana_dashboard: '1' });
+      const [key] = Object.keys(map.data);
+      expect(key).toMatch(/\.json$/);
+      const model = JSON.parse(map.data[key]);
+      expect(model.uid).toBe(key.replace(/\.json$/, ''));
+      expect(model.templating.list[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' });
+      expect(new Set(model.panels.map((p: any) => p.id)).size).toBe(model.panels.length);
+      // No two panels overlap on the 24-column grid.
+      const cells = new Set<string>();
+      for (const panel of model.panels) {
+        expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        expect(panel.gridPos.x + panel.gridPos.w).toBeLessThanOrEqual(24);
+        for (let x = panel.gridPos.x; x < panel.gridPos.x + panel.gridPos.w; x++) {
+          for (let y = panel.gridPos.y; y < panel.gridPos.y + panel.gridPos.h; y++) {
+            expect(cells.has(`${x},${y}`)).toBe(false);
+            cells.add(`${x},${y}`);
+          }
+        }
+        queries.push(...panel.targets.map((t: any) => t.expr));
+      }
+    }
+    expect(queries.length).toBeGreaterThan(15);
+    // promtool parses and type-checks each query as a recording rule.
+    const result = promtoolCheckRules([{ name: 'dashboard-queries', rules: queries.map((expr, i) => ({ record: `dashboard:query:${i}`, expr })) }]);
+    expect(result.output).toContain(`SUCCESS: ${queries.length} rules found`);
+    expect(result.ok).toBe(true);
+  });
+
+  test('a team adds its own dashboard and panels; a malformed query fails with the panel and the query', () => {
+    const { chart, monitoring } = platform();
+    const dashboard = monitoring.addDashboard('team-a', { title: 'Team A' });
+    dashboard.addPanel({ title: 'Rows written', queries: [{ expr: 'sum(rate(metrics_executor_totalShuffleWrite_bytes_total{namespace="team-a"}[5m]))' }] });
+    const docs = synthValid(chart);
+    const model = JSON.parse(findObject(docs, 'ConfigMap', 'dashboard-team-a').data['team-a.json']);
+    expect(model.panels.map((p: any) => p.title)).toEqual(['Rows written']);
+    expect(() => dashboard.addPanel({ title: 'Broken', queries: [{ expr: 'sum(rate(x[5m])' }] }))
+      .toThrow('test/monitoring/Dashboard-team-a panel "Broken": invalid prop "queries[0].expr" "sum(rate(x[5m])": is not valid PromQL');
+    expect(() => monitoring.addDashboard('Team_B', { title: 'B' })).toThrow('invalid prop "uid" "Team_B"');
+  });
+
+  test('dashboards are deterministic', () => {
+    const render = () => JSON.stringify(dashboardsOf(Testing.synth(platform().chart)));
+    expect(render()).toBe(render());
+  });
+});
+
+describe('user alerts: bad input fails with the path, the prop, the value and what is allowed', () => {
+  const valid = { name: 'TeamAJobSlow', expr: 'spark_pipeline_last_run_duration_seconds{namespace="team-a"} > 7200', severity: AlertSeverity.WARNING, summary: 's', description: 'd' };
+
+  test('a team adds an alert to its own group; promtool accepts it', () => {
+    const { monitoring } = platform();
+    monitoring.addAlert(new AlertRule({ ...valid, for: Duration.minutes(5), labels: { team: 'team-a' } }), 'team-a');
+    const group = monitoring.ruleGroups.find(g => g.name === 'team-a')!;
+    expect(group.rules).toEqual([{ alert: 'TeamAJobSlow', expr: valid.expr, for: '5m', labels: { team: 'team-a', severity: 'warning' }, annotations: { summary: 's', description: 'd' } }]);
+    expect(promtoolCheckRules(monitoring.ruleGroups).ok).toBe(true);
+    expect(() => monitoring.addAlert(new AlertRule(valid), 'spark-pipelines')).toThrow('invalid prop "group" "spark-pipelines": is one of the library\'s groups');
+  });
+
+  test.each([
+    [{ expr: 'sum(rate(x[5m])' }, 'AlertRule "TeamAJobSlow": invalid prop "expr" "sum(rate(x[5m])": is not valid PromQL: unexpected input at offset 15'],
+    [{ expr: '' }, 'invalid prop "expr" "": must not be empty'],
+    [{ severity: 'page' }, 'AlertRule "TeamAJobSlow": invalid prop "severity" "page": allowed: critical, warning, info'],
+    [{ for: '15 minutes' }, 'AlertRule "TeamAJobSlow": invalid prop "for" "15 minutes": must be a Duration of whole seconds, e.g. Duration.minutes(15)'],
+    [{ name: '1stAlert' }, 'AlertRule "1stAlert": invalid prop "name" "1stAlert": must be letters, digits and "_"'],
+    [{ summary: '' }, 'invalid prop "summary" "": is required'],
+    [{ labels: { severity: 'x' } }, 'invalid prop "labels" "severity"'],
+    [{ runbookUrl: 'docs/runbook' }, 'invalid prop "runbookUrl" "docs/runbook": must be an http(s) URL'],
+  ])('%j', (override, message) => {
+    expect(() => new AlertRule({ ...valid, ...override } as any)).toThrow(message);
+  });
+});
+
+describe('cost allocation', () => {
+  // EKS split cost allocation and Kubecost read pod labels: every driver, executor and pipeline pod carries
+  // its namespace's team and cost centre.
+  test('every driver, executor and pipeline pod of the example carries its team and cost-center labels', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createApp, teams } = require('../examples/main');
+    const docs = (createApp() as any).charts.flatMap((c: any) => c.toJson());
+    const byNamespace = new Map<string, SparkTeam>(teams.map((t: SparkTeam) => [t.namespace, t]));
+    const expectLabels = (where: string, namespace: string, labels: { [key: string]: string } | undefined) => {
+      const team = byNamespace.get(namespace)!;
+      expect({ where, labels: { team: labels?.['spark-platform.io/team'], costCenter: labels?.['spark-platform.io/cost-center'] } })
+        .toEqual({ where, labels: { team: team.name, costCenter: team.labels['spark-platform.io/cost-center'] } });
+    };
+    let pods = 0;
+    for (const doc of docs) {
+      const ns = doc.metadata?.namespace;
+      const specs = doc.kind === 'SparkApplication' ? [doc.spec] : doc.kind === 'ScheduledSparkApplication' ? [doc.spec.template] : [];
+      for (const spec of specs) {
+        expectLabels(`${doc.kind} ${doc.metadata.name} driver`, ns, spec.driver.labels);
+        expectLabels(`${doc.kind} ${doc.metadata.name} executor`, ns, spec.executor.labels);
+        pods += 2;
+      }
+      if (doc.kind === 'WorkflowTemplate') {
+        expectLabels(`${doc.metadata.name} pipeline pods`, ns, doc.spec.podMetadata.labels);
+        pods++;
+        // Each step's SparkApplication (the manifest the step creates).
+        for (const t of doc.spec.templates.filter((x: any) => x.resource)) {
+          const manifest = YAML.parse(t.resource.manifest);
+          expectLabels(`${doc.metadata.name}/${t.name} driver`, ns, manifest.spec.driver.labels);
+          expectLabels(`${doc.metadata.name}/${t.name} executor`, ns, manifest.spec.executor.labels);
+          pods += 2;
+        }
+      }
+    }
+    expect(pods).toBeGreaterThan(10);
   });
 });

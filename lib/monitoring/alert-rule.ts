@@ -54,6 +54,16 @@ export interface AlertRuleOptions {
   readonly labels?: { [key: string]: string };
 }
 
+/**
+ * A rule group as a Prometheus rule file (and a PrometheusRule) holds it.
+ */
+export interface AlertRuleGroup {
+  /** The group's name. */
+  readonly name: string;
+  /** Its rules, rendered (`alert`, `expr`, `for`, `labels`, `annotations`). */
+  readonly rules: { [key: string]: any }[];
+}
+
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { AlertRule } from './alert-rule';
+import { AlertRule, AlertRuleGroup } from './alert-rule';
 import { GrafanaDashboard, GrafanaDashboardOptions } from './grafana-dashboard';
 import { MetricsMonitor, MetricsMonitorOptions, MonitorTarget } from './metrics-monitor';
 import { PipelineOutcomePush } from './pipeline-outcome-push';
@@ -148,7 +148,7 @@ export class PlatformMonitoring extends Construct {
    * The rule groups, as a Prometheus rule file holds them (`promtool check rules` reads this shape): the
    * library's, then yours.
    */
-  public get ruleGroups(): Array<{ name: string; rules: Array<{ [key: string]: any }> }> {
+  public get ruleGroups(): AlertRuleGroup[] {
     const groups = [...this.platformRuleGroups(), ...[...this.customRules].map(([name, rules]) => ({ name, rules }))];
     return groups.filter(g => g.rules.length > 0).map(g => ({ name: g.name, rules: g.rules.map(r => r.toRule()) }));
   }

@@ -102,21 +102,41 @@ export class Pushgateway extends Construct {
     const persistence = props.persistence;
     if (persistence?.storageClassName !== undefined) checkDns1123Subdomain(this, 'persistence.storageClassName', persistence.storageClassName);
     const sizeMiB = checkInteger(this, 'persistence.size', (persistence?.size ?? Size.gibibytes(1)).toMebibytes(), 64);
-    const metadata = { name: NAME, namespace: this.namespace, labels: this.podLabels };
-    const http = k8s.IntOrString.fromString('http');
 
-    if (persistence) {
-      new k8s.KubePersistentVolumeClaim(this, 'Data', {
-        metadata: { ...metadata, name: `${NAME}-data` },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: persistence.storageClassName,
-          resources: { requests: { storage: k8s.Quantity.fromString(`${sizeMiB}Mi`) } },
-        },
-      });
-    }
+    if (persistence) this.renderClaim(persistence.storageClassName, sizeMiB);
+    this.renderDeployment(placement, image, persistence !== undefined, sizeMiB);
+    this.renderService();
+    this.monitor = new MetricsMonitor(this, 'Monitor', {
+      name: NAME,
+      namespace: this.namespace,
+      stack: props.stack,
+      target: MonitorTarget.SERVICES,
+      selector: this.podLabels,
+      namespaces: [this.namespace],
+      // The pushed series keep their own job and labels (Pushgateway README: "honor_labels: true").
+      endpoints: [{ port: 'http', honorLabels: true }],
+    });
+  }
+
+  private get metadata(): k8s.ObjectMeta {
+    return { name: NAME, namespace: this.namespace, labels: this.podLabels };
+  }
+
+  private renderClaim(storageClassName: string | undefined, sizeMiB: number): void {
+    new k8s.KubePersistentVolumeClaim(this, 'Data', {
+      metadata: { ...this.metadata, name: `${NAME}-data` },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName,
+        resources: { requests: { storage: k8s.Quantity.fromString(`${sizeMiB}Mi`) } },
+      },
+    });
+  }
+
+  private renderDeployment(placement: Placement, image: string, persistent: boolean, sizeMiB: number): void {
+    const http = k8s.IntOrString.fromString('http');
     new k8s.KubeDeployment(this, 'Deployment', {
-      metadata,
+      metadata: this.metadata,
       spec: {
         replicas: 1,
         // One writer of the persistence file: the old pod goes before the new one starts.
@@ -146,26 +166,20 @@ export class Pushgateway extends Construct {
               },
               volumeMounts: [{ name: 'data', mountPath: DATA_DIR }],
             }],
-            volumes: [persistence
+            volumes: [persistent
               ? { name: 'data', persistentVolumeClaim: { claimName: `${NAME}-data` } }
               : { name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${sizeMiB}Mi`) } }],
           }),
         },
       },
     });
+  }
+
+  private renderService(): void {
+    const http = k8s.IntOrString.fromString('http');
     new k8s.KubeService(this, 'Service', {
-      metadata,
+      metadata: this.metadata,
       spec: { type: 'ClusterIP', selector: this.podLabels, ports: [{ name: 'http', port: PORT, targetPort: http, protocol: 'TCP' }] },
-    });
-    this.monitor = new MetricsMonitor(this, 'Monitor', {
-      name: NAME,
-      namespace: this.namespace,
-      stack: props.stack,
-      target: MonitorTarget.SERVICES,
-      selector: this.podLabels,
-      namespaces: [this.namespace],
-      // The pushed series keep their own job and labels (Pushgateway README: "honor_labels: true").
-      endpoints: [{ port: 'http', honorLabels: true }],
     });
   }
 }

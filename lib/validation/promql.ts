@@ -4,9 +4,15 @@ import { invalidProp } from './errors';
 interface SyntaxNode { readonly type: { readonly isError: boolean }; readonly from: number }
 interface PromqlParser { parse(input: string): { iterate(spec: { enter: (node: SyntaxNode) => boolean }): void } }
 
-// The package ships CommonJS next to its ES module; the typings describe the latter only.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parser } = require('@prometheus-io/lezer-promql') as { parser: PromqlParser };
+let loaded: PromqlParser | undefined;
+
+// Loaded on first use (the Kubernetes side loads fast when no query is checked). The package ships CommonJS
+// next to its ES module; its typings describe the latter only.
+function promqlParser(): PromqlParser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= (require('@prometheus-io/lezer-promql') as { parser: PromqlParser }).parser;
+  return loaded;
+}
 
 /**
  * Why `expr` is not a PromQL expression Prometheus accepts (the grammar of the Prometheus UI, lezer-promql),
@@ -14,7 +20,7 @@ const { parser } = require('@prometheus-io/lezer-promql') as { parser: PromqlPar
  */
 export function promqlProblem(expr: string): string | undefined {
   if (typeof expr !== 'string' || expr.trim() === '') return 'must not be empty';
-  const tree = parser.parse(expr);
+  const tree = promqlParser().parse(expr);
   let at: number | undefined;
   tree.iterate({
     enter: node => {
