@@ -141,8 +141,10 @@ export class ExamplePlatform extends Chart {
       arguments: ['--input', `s3a://${bindings.bucketName}/raw/events`, '--output', `s3a://${bindings.bucketName}/curated/sessions`],
       sparkVersion: '3.5.5',
       driver: { cores: 1, memory: SparkMemory.of('4g') },
-      // Two executors of 4 cores and 12g + 2g overhead fill an 8-vCPU, 32-GiB spot node after system reserves.
-      executor: { cores: 4, instances: 8, memory: SparkMemory.of('12g'), memoryOverhead: SparkMemory.of('2g') },
+      // Two executors of 4 cores and 12g + 2g overhead share an 8-vCPU, 32-GiB spot node: 7630m CPU and
+      // 31415 MiB are left after kube-reserved, the eviction threshold and the daemon sets (docs/capacity.md),
+      // so each requests 3500m CPU (4 whole CPUs would fit one per node) and 14336 MiB.
+      executor: { cores: 4, coreRequest: kplus.Cpu.millis(3500), instances: 8, memory: SparkMemory.of('12g'), memoryOverhead: SparkMemory.of('2g') },
       sparkConf: { 'spark.sql.shuffle.partitions': '400' },
     });
 

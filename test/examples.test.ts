@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { NodeTaints, SynthWarnings } from '../lib';
+import { NodeCapacity, NodeTaints, SynthWarnings } from '../lib';
 import { promtoolCheckRules } from './fixtures/prometheus-tools';
 import { SchemaHarness } from './validation/harness';
+import { platformDaemonSets } from '../lib/scheduling/platform-daemon-sets';
 
 // Every example is a program users copy: each exports createApp(); the suite builds every one of them, and
 // everything a cdk8s example renders must pass the schema harness.
@@ -124,5 +125,27 @@ describe('examples/main.ts: observability', () => {
     for (const template of templates) expect(template.spec.templates.map((t: any) => t.name)).toContain('push-outcome');
     const drivers = docs.find((d: any) => d.kind === 'PodMonitor' && d.metadata.name === 'spark-drivers');
     expect(drivers.spec.namespaceSelector.matchNames).toEqual(teams.map((t: any) => t.namespace).sort());
+  });
+});
+
+describe('examples/main.ts: capacity', () => {
+  // The sizing comment of daily-sessions, computed from what the example renders.
+  test('two daily-sessions executors share a node of the spot pool; with 4 whole CPUs only one would fit', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createApp, spotPool } = require(path.join(EXAMPLES_DIR, 'main.ts'));
+    const app: App = createApp();
+    const job = app.charts.flatMap(c => c.toJson()).find((d: any) => d.kind === 'SparkApplication' && d.metadata.name === 'daily-sessions');
+    const executor = job.spec.executor;
+    const mib = (v: string) => Number(/^([0-9]+)([mg])$/.exec(v)![1]) * (v.endsWith('g') ? 1024 : 1);
+    const request = { cpuMillis: Number(executor.coreRequest.replace('m', '')), memoryMiB: mib(executor.memory) + mib(executor.memoryOverhead) };
+    expect(request).toEqual({ cpuMillis: 3500, memoryMiB: 14336 });
+    // EKS's daemon sets and the example's own (fluent-bit, from its Logging).
+    const daemonSets = platformDaemonSets(app.charts[0]);
+    expect(daemonSets.map(d => d.name)).toEqual(['aws-node', 'ebs-csi-node', 'kube-proxy', 'eks-pod-identity-agent', 'fluent-bit']);
+    const node = NodeCapacity.of(spotPool.smallestInstanceType, daemonSets);
+    expect(node.instanceType.name).toBe('m5.2xlarge');
+    expect({ cpu: node.availableCpuMillis, memory: node.availableMemoryMiB }).toEqual({ cpu: 7630, memory: 31415 });
+    expect(node.podsThatFit(request)).toBe(2);
+    expect(node.podsThatFit({ ...request, cpuMillis: executor.cores * 1000 })).toBe(1);
   });
 });

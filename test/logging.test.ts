@@ -1,8 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { TaintEffect } from 'cdk8s-plus-33';
 import {
-  BufferOverflowAction, CapacityType, FluentBitAgent, JobNamespace, LogIndex, LogStore, Logging, LoggingOperator, LoggingProps, NodePool,
-  NodeTaints, Placement, SparkLogFormat, SparkOperator, SparkTeam, SynthWarnings,
+  BufferOverflowAction, CapacityType, FluentBitAgent, InstanceType, JobNamespace, LogIndex, LogStore, Logging, LoggingOperator, LoggingProps,
+  NodePool, NodeTaints, Placement, SparkLogFormat, SparkOperator, SparkTeam, SynthWarnings,
 } from '../lib';
 import { bindings, findObject, spotPool, systemPool, teamA } from './fixtures/spark-platform';
 import { expectValuesExistInChart } from './validation/chart-values';
@@ -13,6 +13,7 @@ const gpuPool = new NodePool({
   name: 'spark-gpu',
   capacityType: CapacityType.SPOT,
   instanceTypes: ['g5.2xlarge'],
+  describedInstanceTypes: [InstanceType.describe({ name: 'g5.2xlarge', vcpus: 8, memory: Size.gibibytes(32), maxPods: 58, localNvme: Size.gibibytes(450) })],
   taints: [
     { key: 'spark-platform.io/capacity', value: 'spot', effect: TaintEffect.NO_SCHEDULE },
     { key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE },

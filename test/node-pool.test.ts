@@ -1,5 +1,6 @@
+import { Size } from 'cdk8s';
 import { TaintEffect } from 'cdk8s-plus-33';
-import { CapacityType, CpuArchitecture, NodePool, NodeTaints } from '../lib';
+import { CapacityType, CpuArchitecture, InstanceType, NodePool, NodeTaints } from '../lib';
 
 const spotProps = {
   name: 'spark-spot',
@@ -36,8 +37,18 @@ describe('NodePool', () => {
   });
 
   test('detects Graviton pools', () => {
-    const pool = new NodePool({ ...spotProps, instanceTypes: ['m6g.2xlarge', 'm7g.2xlarge', 'c7gn.xlarge', 't4g.large'] });
+    const pool = new NodePool({ ...spotProps, instanceTypes: ['m6g.2xlarge', 'm7g.2xlarge', 'm8g.2xlarge'] });
     expect(pool.cpuArchitecture).toBe(CpuArchitecture.ARM_64);
+    const described = new NodePool({
+      ...spotProps,
+      instanceTypes: ['c7gn.2xlarge', 't4g.2xlarge'],
+      describedInstanceTypes: [
+        InstanceType.describe({ name: 'c7gn.2xlarge', vcpus: 8, memory: Size.gibibytes(16), maxPods: 58 }),
+        InstanceType.describe({ name: 't4g.2xlarge', vcpus: 8, memory: Size.gibibytes(32), maxPods: 58 }),
+      ],
+      allowMixedInstanceSizes: true,
+    });
+    expect(described.cpuArchitecture).toBe(CpuArchitecture.ARM_64);
   });
 
   test('does not share the caller\'s arrays', () => {

@@ -296,7 +296,7 @@ describe('SparkJob', () => {
 
     test('a job placed on a pool the platform does not have', () => {
       const { namespace } = sparkFixture();
-      const stranger = new NodePool({ name: 'gpu', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['g5.xlarge'] });
+      const stranger = new NodePool({ name: 'gpu', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m5.xlarge'] });
       expect(() => namespace.addJob('job', { ...scalaJob, executor: { placement: Placement.onPool(stranger) } }))
         .toThrow(/team-a\/job: invalid prop "executor.placement" "gpu": is not a pool of the platform: the operator knows "system", "spark-spot"/);
     });

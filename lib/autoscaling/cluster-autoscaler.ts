@@ -123,6 +123,8 @@ const METRICS_PORT = 8085;
 /** Priority of spot node groups: higher wins. */
 const SPOT_PRIORITY = 50;
 /** Priority of on-demand node groups: the fallback when spot capacity is gone. */
+// A spot pool's on-demand fallback: after every spot pool, before the other on-demand pools (drivers, components).
+const FALLBACK_PRIORITY = 30;
 const ON_DEMAND_PRIORITY = 10;
 
 /** The flags that take a Go duration, with the prop that sets each and its default. */
@@ -193,14 +195,17 @@ export class ClusterAutoscaler extends Construct {
   }
 
   /**
-   * The priority expander's `priorities` document: spot pools' Auto Scaling groups at a higher priority than
-   * on-demand ones, so a scale-up lands on spot while spot has capacity and falls back to on-demand when it
-   * has not (for pods that tolerate both).
+   * The priority expander's `priorities` document: spot pools' Auto Scaling groups first, then the on-demand
+   * pools spot pools fall back to, then the other on-demand pools. A scale-up lands on spot while spot has
+   * capacity, and on the fallback when the spot group cannot grow (the autoscaler backs a group off after a
+   * failed scale-up or `maxNodeProvisionTime`).
    */
   public get priorities(): string {
+    const fallbacks = new Set(this.pools.filter(p => p.isSpot).map(p => p.fallback).filter(p => p !== undefined));
     const tiers: Array<[number, NodePool[]]> = [
       [SPOT_PRIORITY, this.pools.filter(p => p.isSpot)],
-      [ON_DEMAND_PRIORITY, this.pools.filter(p => !p.isSpot)],
+      [FALLBACK_PRIORITY, this.pools.filter(p => fallbacks.has(p))],
+      [ON_DEMAND_PRIORITY, this.pools.filter(p => !p.isSpot && !fallbacks.has(p))],
     ];
     return tiers
       .filter(([, pools]) => pools.length > 0)

@@ -1,5 +1,5 @@
 import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
-import { Aws, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -133,9 +133,10 @@ export interface SparkEksClusterProps {
   readonly clusterLogging?: eks.ClusterLoggingTypes[];
 
   /**
-   * The VPC.
+   * The VPC. Give it an S3 gateway endpoint (free): without one, every byte Spark reads from or writes to S3
+   * goes through the NAT gateways, billed per GiB. A VPC of this app without one is reported as a warning.
    *
-   * @default - a new VPC over three availability zones with flow logs
+   * @default - a new VPC over three availability zones with flow logs and an S3 gateway endpoint
    */
   readonly vpc?: ec2.IVpc;
 
@@ -308,7 +309,7 @@ export class SparkEksCluster extends Construct {
     return new eks.Cluster(this, 'Cluster', {
       clusterName: props.clusterName,
       version: props.kubernetesVersion ?? eks.KubernetesVersion.V1_33,
-      vpc: props.vpc ?? this.defaultVpc(),
+      vpc: props.vpc ? this.checkVpc(props.vpc) : this.defaultVpc(),
       vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
       endpointAccess: this.endpoint.endpointAccess,
       clusterLogging: props.clusterLogging ?? [
@@ -321,6 +322,20 @@ export class SparkEksCluster extends Construct {
     });
   }
 
+  private checkVpc(vpc: ec2.IVpc): ec2.IVpc {
+    const endpoints = vpc.node.findAll().filter((c): c is ec2.GatewayVpcEndpoint => c instanceof ec2.GatewayVpcEndpoint);
+    const s3 = endpoints.some(e => {
+      const service = (e.node.defaultChild as ec2.CfnVPCEndpoint).serviceName;
+      return JSON.stringify(Stack.of(this).resolve(service)).includes('.s3');
+    });
+    if (!s3) {
+      Annotations.of(this).addWarningV2('spark-platform:no-s3-gateway-endpoint', 'The VPC given has no S3 gateway endpoint this app can see: '
+        + 'S3 traffic (every job\'s reads and writes, the event logs) goes through the NAT gateways, billed per GiB. '
+        + 'Add one (vpc.addGatewayEndpoint("S3", { service: GatewayVpcEndpointAwsService.S3 })), or ignore this for a VPC that has it elsewhere.');
+    }
+    return vpc;
+  }
+
   private defaultVpc(): ec2.Vpc {
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 3,
@@ -330,6 +345,8 @@ export class SparkEksCluster extends Construct {
       ],
     });
     vpc.addFlowLog('FlowLogs');
+    // S3 traffic (event logs, data, shuffle fallback) through the route tables, not the NAT gateways.
+    vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
     // Load balancers find their subnets by these tags.
     for (const subnet of vpc.publicSubnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');
     for (const subnet of vpc.privateSubnets) Tags.of(subnet).add('kubernetes.io/role/internal-elb', '1');

@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { SyncWave } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
-import { checkInteger, checkTaggedImage } from '../validation';
+import { registerPlatformDaemonSet } from '../scheduling/platform-daemon-sets';
+import { checkInteger, checkTaggedImage, cpuMillisOf } from '../validation';
 
 /**
  * How fluent-bit runs on every node.
@@ -82,5 +83,8 @@ export class FluentBitAgent extends Construct {
       },
     });
     SyncWave.markCustomResource(this.apiObject);
+    // On every node of every pool: capacity checks count it.
+    const cpuMillis = cpuMillisOf((props.cpu ?? kplus.Cpu.millis(100)).amount);
+    registerPlatformDaemonSet(this, () => ({ name: 'fluent-bit', cpuMillis, memoryMiB }));
   }
 }

@@ -1,5 +1,7 @@
+import { Size } from 'cdk8s';
 import { TaintEffect } from 'cdk8s-plus-33';
 import { CapacityType, CpuArchitecture } from './capacity-type';
+import { InstanceType } from './instance-type';
 import { NodeTaint, NodeTaints } from './taint';
 import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, invalidProp, labelValueProblem, qualifiedNameProblem } from '../validation';
 
@@ -51,6 +53,39 @@ export interface NodePoolProps {
    * @default 10
    */
   readonly maxSize?: number;
+
+  /**
+   * For a spot pool: the on-demand pool its workloads fall back to when spot has no capacity for any of its
+   * instance types. Executors placed on this pool may also run there (spot preferred), and the autoscaler's
+   * priority expander tries it after every spot pool.
+   *
+   * @default - no fallback: when spot runs dry, executors wait
+   */
+  readonly fallback?: NodePool;
+
+  /**
+   * The size of each node's root volume (gp3, encrypted). Spark's shuffle and spill go to local disk: on
+   * instance types without NVMe instance store, that is this volume.
+   *
+   * @default Size.gibibytes(100)
+   */
+  readonly rootVolumeSize?: Size;
+
+  /**
+   * Instance types of `instanceTypes` that the library's table does not know (`InstanceType.known`), described.
+   *
+   * @default - none: every instance type must be in the table
+   */
+  readonly describedInstanceTypes?: InstanceType[];
+
+  /**
+   * Let the pool list instance types of different vCPUs or memory. The cluster-autoscaler builds the node it
+   * plans with from one of them (the first of the Auto Scaling group's overrides), so a scale-up may bring a
+   * smaller node than it planned: the pool's capacity checks then use the smallest type, and a warning says so.
+   *
+   * @default false
+   */
+  readonly allowMixedInstanceSizes?: boolean;
 }
 
 // Label prefixes reserved to Kubernetes: the NodeRestriction admission plugin forbids kubelets to set them, so
@@ -100,6 +135,14 @@ export class NodePool {
   public readonly minSize: number;
   /** The largest number of nodes. */
   public readonly maxSize: number;
+  /** The on-demand pool this spot pool's workloads fall back to, if any. */
+  public readonly fallback?: NodePool;
+  /** The size of each node's root volume. */
+  public readonly rootVolumeSize: Size;
+  /** Every instance type of the pool, described (vCPUs, memory, maximum pods, instance store). */
+  public readonly instanceTypeSpecs: InstanceType[];
+  /** What the pool's definition warns about (mixed instance sizes, allowed). */
+  public readonly warnings: string[] = [];
   private readonly userLabels: { [key: string]: string };
 
   public constructor(props: NodePoolProps) {
@@ -118,6 +161,32 @@ export class NodePool {
     if (this.minSize > this.maxSize) {
       throw invalidProp(where, 'minSize', this.minSize, `must not be greater than maxSize (${this.maxSize})`);
     }
+    if (props.fallback !== undefined) {
+      if (!(props.fallback instanceof NodePool)) throw invalidProp(where, 'fallback', props.fallback, 'must be a NodePool');
+      if (this.capacityType !== CapacityType.SPOT) throw invalidProp(where, 'fallback', props.fallback.name, 'applies to spot pools only: an on-demand pool does not run dry');
+      if (props.fallback.isSpot) throw invalidProp(where, 'fallback', props.fallback.name, 'must be an on-demand pool: a spot fallback runs dry with the same market');
+      if (props.fallback.cpuArchitecture !== this.cpuArchitecture) {
+        throw invalidProp(where, 'fallback', props.fallback.name, `is ${props.fallback.cpuArchitecture} but this pool is ${this.cpuArchitecture}: the same images must run on both`);
+      }
+      this.fallback = props.fallback;
+    }
+    this.instanceTypeSpecs = describeInstanceTypes(where, this.instanceTypes, props.describedInstanceTypes ?? []);
+    checkSizesAgree(where, this.instanceTypeSpecs, props.allowMixedInstanceSizes ?? false, this.warnings);
+    this.rootVolumeSize = props.rootVolumeSize ?? Size.gibibytes(100);
+    const rootGiB = this.rootVolumeSize.toGibibytes();
+    if (!Number.isInteger(rootGiB) || rootGiB < 20 || rootGiB > 16384) {
+      throw invalidProp(where, 'rootVolumeSize', `${this.rootVolumeSize.toMebibytes()} MiB`, 'must be whole GiB between 20 and 16384 (gp3 limits; EKS\'s default is 20)');
+    }
+  }
+
+  /** The instance type with the least memory (then the fewest vCPUs): what capacity checks plan with. */
+  public get smallestInstanceType(): InstanceType {
+    return [...this.instanceTypeSpecs].sort((a, b) => a.memoryMiB - b.memoryMiB || a.vcpus - b.vcpus)[0];
+  }
+
+  /** True when any of the pool's instance types has NVMe instance store. */
+  public get hasLocalNvme(): boolean {
+    return this.instanceTypeSpecs.some(t => t.hasLocalNvme);
   }
 
   /** True when the pool runs on spot instances. */
@@ -165,6 +234,39 @@ export class NodePool {
     }
     return tags;
   }
+}
+
+function describeInstanceTypes(where: string, names: string[], described: InstanceType[]): InstanceType[] {
+  const byName = new Map(described.map(t => [t.name, t]));
+  for (const type of described) {
+    if (!(type instanceof InstanceType)) throw invalidProp(where, 'describedInstanceTypes', type, 'must be InstanceType.describe(...) values');
+    if (!names.includes(type.name)) throw invalidProp(where, 'describedInstanceTypes', type.name, 'is not one of instanceTypes');
+  }
+  return names.map((name, i) => {
+    const spec = byName.get(name) ?? InstanceType.of(name);
+    if (!spec) {
+      throw invalidProp(where, `instanceTypes[${i}]`, name, 'is not in the library\'s instance table (general purpose, memory, compute and storage optimized families, '
+        + 'large to 16xlarge): describe it with describedInstanceTypes: [InstanceType.describe({ name, vcpus, memory, maxPods, localNvme })]');
+    }
+    return spec;
+  });
+}
+
+// cluster-autoscaler cloudprovider/aws: the template node of a group is built from its first instance type
+// (aws_manager.go); its README asks for types of the same vCPUs and memory.
+function checkSizesAgree(where: string, specs: InstanceType[], allowMixed: boolean, warnings: string[]): void {
+  const first = specs[0];
+  const other = specs.find(t => t.vcpus !== first.vcpus || t.memoryMiB !== first.memoryMiB);
+  if (!other) return;
+  const sizes = `"${first.name}" has ${first.vcpus} vCPUs and ${first.memoryMiB} MiB, "${other.name}" ${other.vcpus} vCPUs and ${other.memoryMiB} MiB`;
+  if (!allowMixed) {
+    throw invalidProp(where, 'instanceTypes', specs.map(t => t.name), `must share vCPUs and memory (${sizes}): the cluster-autoscaler plans a `
+      + 'scale-up with one of them and may get another; list same-size types, or set allowMixedInstanceSizes');
+  }
+  const warning = `${where}: instance types of different sizes (${sizes}): the cluster-autoscaler may plan with a larger node than it gets; `
+    + 'capacity checks use the smallest';
+  warnings.push(warning);
+  process.stderr.write(`[WARNING] ${warning}\n`);
 }
 
 function validateInstanceTypes(where: string, instanceTypes: string[]): string[] {

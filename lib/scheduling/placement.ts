@@ -24,6 +24,14 @@ export interface PlacementOptions {
    * @default - `NODE_SELECTOR` for one pool, `REQUIRED_AFFINITY` for several
    */
   readonly nodeSelection?: NodeSelection;
+
+  /**
+   * Pools the scheduler prefers among `pools` (a preferred node affinity): e.g. spot, with its on-demand
+   * fallback allowed but used only when spot nodes have no room.
+   *
+   * @default - no preference
+   */
+  readonly preferred?: NodePool[];
 }
 
 /**
@@ -46,10 +54,21 @@ export class Placement {
     return new Placement(pools, options);
   }
 
+  /**
+   * Spot pools with their on-demand fallbacks: pods may run on both, and prefer spot. Without fallbacks, the
+   * spot pools alone.
+   */
+  public static spotWithFallback(spotPools: NodePool[]): Placement {
+    const fallbacks = [...new Set(spotPools.map(p => p.fallback).filter((p): p is NodePool => p !== undefined))];
+    return fallbacks.length ? new Placement([...spotPools, ...fallbacks], { preferred: spotPools }) : new Placement(spotPools, {});
+  }
+
   /** The pools the pods may run on. */
   public readonly pools: NodePool[];
   /** How the pods select the pools' nodes. */
   public readonly nodeSelection: NodeSelection;
+  /** The pools preferred among them. */
+  public readonly preferred: NodePool[];
 
   private constructor(pools: NodePool[], options: PlacementOptions) {
     if (!Array.isArray(pools) || pools.length === 0) throw invalidProp('Placement', 'pools', pools, 'must name at least one NodePool');
@@ -64,7 +83,15 @@ export class Placement {
       throw invalidProp('Placement', 'nodeSelection', NodeSelection.NODE_SELECTOR,
         `a node selector matches one pool only, but ${pools.length} pools are given (${[...names].join(', ')}); use ${NodeSelection.REQUIRED_AFFINITY}`);
     }
+    this.preferred = [...(options.preferred ?? [])];
+    for (const pool of this.preferred) {
+      if (!this.pools.includes(pool)) throw invalidProp('Placement', 'preferred', pool?.name, `must be one of the pools (${[...names].join(', ')})`);
+    }
+    if (this.preferred.length === this.pools.length && this.pools.length > 0 && options.preferred) {
+      throw invalidProp('Placement', 'preferred', this.preferred.map(p => p.name), 'names every pool: a preference needs pools that are not preferred');
+    }
   }
+
 
   /** The names of the pools. */
   public get poolNames(): string[] {
@@ -107,8 +134,15 @@ export class Placement {
         requiredDuringSchedulingIgnoredDuringExecution: {
           nodeSelectorTerms: [{ matchExpressions: [this.nodeSelectorRequirement] }],
         },
+        ...(this.preferredTerms ? { preferredDuringSchedulingIgnoredDuringExecution: this.preferredTerms } : {}),
       },
     };
+  }
+
+  /** The preferred node affinity terms: the preferred pools, weight 100. */
+  public get preferredTerms(): k8s.PreferredSchedulingTerm[] | undefined {
+    if (this.preferred.length === 0) return undefined;
+    return [{ weight: 100, preference: { matchExpressions: [{ key: NodePool.POOL_LABEL, operator: 'In', values: this.preferred.map(p => p.name) }] } }];
   }
 
   /**
@@ -158,6 +192,7 @@ export class Placement {
         this.nodeSelectorRequirement,
       ],
     }));
+    const preferred = [...(spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []), ...(this.preferredTerms ?? [])];
     return {
       ...placed,
       affinity: {
@@ -165,6 +200,7 @@ export class Placement {
         nodeAffinity: {
           ...spec.affinity?.nodeAffinity,
           requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms },
+          ...(preferred.length ? { preferredDuringSchedulingIgnoredDuringExecution: preferred } : {}),
         },
       },
     };
@@ -191,6 +227,9 @@ export class Placement {
       ? kplus.NodeLabelQuery.is(NodePool.POOL_LABEL, this.pools[0].name)
       : kplus.NodeLabelQuery.in(NodePool.POOL_LABEL, this.poolNames);
     scheduling.attract(kplus.Node.labeled(selection));
+    if (this.preferred.length) {
+      scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.in(NodePool.POOL_LABEL, this.preferred.map(p => p.name))), { weight: 100 });
+    }
   }
 }
 

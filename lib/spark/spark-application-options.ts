@@ -31,6 +31,15 @@ export interface SparkPodOptions {
   readonly cores?: number;
 
   /**
+   * The CPU the pod requests from Kubernetes (`coreRequest`), when less than `cores`: e.g. `Cpu.millis(3500)`
+   * for 4 cores, so that two executors share an 8-vCPU node next to the kubelet's reserve and the daemon sets.
+   * Spark still runs `cores` tasks at once.
+   *
+   * @default - `cores` whole CPUs
+   */
+  readonly coreRequest?: kplus.Cpu;
+
+  /**
    * Heap memory (`spark.driver.memory`, `spark.executor.memory`).
    *
    * @default - SparkMemory.of('2g') for the driver, SparkMemory.of('4g') for each executor
@@ -41,7 +50,7 @@ export interface SparkPodOptions {
    * Non-heap memory added to the pod's memory request (`spark.driver.memoryOverhead`,
    * `spark.executor.memoryOverhead`).
    *
-   * @default - Spark's default: 10% of memory, at least 384m
+   * @default - Spark's default: 10% of memory (40% for Python and R jobs), at least 384m
    */
   readonly memoryOverhead?: SparkMemory;
 

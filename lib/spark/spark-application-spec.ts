@@ -7,6 +7,7 @@ import { RestartPolicy } from './restart-policy';
 import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-application-options';
 import { SparkLabels } from './spark-labels';
 import { SparkMemory } from './spark-memory';
+import { SparkPodRequest, capacityProblems, sparkPodRequest } from './spark-pod-resources';
 import { SparkSettings } from './spark-settings';
 import { awsSdkMajorOf, bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
 import { WorkloadIdentity } from '../bindings';
@@ -40,6 +41,10 @@ export class SparkApplicationSpec {
   /** The SparkApplication's name: the job's name, and `-<runId>` for a run with an id. */
   public readonly objectName: string;
   public readonly labels: { [key: string]: string };
+  /** What each driver pod requests. */
+  public readonly driverRequest: SparkPodRequest;
+  /** What each executor pod requests. */
+  public readonly executorRequest: SparkPodRequest;
   private readonly podLabels: { [key: string]: string };
   private readonly hadoopVersion: string;
   private readonly driverPlacement: Placement;
@@ -87,6 +92,16 @@ export class SparkApplicationSpec {
       return conf['spark.eventLog.enabled'] === 'true' ? conf['spark.eventLog.dir'] : undefined;
     });
     this.podLabels = { ...this.labels, ...(p.metrics ?? true ? { [SparkLabels.METRICS]: 'prometheus' } : {}) };
+    this.driverRequest = sparkPodRequest(scope, p, 'driver');
+    this.executorRequest = sparkPodRequest(scope, p, 'executor');
+    // Every pod must fit a node of each pool it may land on, or it stays Pending (checked at synth: the
+    // platform's daemon sets are known then).
+    scope.node.addValidation({
+      validate: () => [
+        ...capacityProblems(scope, 'the driver', this.driverRequest, this.driverPlacement),
+        ...capacityProblems(scope, 'the executor', this.executorRequest, this.executorPlacement),
+      ],
+    });
   }
 
   /**
@@ -138,11 +153,13 @@ export class SparkApplicationSpec {
 
   // What the driver and the executors share: memory, JVM options, service account, labels, env, security,
   // placement.
-  private podFields(options: SparkPodOptions, defaultMemory: SparkMemory, placement: Placement): { [key: string]: any } {
+  private podFields(options: SparkPodOptions, defaultMemory: SparkMemory, placement: Placement, request: SparkPodRequest): { [key: string]: any } {
     const env = Object.entries(this.props.env ?? {}).map(([name, value]) => ({ name, value }));
     return {
       memory: (options.memory ?? defaultMemory).value,
-      memoryOverhead: options.memoryOverhead?.value,
+      // Always explicit, so the pod's memory is the one the capacity check computed.
+      memoryOverhead: options.memoryOverhead?.value ?? `${request.overheadMiB}m`,
+      coreRequest: options.coreRequest ? `${request.cpuMillis}m` : undefined,
       javaOptions: options.javaOptions,
       serviceAccount: this.props.namespace.serviceAccountName,
       labels: this.podLabels,
@@ -187,11 +204,11 @@ export class SparkApplicationSpec {
         shuffleTrackingTimeout: da.shuffleTrackingTimeout?.toMilliseconds(),
       } : undefined,
       driver: {
-        ...this.podFields(p.driver ?? {}, DEFAULT_DRIVER_MEMORY, this.driverPlacement),
+        ...this.podFields(p.driver ?? {}, DEFAULT_DRIVER_MEMORY, this.driverPlacement, this.driverRequest),
         cores: p.driver?.cores ?? 1,
       },
       executor: {
-        ...this.podFields(p.executor ?? {}, DEFAULT_EXECUTOR_MEMORY, this.executorPlacement),
+        ...this.podFields(p.executor ?? {}, DEFAULT_EXECUTOR_MEMORY, this.executorPlacement, this.executorRequest),
         cores: p.executor?.cores ?? 2,
         instances: da ? undefined : p.executor?.instances ?? 2,
       },

@@ -142,7 +142,11 @@ export class SparkOperator extends Construct {
         'has no on-demand pool for the operator and the drivers: add one, or give driverPlacement and operatorPlacement');
     }
     this.driverPlacement = props.driverPlacement ?? Placement.onPools(onDemand);
-    this.executorPlacement = props.executorPlacement ?? Placement.onPools(spot.length > 0 ? spot : onDemand);
+    for (const pool of spot.filter(p => p.fallback && !this.nodePools.includes(p.fallback))) {
+      throw invalidProp(this, 'nodePools', pool.fallback!.name, `is the fallback of spot pool "${pool.name}" but not one of nodePools: list it too`);
+    }
+    // Spot first; a spot pool's on-demand fallback when spot has no capacity.
+    this.executorPlacement = props.executorPlacement ?? (spot.length > 0 ? Placement.spotWithFallback(spot) : Placement.onPools(onDemand));
     this.operatorPlacement = props.operatorPlacement ?? Placement.onPools(onDemand);
     for (const [prop, placement] of [['driverPlacement', this.driverPlacement], ['executorPlacement', this.executorPlacement], ['operatorPlacement', this.operatorPlacement]] as const) {
       for (const pool of placement.pools) {

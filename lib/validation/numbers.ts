@@ -9,3 +9,10 @@ export function checkInteger(where: IConstruct | string, prop: string, value: nu
   }
   return value;
 }
+
+/** The millicores of a Kubernetes CPU quantity (`3500m`, `2`, `0.5`), or NaN when it is not one. */
+export function cpuMillisOf(amount: string): number {
+  const match = /^([0-9]+)m$|^([0-9]+(\.[0-9]+)?)$/.exec(String(amount));
+  if (!match) return NaN;
+  return match[1] !== undefined ? Number(match[1]) : Math.round(Number(match[2]) * 1000);
+}
