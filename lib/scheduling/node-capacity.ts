@@ -47,7 +47,8 @@ export class NodeCapacity {
   public static kubeReservedCpuMillis(vcpus: number): number {
     const total = vcpus * 1000;
     const ranges: Array<[number, number, number]> = [[0, 1000, 600], [1000, 2000, 100], [2000, 4000, 50], [4000, total, 25]];
-    const inRange = (start: number, end: number, perTenThousand: number) => (total <= start ? 0 : Math.trunc((Math.min(total, end) - start) * perTenThousand / 10000));
+    const inRange = (start: number, end: number, perTenThousand: number) =>
+      (total <= start ? 0 : Math.trunc((Math.min(total, end) - start) * perTenThousand / 10000));
     return ranges.reduce((sum, [start, end, perTenThousand]) => sum + inRange(start, end, perTenThousand), 0);
   }
 
