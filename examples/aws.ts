@@ -3,7 +3,7 @@
 // from the same NodePool objects examples/main.ts places its pods on.
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { spotPool, systemPool, teams } from './main';
+import { onDemandExecutorPool, spotPool, systemPool, teams } from './main';
 import { aws } from '../lib';
 
 /** The EKS cluster, bucket, workload roles and Argo CD of the example platform. */
@@ -16,7 +16,7 @@ export class ExamplePlatformStack extends Stack {
     this.platform = new aws.SparkEksCluster(this, 'SparkPlatform', {
       clusterName: 'spark-platform',
       systemPool,
-      nodePools: [spotPool],
+      nodePools: [spotPool, onDemandExecutorPool],
       // The API endpoint is reachable from the VPC and the office only.
       endpoint: aws.ClusterEndpoint.publicAndPrivate(['203.0.113.0/24']),
       bucket: { eventLogPrefix: 'spark-events' },

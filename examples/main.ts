@@ -19,7 +19,23 @@ export const systemPool = new NodePool({
   maxSize: 6,
 });
 
-/** Spot capacity for Spark executors, tainted so that only pods that asked for spot land there. */
+/**
+ * On-demand capacity for executors when spot has none: empty (and free) until the autoscaler cannot get spot.
+ */
+export const onDemandExecutorPool = new NodePool({
+  name: 'spark-on-demand',
+  capacityType: CapacityType.ON_DEMAND,
+  instanceTypes: ['m6i.2xlarge', 'm5.2xlarge'],
+  taints: [{ key: 'spark-platform.io/capacity', value: 'on-demand', effect: kplus.TaintEffect.NO_SCHEDULE }],
+  labels: { 'spark-platform.io/role': 'spark-executor' },
+  minSize: 0,
+  maxSize: 20,
+});
+
+/**
+ * Spot capacity for Spark executors, tainted so that only pods that asked for spot land there; executors fall
+ * back to the on-demand executor pool when no spot type is available.
+ */
 export const spotPool = new NodePool({
   name: 'spark-spot',
   capacityType: CapacityType.SPOT,
@@ -28,10 +44,11 @@ export const spotPool = new NodePool({
   labels: { 'spark-platform.io/role': 'spark-executor' },
   minSize: 0,
   maxSize: 50,
+  fallback: onDemandExecutorPool,
 });
 
 /** Every pool of the example platform. */
-export const pools = [systemPool, spotPool];
+export const pools = [systemPool, spotPool, onDemandExecutorPool];
 
 /** The data engineering team: its namespace, service account, IAM role and data access, for both sides. */
 export const dataEngineering = new SparkTeam({
@@ -96,14 +113,16 @@ export class ExamplePlatform extends Chart {
     super(scope, id, props);
     const bindings = props.bindings ?? exampleBindings;
 
-    // A small batch-style workload that tolerates spot loss, placed on the spot pool.
-    const deployment = new kplus.Deployment(this, 'spot-smoke-test', {
+    // A smoke test of the spot pool: a Job that runs once on a spot node and is deleted 10 minutes after it
+    // ends, so the pool can scale back to zero (a long-running pod would keep a node forever).
+    const smokeTest = new kplus.Job(this, 'spot-smoke-test', {
       metadata: { name: 'spot-smoke-test', namespace: 'default' },
-      replicas: 2,
+      ttlAfterFinished: Duration.minutes(10),
+      backoffLimit: 2,
       containers: [{
         name: 'app',
         image: 'public.ecr.aws/docker/library/busybox:1.37',
-        command: ['sh', '-c', 'while true; do sleep 3600; done'],
+        command: ['sh', '-c', 'echo "running on $(hostname) in the spot pool"'],
         securityContext: { user: 65534, group: 65534 },
         resources: {
           cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(100) },
@@ -111,7 +130,7 @@ export class ExamplePlatform extends Chart {
         },
       }],
     });
-    Placement.onPool(spotPool).applyToScheduling(deployment.scheduling);
+    Placement.onPool(spotPool).applyToScheduling(smokeTest.scheduling);
 
     // --- Cluster-autoscaler ------------------------------------------------------------------------------
     // Scales the node groups the AWS side made from the same pools; runs on the system pool; spot first.

@@ -5,7 +5,7 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
-import { ExamplePlatform, spotPool, systemPool, teams } from './main';
+import { ExamplePlatform, onDemandExecutorPool, spotPool, systemPool, teams } from './main';
 import { aws } from '../lib';
 
 /** The cluster, and the example platform's Kubernetes side deployed into it. */
@@ -22,7 +22,7 @@ export class SameAppPlatformStack extends Stack {
     this.platform = new aws.SparkEksCluster(this, 'SparkPlatform', {
       clusterName: 'spark-platform',
       systemPool,
-      nodePools: [spotPool],
+      nodePools: [spotPool, onDemandExecutorPool],
       // The same team objects examples/main.ts renders the namespaces and service accounts from.
       teams,
     });

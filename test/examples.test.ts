@@ -37,12 +37,19 @@ describe('examples', () => {
     expect(render()).toBe(render());
   });
 
-  test('main.ts places its smoke-test workload on the spot pool', () => {
+  test('main.ts places its smoke-test Job on the spot pool, and it ends (the pool can scale to zero)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createApp, spotPool } = require(path.join(EXAMPLES_DIR, 'main.ts'));
     const app: App = createApp();
-    const deployment = app.charts.flatMap(c => c.toJson()).find((d: any) => d.kind === 'Deployment' && d.metadata.name === 'spot-smoke-test');
-    const spec = deployment.spec.template.spec;
+    const job = app.charts.flatMap(c => c.toJson()).find((d: any) => d.kind === 'Job' && d.metadata.name === 'spot-smoke-test');
+    expect(job.spec.ttlSecondsAfterFinished).toBe(600);
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    expect(job.spec.template.spec.containers[0].command.join(' ')).not.toMatch(/while true|sleep/);
+    // Nothing else of the example runs forever on spot: only Spark executors (which end with their jobs) do.
+    const forever = app.charts.flatMap(c => c.toJson()).filter((d: any) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(d.kind)
+      && JSON.stringify(d.spec.template.spec.tolerations ?? []).includes('"spot"') && d.kind !== 'DaemonSet');
+    expect(forever.map((d: any) => d.metadata.name)).toEqual([]);
+    const spec = job.spec.template.spec;
     expect(spec.tolerations).toEqual(spotPool.taints.map(NodeTaints.toleration));
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
       .toEqual([{ key: 'spark-platform.io/node-pool', operator: 'In', values: [spotPool.name] }]);
@@ -50,12 +57,21 @@ describe('examples', () => {
 });
 
 describe('examples/main.ts: the cluster-autoscaler', () => {
-  test('scales the example pools, spot first, and runs on the system pool', () => {
+  test('scales the example pools, spot first, then its on-demand fallback, and runs on the system pool', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createApp, spotPool, systemPool } = require(path.join(EXAMPLES_DIR, 'main.ts'));
+    const { createApp, spotPool, systemPool, onDemandExecutorPool } = require(path.join(EXAMPLES_DIR, 'main.ts'));
     const docs = (createApp() as App).charts.flatMap(c => c.toJson());
     const priorities = docs.find((d: any) => d.kind === 'ConfigMap' && d.metadata.name === 'cluster-autoscaler-priority-expander').data.priorities;
-    expect(priorities).toBe(`50:\n  - ${spotPool.autoScalingGroupNamePattern}\n10:\n  - ${systemPool.autoScalingGroupNamePattern}\n`);
+    expect(priorities).toBe(`50:\n  - ${spotPool.autoScalingGroupNamePattern}\n30:\n  - ${onDemandExecutorPool.autoScalingGroupNamePattern}\n`
+      + `10:\n  - ${systemPool.autoScalingGroupNamePattern}\n`);
+    // Executors may fall back to it, preferring spot; drivers stay on the system pool.
+    const job = docs.find((d: any) => d.kind === 'SparkApplication' && d.metadata.name === 'daily-sessions');
+    expect(job.spec.executor.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values)
+      .toEqual([spotPool.name, onDemandExecutorPool.name]);
+    const preferred = job.spec.executor.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution;
+    expect(preferred[0].preference.matchExpressions[0].values).toEqual([spotPool.name]);
+    expect(job.spec.driver.nodeSelector).toEqual({ 'spark-platform.io/node-pool': systemPool.name });
+    expect([job.spec.driver.priorityClassName, job.spec.executor.priorityClassName]).toEqual(['spark-driver', 'spark-executor']);
     const deployment = docs.find((d: any) => d.kind === 'Deployment' && d.metadata.name === 'cluster-autoscaler');
     expect(deployment.spec.template.spec.nodeSelector).toEqual({ 'spark-platform.io/node-pool': systemPool.name });
   });
@@ -90,7 +106,7 @@ describe('examples/main.ts: pipelines', () => {
 describe('examples/main.ts: logging', () => {
   test('every team flows its Spark logs to Elasticsearch; fluent-bit tolerates the spot pool; no warnings', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createApp, spotPool, teams } = require(path.join(EXAMPLES_DIR, 'main.ts'));
+    const { createApp, pools, teams } = require(path.join(EXAMPLES_DIR, 'main.ts'));
     const app: App = createApp();
     const docs = SchemaHarness.get().assertValidSynth(app);
     for (const team of teams) {
@@ -100,7 +116,7 @@ describe('examples/main.ts: logging', () => {
       expect(output.spec.elasticsearch).toMatchObject({ scheme: 'https', ssl_verify: true, logstash_prefix: `spark-${team.namespace}` });
     }
     const agent = docs.find((d: any) => d.kind === 'FluentbitAgent');
-    expect(agent.spec.tolerations).toEqual(spotPool.taints.map(NodeTaints.toleration));
+    expect(agent.spec.tolerations).toEqual(pools.flatMap((p: any) => p.taints).map(NodeTaints.toleration));
     // fluentd's buffer claims name a StorageClass the example renders.
     const logging = docs.find((d: any) => d.kind === 'Logging');
     const storageClass = logging.spec.fluentd.bufferStorageVolume.pvc.spec.storageClassName;

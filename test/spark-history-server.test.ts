@@ -27,6 +27,7 @@ describe('SparkHistoryServer', () => {
     const { docs } = render();
     expect(docs.map(d => `${d.kind}/${d.metadata.namespace}/${d.metadata.name}`).sort()).toEqual([
       'Deployment/spark-history/spark-history-server', 'Namespace/undefined/spark-history', 'PodDisruptionBudget/spark-history/spark-history-server',
+      'PriorityClass/undefined/spark-driver', 'PriorityClass/undefined/spark-executor', 'PriorityClass/undefined/spark-platform-components',
       'Service/spark-history/spark-history-server', 'ServiceAccount/spark-history/spark-history-server',
     ]);
     expect(findObject(docs, 'ServiceAccount').metadata.annotations)

@@ -8,6 +8,7 @@ import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { checkInteger, checkOneOf, goDurationProblem, invalidProp } from '../validation';
 
+
 /**
  * When the cluster-autoscaler removes nodes. Durations are Go durations ("10m", "1h30m").
  */

@@ -11,8 +11,10 @@ export function autoDiscoveryTags(clusterName: string): { [key: string]: string 
  * The managed node group of a pool: everything is read from the `NodePool` (the one source of its taints,
  * labels, capacity and size), taints translated to the EKS spelling by `NodeTaints`.
  */
-export function nodegroupOptions(pool: NodePool, clusterName: string): eks.NodegroupOptions {
+export function nodegroupOptions(pool: NodePool, clusterName: string, launchTemplate: ec2.LaunchTemplate): eks.NodegroupOptions {
   return {
+    // Root volume, IMDSv2 and local disks (no diskSize here: the launch template has it).
+    launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
     nodegroupName: pool.nodeGroupName,
     capacityType: pool.capacityType === CapacityType.SPOT ? eks.CapacityType.SPOT : eks.CapacityType.ON_DEMAND,
     instanceTypes: pool.instanceTypes.map(type => new ec2.InstanceType(type)),

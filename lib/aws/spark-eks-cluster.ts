@@ -10,6 +10,7 @@ import { ClusterEndpoint } from './cluster-endpoint';
 import { HelmReleaseChart } from './helm-release-chart';
 import { acknowledge, acknowledgePlatformFindings, managedPolicyFinding } from './nag-acknowledgments';
 import { nodegroupOptions } from './node-group-options';
+import { NodeLaunchTemplate } from './node-launch-template';
 import { SparkPlatformBucket, SparkPlatformBucketProps } from './platform-bucket';
 import { ServiceAccountRole } from './service-account-role';
 import { WorkloadPolicies } from './workload-policies';
@@ -244,7 +245,8 @@ export class SparkEksCluster extends Construct {
     this.endpoint = props.endpoint ?? ClusterEndpoint.privateOnly();
     this.cluster = this.createCluster(props);
     this.nodegroups = Object.fromEntries(pools.map(pool =>
-      [pool.name, this.cluster.addNodegroupCapacity(`NodeGroup-${pool.name}`, nodegroupOptions(pool, props.clusterName))]));
+      [pool.name, this.cluster.addNodegroupCapacity(`NodeGroup-${pool.name}`,
+        nodegroupOptions(pool, props.clusterName, new NodeLaunchTemplate(this, `LaunchTemplate-${pool.name}`, pool).launchTemplate))]));
     this.platformBucket = new SparkPlatformBucket(this, 'Bucket', props.bucket);
     this.bindings = new PlatformBindings({
       accountId: Stack.of(this).account,

@@ -8,7 +8,7 @@ import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } fro
 import { SyncWave } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
-import { SparkSettings } from '../spark';
+import { PlatformPriority, SparkSettings } from '../spark';
 import { eventLogWritersOf } from '../spark/event-log-writers';
 import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from '../spark/spark-version';
 import { EventLogLocation } from '../storage';
@@ -241,6 +241,7 @@ export class SparkHistoryServer extends Construct {
     this.port = checkInteger(this, 'port', props.port ?? 18080, 1024, 65535);
     this.cleanerEnabled = props.cleaner?.enabled ?? true;
     this.placement = componentPlacement(this, props.nodePools, props.placement, 'the history server');
+    PlatformPriority._ensure(this);
     const store = props.store ?? HistoryStore.emptyDir();
     const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 1);
     if (store.persistent && replicas > 1) {
@@ -314,6 +315,7 @@ export class SparkHistoryServer extends Construct {
       : { name: 'store', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${store.size.toMebibytes()}Mi`) } };
     const podSpec: k8s.PodSpec = this.placement.applyToPodSpec({
       serviceAccountName: this.serviceAccount.name,
+      priorityClassName: PlatformPriority.COMPONENTS,
       securityContext: { runAsNonRoot: true, runAsUser: SPARK_UID, runAsGroup: SPARK_UID, fsGroup: SPARK_UID, seccompProfile: { type: 'RuntimeDefault' } },
       initContainers: jars.length ? [{
         name: 's3a-connector',

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { HelmRelease } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
+import { PlatformPriority } from '../spark';
 import { checkDns1123Label } from '../validation';
 
 /**
@@ -109,6 +110,7 @@ export class LoggingOperatorRelease extends HelmRelease {
       // The library renders the Logging, the FluentbitAgent, the flows and the outputs itself.
       logging: { enabled: false },
       rbac: { enabled: true },
+      priorityClassName: PlatformPriority.COMPONENTS,
     };
   }
 }
@@ -135,6 +137,7 @@ export class LoggingOperator extends Construct {
     super(scope, id);
     this.nodePools = [...(props.nodePools ?? [])];
     this.placement = componentPlacement(this, props.nodePools, props.placement, 'the logging-operator');
+    PlatformPriority._ensure(this);
     this.namespace = checkDns1123Label(this, 'namespace', props.namespace ?? 'logging');
     this.release = LoggingOperatorRelease._of({
       releaseName: props.releaseName ?? 'logging-operator',

@@ -10,7 +10,7 @@ import { SparkLogFormat } from './spark-log-format';
 import { SyncWave } from '../delivery';
 import { Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
-import { JobNamespace } from '../spark';
+import { JobNamespace, PlatformPriority } from '../spark';
 import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkTaggedImage, invalidProp, synthWarning, wiringProblem } from '../validation';
 
 /**
@@ -243,6 +243,7 @@ export class Logging extends Construct {
       image: checkTaggedImage(this, 'fluentd.image', options.image ?? Logging.DEFAULT_FLUENTD_IMAGE),
       // On scale-down, a drain job ships what a removed replica still buffers.
       scaling: { replicas, drain: { enabled: true } },
+      podPriorityClassName: PlatformPriority.COMPONENTS,
       ...(replicas > 1 ? { pdb: { minAvailable: replicas - 1 } } : {}),
       resources: {
         requests: { cpu: (options.cpu ?? kplus.Cpu.millis(500)).amount, memory: `${memoryMiB}Mi` },

@@ -5,6 +5,7 @@ import { MetricsMonitor, MonitorTarget } from './metrics-monitor';
 import { PrometheusStack } from './prometheus-stack';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
+import { PlatformPriority } from '../spark';
 import { checkDns1123Subdomain, checkInteger, checkPinnedImage } from '../validation';
 
 /**
@@ -98,6 +99,7 @@ export class Pushgateway extends Construct {
     this.url = `http://${NAME}.${this.namespace}.svc:${PORT}`;
     this.podLabels = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/part-of': 'spark-platform' };
     const placement = componentPlacement(this, props.nodePools, props.placement, 'the Pushgateway');
+    PlatformPriority._ensure(this);
     const image = checkPinnedImage(this, 'image', props.image ?? Pushgateway.DEFAULT_IMAGE);
     const persistence = props.persistence;
     if (persistence?.storageClassName !== undefined) checkDns1123Subdomain(this, 'persistence.storageClassName', persistence.storageClassName);
@@ -146,6 +148,7 @@ export class Pushgateway extends Construct {
           metadata: { labels: this.podLabels },
           spec: placement.applyToPodSpec({
             automountServiceAccountToken: false,
+            priorityClassName: PlatformPriority.COMPONENTS,
             securityContext: { runAsNonRoot: true, runAsUser: NOBODY, runAsGroup: NOBODY, fsGroup: NOBODY, seccompProfile: { type: 'RuntimeDefault' } },
             containers: [{
               name: NAME,

@@ -18,7 +18,7 @@ export function componentPlacement(where: IConstruct, nodePools: NodePool[], pla
     if (names.has(pool.name)) throw invalidProp(where, 'nodePools', pool.name, 'lists two pools with this name');
     names.add(pool.name);
   }
-  const onDemand = nodePools.filter(pool => !pool.isSpot);
+  const onDemand = onDemandForPlatform(nodePools);
   if (!placement && onDemand.length === 0) {
     throw invalidProp(where, 'nodePools', nodePools.map(p => p.name), `has only spot pools: ${what} must run on on-demand capacity; add an on-demand pool or give placement`);
   }
@@ -26,4 +26,17 @@ export function componentPlacement(where: IConstruct, nodePools: NodePool[], pla
   const spot = chosen.pools.find(pool => pool.isSpot);
   if (spot) throw invalidProp(where, 'placement', spot.name, `is a spot pool: ${what} must run on on-demand capacity`);
   return chosen;
+}
+
+/**
+ * The on-demand pools for the platform's components and Spark drivers: not the on-demand pools spot pools fall
+ * back to (those are for executors), unless there is no other.
+ *
+ * @internal
+ */
+export function onDemandForPlatform(nodePools: NodePool[]): NodePool[] {
+  const onDemand = nodePools.filter(pool => !pool.isSpot);
+  const fallbacks = new Set(nodePools.map(pool => pool.fallback).filter(pool => pool !== undefined));
+  const others = onDemand.filter(pool => !fallbacks.has(pool));
+  return others.length ? others : onDemand;
 }

@@ -9,3 +9,4 @@ export * from './scheduled-spark-job';
 export * from './job-namespace';
 export * from './spark-operator';
 export * from './spark-operator-release';
+export * from './platform-priority';

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { registerEventLogWriter } from './event-log-writers';
 import type { JobNamespace } from './job-namespace';
+import { PlatformPriority } from './platform-priority';
 import { RestartPolicy } from './restart-policy';
 import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-application-options';
 import { SparkLabels } from './spark-labels';
@@ -153,13 +154,16 @@ export class SparkApplicationSpec {
 
   // What the driver and the executors share: memory, JVM options, service account, labels, env, security,
   // placement.
-  private podFields(options: SparkPodOptions, defaultMemory: SparkMemory, placement: Placement, request: SparkPodRequest): { [key: string]: any } {
+  private podFields(options: SparkPodOptions, defaultMemory: SparkMemory, placement: Placement, request: SparkPodRequest,
+    priorityClassName: string): { [key: string]: any } {
     const env = Object.entries(this.props.env ?? {}).map(([name, value]) => ({ name, value }));
     return {
       memory: (options.memory ?? defaultMemory).value,
       // Always explicit, so the pod's memory is the one the capacity check computed.
       memoryOverhead: options.memoryOverhead?.value ?? `${request.overheadMiB}m`,
       coreRequest: options.coreRequest ? `${request.cpuMillis}m` : undefined,
+      // Set on the pods by the operator's webhook (sparkpod_defaulter.go addPriorityClassName).
+      priorityClassName,
       javaOptions: options.javaOptions,
       serviceAccount: this.props.namespace.serviceAccountName,
       labels: this.podLabels,
@@ -204,11 +208,11 @@ export class SparkApplicationSpec {
         shuffleTrackingTimeout: da.shuffleTrackingTimeout?.toMilliseconds(),
       } : undefined,
       driver: {
-        ...this.podFields(p.driver ?? {}, DEFAULT_DRIVER_MEMORY, this.driverPlacement, this.driverRequest),
+        ...this.podFields(p.driver ?? {}, DEFAULT_DRIVER_MEMORY, this.driverPlacement, this.driverRequest, PlatformPriority.DRIVERS),
         cores: p.driver?.cores ?? 1,
       },
       executor: {
-        ...this.podFields(p.executor ?? {}, DEFAULT_EXECUTOR_MEMORY, this.executorPlacement, this.executorRequest),
+        ...this.podFields(p.executor ?? {}, DEFAULT_EXECUTOR_MEMORY, this.executorPlacement, this.executorRequest, PlatformPriority.EXECUTORS),
         cores: p.executor?.cores ?? 2,
         instances: da ? undefined : p.executor?.instances ?? 2,
       },

@@ -1,3 +1,4 @@
+import { PlatformPriority } from './platform-priority';
 import type { SparkOperator } from './spark-operator';
 import { HelmRelease } from '../delivery';
 
@@ -91,12 +92,14 @@ export class SparkOperatorRelease extends HelmRelease {
       controller: {
         replicas: this.controllerReplicas,
         ...scheduling,
+        priorityClassName: PlatformPriority.COMPONENTS,
         podDisruptionBudget: { enable: this.controllerReplicas > 1, minAvailable: 1 },
       },
       webhook: {
         enable: true,
         replicas: this.webhookReplicas,
         ...scheduling,
+        priorityClassName: PlatformPriority.COMPONENTS,
         podDisruptionBudget: { enable: this.webhookReplicas > 1, minAvailable: 1 },
       },
       spark: {

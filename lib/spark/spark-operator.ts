@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { JobNamespace } from './job-namespace';
+import { PlatformPriority } from './platform-priority';
 import { SparkOperatorRelease } from './spark-operator-release';
 import { SparkTeam } from './spark-team';
 import { PlatformBindings } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
+import { onDemandForPlatform } from '../scheduling/component-placement';
 import { EventLogLocation } from '../storage';
 import { checkInteger, invalidProp, wiringProblem } from '../validation';
 
@@ -135,7 +137,7 @@ export class SparkOperator extends Construct {
     this.eventLogs = props.bindings.eventLogs;
     this.region = props.bindings.region;
 
-    const onDemand = this.nodePools.filter(pool => !pool.isSpot);
+    const onDemand = onDemandForPlatform(this.nodePools);
     const spot = this.nodePools.filter(pool => pool.isSpot);
     if (onDemand.length === 0 && !(props.driverPlacement && props.operatorPlacement)) {
       throw invalidProp(this, 'nodePools', this.nodePools.map(p => p.name),
@@ -157,6 +159,7 @@ export class SparkOperator extends Construct {
     if (spotForOperator) {
       throw invalidProp(this, 'operatorPlacement', spotForOperator.name, 'is a spot pool: the operator and its webhook must run on on-demand capacity');
     }
+    PlatformPriority._ensure(this);
     this.release = SparkOperatorRelease._of({
       releaseName: props.releaseName ?? 'spark-operator',
       namespace: props.namespace ?? 'spark-operator',

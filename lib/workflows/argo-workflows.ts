@@ -9,7 +9,7 @@ import { SparkPipeline, SparkPipelineOptions } from './spark-pipeline';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
-import { JobNamespace } from '../spark';
+import { JobNamespace, PlatformPriority } from '../spark';
 import { checkInteger, checkOneOf, invalidProp } from '../validation';
 
 /**
@@ -167,6 +167,7 @@ export class ArgoWorkflows extends Construct {
     this.props = props;
     this.bindings = props.bindings;
     this.placement = componentPlacement(this, props.nodePools, props.placement, 'the workflow controller, the server and the pipelines\' own pods');
+    PlatformPriority._ensure(this);
     this.serverServiceAccount = props.serverServiceAccount ?? PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER;
     this.archiveLogs = props.archiveLogs ?? false;
     for (const mode of props.authModes ?? []) checkOneOf(this, 'authModes', mode, Object.values(ArgoServerAuthMode));
@@ -296,6 +297,7 @@ export class ArgoWorkflows extends Construct {
         },
         resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
         ...scheduling,
+        priorityClassName: PlatformPriority.COMPONENTS,
       },
       server: {
         replicas: props.serverReplicas ?? 2,
@@ -303,6 +305,7 @@ export class ArgoWorkflows extends Construct {
         serviceAccount: { create: true, name: this.serverServiceAccount.name, annotations },
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
         ...scheduling,
+        priorityClassName: PlatformPriority.COMPONENTS,
       },
       executor: containerDefaults,
       mainContainer: containerDefaults,

@@ -7,7 +7,7 @@ import { PipelineSchedule, PipelineScheduleOptions } from './pipeline-schedule';
 import { SparkPipelineStep, SparkPipelineStepOptions } from './spark-pipeline-step';
 import { stringsIn, variableProblem, variablesIn } from './workflow-variables';
 import { SyncWave } from '../delivery';
-import { JobNamespace, SparkApplicationOptions, SparkLabels } from '../spark';
+import { JobNamespace, PlatformPriority, SparkApplicationOptions, SparkLabels } from '../spark';
 import { checkDns1123Subdomain, checkInteger, checkLabels, invalidProp, wiringProblem } from '../validation';
 
 /**
@@ -217,6 +217,8 @@ export class SparkPipeline extends Construct {
       activeDeadlineSeconds: this.deadline.toSeconds(),
       workflowMetadata: { labels: this.labels },
       podMetadata: { labels: this.labels },
+      // The pods that create and watch each SparkApplication: as important as a driver.
+      podPriorityClassName: PlatformPriority.DRIVERS,
       // The pipeline's own pods (the executor that creates and watches each SparkApplication) run on on-demand
       // capacity, non-root.
       nodeSelector: placement.nodeSelector,

@@ -52,7 +52,8 @@ describe('the same-app path: the AWS side delivers the Kubernetes side with CDK 
   test('order: namespaces, then the operator release, then everything else (as GitOps applies it)', () => {
     const before = found.find(m => m.id.startsWith('DeliverysparkplatformBefore'))!;
     const after = found.find(m => m.id.startsWith('DeliverysparkplatformAfter'))!;
-    expect(new Set(before.documents.map((d: any) => d.kind))).toEqual(new Set(['Namespace']));
+    // Namespaces and the PriorityClasses the operators' pods name.
+    expect(new Set(before.documents.map((d: any) => d.kind))).toEqual(new Set(['Namespace', 'PriorityClass']));
     expect(before.documents.length).toBeGreaterThanOrEqual(3);
     const release = Object.entries<any>(template.findResources('Custom::AWSCDK-EKS-HelmChart')).find(([, r]) => r.Properties.Chart === 'spark-operator')!;
     expect(release[1].DependsOn).toEqual(expect.arrayContaining([before.id]));

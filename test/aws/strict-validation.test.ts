@@ -36,10 +36,11 @@ describe('examples/aws.ts under strict validation', () => {
 
   test('the node groups are built from the same NodePool objects as examples/main.ts', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { spotPool, systemPool } = require('../../examples/main');
+    const { spotPool, systemPool, onDemandExecutorPool } = require('../../examples/main');
     const template = Template.fromJSON(createApp().synth().getStackByName('SparkPlatform').template);
     const groups = Object.values<any>(template.findResources('AWS::EKS::Nodegroup')).map(r => r.Properties);
-    expect(groups.map(g => g.NodegroupName).sort()).toEqual([spotPool.nodeGroupName, systemPool.nodeGroupName].sort());
+    expect(groups.map(g => g.NodegroupName).sort())
+      .toEqual([spotPool.nodeGroupName, systemPool.nodeGroupName, onDemandExecutorPool.nodeGroupName].sort());
     expect(groups.find(g => g.NodegroupName === spotPool.name).Taints).toEqual([{ Key: 'spark-platform.io/capacity', Value: 'spot', Effect: 'NO_SCHEDULE' }]);
   });
 });
