@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { TaintEffect } from 'cdk8s-plus-33';
@@ -200,5 +202,23 @@ describe('fallback to on-demand and priorities', () => {
     expect(() => Placement.onPools([spotWithFallback, onDemandExecutors], { preferred: [spotWithFallback, onDemandExecutors] }))
       .toThrow('names every pool: a preference needs pools that are not preferred');
     expect(Placement.spotWithFallback([spotWithFallback]).poolNames).toEqual(['spark-spot', 'spark-on-demand']);
+  });
+});
+
+describe('docs/capacity.md', () => {
+  // The table in the docs is what the checks compute (EKS's daemon sets and fluent-bit's default request).
+  test('its table of instance types is what NodeCapacity computes', () => {
+    const text = fs.readFileSync(path.join(__dirname, '..', 'docs', 'capacity.md'), 'utf-8');
+    const rows = text.split('\n').filter(l => /^\| [a-z0-9]+\.[0-9a-z]+ \|/.test(l)).map(l => l.split('|').slice(1, -1).map(c => c.trim()));
+    expect(rows.length).toBeGreaterThan(10);
+    const daemonSets = [...NodeCapacity.EKS_DAEMON_SETS, { name: 'fluent-bit', cpuMillis: 100, memoryMiB: 256 }];
+    for (const [type, vcpus, memory, maxPods, nvme, allocCpu, allocMem, cpu, mem] of rows) {
+      const spec = InstanceType.of(type)!;
+      const node = NodeCapacity.of(spec, daemonSets);
+      expect([type, vcpus, memory, maxPods, nvme, allocCpu, allocMem, cpu, mem]).toEqual([
+        type, String(spec.vcpus), String(spec.memoryMiB), String(spec.maxPods), spec.localNvmeGiB ? String(spec.localNvmeGiB) : '-',
+        `${node.allocatableCpuMillis}m`, String(node.allocatableMemoryMiB), `${node.availableCpuMillis}m`, String(node.availableMemoryMiB),
+      ]);
+    }
   });
 });
