@@ -28,13 +28,13 @@ export class SameAppPlatformStack extends Stack {
     });
     // Without the monitoring: it needs the Prometheus Operator's CRDs (kube-prometheus-stack), which this
     // cluster does not have until you install the stack.
-    this.kubernetes = new ExamplePlatform(new cdk8s.App(), 'spark-platform', { bindings: this.platform.bindings, monitoring: false });
+    this.kubernetes = new ExamplePlatform(new cdk8s.App(), 'spark-platform', { bindings: this.platform.bindings, argoCd: false, monitoring: false });
     this.delivery = new aws.DirectDelivery(this, 'Delivery', { platform: this.platform });
     this.delivery.addChart(this.kubernetes);
     // Every operator whose custom resources the chart holds, before them.
-    this.delivery.addHelmRelease(this.kubernetes.spark.release);
-    this.delivery.addHelmRelease(this.kubernetes.workflows.release);
-    this.delivery.addHelmRelease(this.kubernetes.loggingOperator.release);
+    this.delivery.addHelmRelease(this.kubernetes.sparkOperator.release);
+    this.delivery.addHelmRelease(this.kubernetes.workflows!.release);
+    this.delivery.addHelmRelease(this.kubernetes.loggingOperator!.release);
   }
 }
 

@@ -9,4 +9,5 @@ export * from './workflows';
 export * from './history';
 export * from './logging';
 export * from './monitoring';
+export * from './platform';
 export * as aws from './aws';

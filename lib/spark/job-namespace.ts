@@ -101,6 +101,11 @@ export class JobNamespace extends Construct {
     (standalone ? use.standalone : use.steps).push(user);
   }
 
+  /** The names of the namespace's jobs (standalone and scheduled), in the order added. */
+  public get jobNames(): string[] {
+    return [...this.jobs.keys()];
+  }
+
   /**
    * Registers a job's name; two jobs with one name in one namespace are an error naming both.
    *

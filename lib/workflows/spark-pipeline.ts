@@ -201,6 +201,11 @@ export class SparkPipeline extends Construct {
     return schedule;
   }
 
+  /** The pipeline's steps, in the order added. */
+  public get allSteps(): SparkPipelineStep[] {
+    return [...this.steps];
+  }
+
   /** The pipeline's schedules. */
   public get schedules(): PipelineSchedule[] {
     return [...this.scheduleList];

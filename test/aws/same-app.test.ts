@@ -36,7 +36,7 @@ describe('the same-app path: the AWS side delivers the Kubernetes side with CDK 
   test('each team\'s service account carries the ARN of the role the stack creates for the same SparkTeam, and waits for it', () => {
     const after = found.find(m => m.id.startsWith('DeliverysparkplatformAfter'))!;
     const accounts = after.documents.filter((d: any) => d.kind === 'ServiceAccount' && d.metadata.name === 'spark');
-    expect(accounts.map((d: any) => d.metadata.namespace).sort()).toEqual(['analytics', 'data-engineering']);
+    expect(accounts.map((d: any) => d.metadata.namespace).sort()).toEqual(['analytics', 'data-engineering', 'ml-platform']);
     const roleNames = Object.values<any>(template.findResources('AWS::IAM::Role')).map(r => r.Properties.RoleName);
     for (const account of accounts) {
       // arn:<partition>:iam::<account>:role/<name>: the partition resolved by CloudFormation, the account the stack's.
@@ -60,7 +60,7 @@ describe('the same-app path: the AWS side delivers the Kubernetes side with CDK 
     expect(after.resource.DependsOn).toEqual(expect.arrayContaining([before.id, release[0]]));
     const waves = after.documents.map((d: any) => Number(d.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0));
     expect(waves).toEqual([...waves].sort((a, b) => a - b));
-    expect(after.documents.filter((d: any) => d.kind === 'SparkApplication').length).toBe(3);
+    expect(after.documents.filter((d: any) => d.kind === 'SparkApplication').length).toBe(4);
   });
 
   test('a release rendering into a namespace no chart creates first is a synth error', () => {

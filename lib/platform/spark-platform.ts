@@ -1,0 +1,264 @@
+import { App, Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkPlatform } from './platform-checks';
+import { platformDiagram } from './platform-diagram';
+import { ClusterAutoscaler } from '../autoscaling';
+import { PlatformBindings } from '../bindings';
+import { GitOps } from '../delivery';
+import { SparkHistoryServer } from '../history';
+import { LogOutput, LogOutputOptions, Logging, LoggingOperator, TeamLogFlowOptions } from '../logging';
+import { AlertRule, PlatformMonitoring, PrometheusStack } from '../monitoring';
+import { NodePool } from '../scheduling';
+import { JobNamespace, SparkOperator, SparkTeam } from '../spark';
+import { EbsStorageClass } from '../storage';
+import { invalidProp, synthWarning } from '../validation';
+import { ArgoWorkflows, PipelineSubmitter, SparkPipeline, SparkPipelineOptions } from '../workflows';
+
+/**
+ * How the platform is delivered with Argo CD.
+ */
+export interface SparkPlatformGitOps {
+  /** The Git repository Argo CD syncs the committed `dist/` from. */
+  readonly repoUrl: string;
+
+  /**
+   * The folder of the rendered manifests in the repository.
+   *
+   * @default 'dist'
+   */
+  readonly path?: string;
+
+  /**
+   * The branch, tag or commit Argo CD follows.
+   *
+   * @default 'main'
+   */
+  readonly revision?: string;
+}
+
+/**
+ * Where the platform's logs go.
+ */
+export interface SparkPlatformLogging {
+  /**
+   * The platform-wide log store (a `ClusterOutput`): every team's Spark logs go there unless the team has its
+   * own output (`addTeam(team, { logOutput })`), and so do the platform components' logs.
+   */
+  readonly output: LogOutputOptions;
+}
+
+/**
+ * Properties of a `SparkPlatform`.
+ */
+export interface SparkPlatformProps extends ChartProps {
+  /**
+   * Every node pool: spot pools (tainted) for executors, on-demand pools for drivers and the platform's
+   * components. The same objects the AWS side builds the node groups from.
+   */
+  readonly nodePools: NodePool[];
+
+  /** What the AWS side made (`aws.SparkEksCluster.bindings`, or `PlatformBindings.fromStackOutputs()`). */
+  readonly bindings: PlatformBindings;
+
+  /**
+   * Deliver the platform with Argo CD: a `GitOps` chart (`gitops.k8s.yaml`: the AppProject, the root
+   * Application and one Application per operator) next to the platform's. The platform must then be created
+   * directly in the `App`.
+   *
+   * @default - no Argo CD objects (deliver `dist/` your way, or with `aws.DirectDelivery`)
+   */
+  readonly gitOps?: SparkPlatformGitOps;
+
+  /**
+   * Logging: the logging-operator, fluentd and fluent-bit, team flows and a platform flow to this log store.
+   *
+   * @default - no logging
+   */
+  readonly logging?: SparkPlatformLogging;
+
+  /**
+   * The cluster-autoscaler (native manifests). Switch it off to run your own (or Karpenter).
+   *
+   * @default true
+   */
+  readonly clusterAutoscaler?: boolean;
+
+  /**
+   * Argo Workflows, for pipelines. Switch it off to run jobs only.
+   *
+   * @default true
+   */
+  readonly pipelines?: boolean;
+
+  /**
+   * The Spark History Server.
+   *
+   * @default true
+   */
+  readonly historyServer?: boolean;
+
+  /**
+   * Monitoring, for a cluster that runs the Prometheus Operator (kube-prometheus-stack): the stack's
+   * selectors, or `false` for none.
+   *
+   * @default - kube-prometheus-stack's defaults (`PrometheusStack.kubePrometheusStack()`)
+   */
+  readonly monitoring?: PrometheusStack | boolean;
+
+  /**
+   * An `EbsStorageClass` (encrypted gp3) for the platform's volumes (fluentd's buffers).
+   *
+   * @default true
+   */
+  readonly storageClass?: boolean;
+}
+
+/**
+ * Options of a team added to the platform.
+ */
+export interface SparkPlatformTeamOptions {
+  /**
+   * The team's own log store (an `Output` in its namespace). Its password Secret must be in that namespace.
+   *
+   * @default - the platform's log store
+   */
+  readonly logOutput?: LogOutputOptions;
+}
+
+/**
+ * The whole Spark platform from one construct, with production defaults: the Spark Operator, Argo Workflows,
+ * the history server on S3, the cluster-autoscaler, logging, monitoring and Argo CD delivery, all derived from
+ * the pools and the bindings. Add teams, jobs, pipelines, schedules, flows and alerts; everything is checked
+ * as a whole at synth, and `toMermaid()` draws it.
+ *
+ * @example
+ *
+ * const platform = new SparkPlatform(app, 'spark-platform', { nodePools: [systemPool, spotPool], bindings });
+ * const jobs = platform.addTeam(dataEngineering);
+ * jobs.addJob('daily-sessions', { type: SparkJobType.SCALA, image, mainApplicationFile, mainClass, sparkVersion: '3.5.5' });
+ */
+export class SparkPlatform extends Chart {
+  /** The node pools. */
+  public readonly nodePools: NodePool[];
+  /** The bindings from the AWS side. */
+  public readonly bindings: PlatformBindings;
+  /** The Spark Operator. */
+  public readonly sparkOperator: SparkOperator;
+  /** Argo Workflows, unless switched off. */
+  public readonly workflows?: ArgoWorkflows;
+  /** The history server, unless switched off. */
+  public readonly historyServer?: SparkHistoryServer;
+  /** The cluster-autoscaler, unless switched off. */
+  public readonly clusterAutoscaler?: ClusterAutoscaler;
+  /** The StorageClass of the platform's volumes, unless switched off. */
+  public readonly storageClass?: EbsStorageClass;
+  /** The logging-operator, when logging is on. */
+  public readonly loggingOperator?: LoggingOperator;
+  /** The Logging, when logging is on. */
+  public readonly logging?: Logging;
+  /** The platform-wide log output, when logging is on. */
+  public readonly platformLogOutput?: LogOutput;
+  /** The monitoring, unless switched off. */
+  public readonly monitoring?: PlatformMonitoring;
+  /** The Argo CD delivery, when `gitOps` is given. */
+  public readonly gitOps?: GitOps;
+
+  public constructor(scope: Construct, id: string, props: SparkPlatformProps) {
+    super(scope, id, props);
+    if (!Array.isArray(props.nodePools) || props.nodePools.length === 0) throw invalidProp(this, 'nodePools', props.nodePools, 'must list the platform\'s node pools');
+    if (!(props.bindings instanceof PlatformBindings)) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings');
+    this.nodePools = [...props.nodePools];
+    this.bindings = props.bindings;
+    const common = { nodePools: this.nodePools, bindings: this.bindings };
+
+    if (props.storageClass ?? true) this.storageClass = new EbsStorageClass(this, 'storage');
+    if (props.clusterAutoscaler ?? true) this.clusterAutoscaler = new ClusterAutoscaler(this, 'cluster-autoscaler', common);
+    this.sparkOperator = new SparkOperator(this, 'spark-operator', common);
+    if (props.pipelines ?? true) this.workflows = new ArgoWorkflows(this, 'argo-workflows', common);
+    if (props.historyServer ?? true) this.historyServer = new SparkHistoryServer(this, 'spark-history', common);
+    if (props.logging) {
+      this.loggingOperator = new LoggingOperator(this, 'logging-operator', { nodePools: this.nodePools });
+      this.logging = new Logging(this, 'logging', { operator: this.loggingOperator, fluentd: { bufferStorageClassName: this.storageClass?.name } });
+      this.platformLogOutput = this.logging.addClusterOutput('platform-logs', props.logging.output);
+    }
+    if (props.monitoring !== false) {
+      this.monitoring = new PlatformMonitoring(this, 'monitoring', {
+        nodePools: this.nodePools,
+        stack: props.monitoring instanceof PrometheusStack ? props.monitoring : undefined,
+        sparkOperator: this.sparkOperator,
+        workflows: this.workflows,
+        clusterAutoscaler: this.clusterAutoscaler,
+        historyServer: this.historyServer,
+      });
+    }
+    if (props.gitOps) this.gitOps = this.deliverWithArgoCd(scope, props.gitOps);
+    this.node.addValidation({ validate: () => this.check() });
+  }
+
+  /**
+   * Adds a team: its job namespace (service account with the IAM role the AWS side made for the same object,
+   * driver RBAC, quota, labels), and with logging a flow of its Spark logs to its own output or the platform's.
+   */
+  public addTeam(team: SparkTeam, options: SparkPlatformTeamOptions = {}): JobNamespace {
+    const namespace = this.sparkOperator.addTeam(team);
+    if (this.logging) {
+      const own = options.logOutput ? this.logging.addTeamOutput(namespace, 'logs', options.logOutput) : undefined;
+      this.logging.addTeamFlow(namespace, { outputs: [own ?? this.platformLogOutput!] });
+    } else if (options.logOutput) {
+      throw invalidProp(this, 'logOutput', options.logOutput.host, 'needs the platform\'s logging (give logging: { output })');
+    }
+    return namespace;
+  }
+
+  /** Adds another flow of a team's logs (other pods, more filters, other outputs). */
+  public addTeamFlow(namespace: JobNamespace, options: TeamLogFlowOptions): void {
+    if (!this.logging) throw invalidProp(this, 'logging', undefined, 'is off: give logging: { output } to add flows');
+    this.logging.addTeamFlow(namespace, options);
+  }
+
+  /** Adds a pipeline of Spark jobs (sequence or DAG) to a team's namespace. */
+  public addPipeline(namespace: JobNamespace, id: string, options: SparkPipelineOptions = {}): SparkPipeline {
+    return this.requireWorkflows('addPipeline').addPipeline(namespace, id, options);
+  }
+
+  /** Lets CI or a person start a team's pipelines on demand through the Argo Server's API. */
+  public addSubmitter(namespace: JobNamespace): PipelineSubmitter {
+    return this.requireWorkflows('addSubmitter').addSubmitter(namespace);
+  }
+
+  /** Adds an alert to a rule group of yours. */
+  public addAlert(rule: AlertRule, group?: string): void {
+    if (!this.monitoring) throw invalidProp(this, 'monitoring', false, 'is off: alerts need it');
+    this.monitoring.addAlert(rule, group);
+  }
+
+  /** The teams' job namespaces. */
+  public get jobNamespaces(): JobNamespace[] {
+    return this.sparkOperator.jobNamespaces;
+  }
+
+  /** The platform as a Mermaid flowchart: components, pools, teams, jobs and pipelines with their steps. */
+  public toMermaid(): string {
+    return platformDiagram(this);
+  }
+
+  private requireWorkflows(method: string): ArgoWorkflows {
+    if (!this.workflows) throw invalidProp(this, 'pipelines', false, `is off: ${method}() needs Argo Workflows`);
+    return this.workflows;
+  }
+
+  private deliverWithArgoCd(scope: Construct, options: SparkPlatformGitOps): GitOps {
+    if (!(scope instanceof App)) throw invalidProp(this, 'gitOps', options.repoUrl, 'needs the platform created directly in the App (its GitOps chart is a sibling)');
+    const gitOps = new GitOps(scope, 'gitops', { repoUrl: options.repoUrl, path: options.path ?? 'dist', revision: options.revision });
+    gitOps.addHelmRelease(this.sparkOperator.release);
+    if (this.workflows) gitOps.addHelmRelease(this.workflows.release);
+    if (this.loggingOperator) gitOps.addHelmRelease(this.loggingOperator.release);
+    return gitOps;
+  }
+
+  private check(): string[] {
+    const { errors, warnings } = checkPlatform(this);
+    for (const warning of warnings) synthWarning(this, warning);
+    return errors;
+  }
+}
