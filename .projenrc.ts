@@ -91,7 +91,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       },
     },
   },
-  gitignore: ['/dist/', '/cdk.out/', '/build/', '/artifacts/', '/.ci-out/', '/.upstream/'],
+  gitignore: ['/dist/', '/cdk.out/', '/build/', '/artifacts/', '/.ci-out/', '/.upstream/', '/.doc-snippets-*/'],
 });
 
 // Examples are programs users run with ts-node: a tsconfig of their own (for ts-node and the linter) that

@@ -8,7 +8,7 @@ import { GitOps } from '../delivery';
 import { SparkHistoryServer } from '../history';
 import { LogOutput, LogOutputOptions, Logging, LoggingOperator, TeamLogFlowOptions } from '../logging';
 import { AlertRule, PlatformMonitoring, PrometheusStack } from '../monitoring';
-import { NodePool } from '../scheduling';
+import { NodePool, Placement } from '../scheduling';
 import { JobNamespace, SparkOperator, SparkTeam } from '../spark';
 import { EbsStorageClass } from '../storage';
 import { invalidProp, synthWarning } from '../validation';
@@ -75,6 +75,20 @@ export interface SparkPlatformProps extends ChartProps {
    * @default - no logging
    */
   readonly logging?: SparkPlatformLogging;
+
+  /**
+   * Where Spark drivers run.
+   *
+   * @default - the on-demand pools (not the spot pools' fallbacks)
+   */
+  readonly driverPlacement?: Placement;
+
+  /**
+   * Where Spark executors run.
+   *
+   * @default - the spot pools, with their on-demand fallbacks (spot preferred)
+   */
+  readonly executorPlacement?: Placement;
 
   /**
    * The cluster-autoscaler (native manifests). Switch it off to run your own (or Karpenter).
@@ -173,7 +187,7 @@ export class SparkPlatform extends Chart {
 
     if (props.storageClass ?? true) this.storageClass = new EbsStorageClass(this, 'storage');
     if (props.clusterAutoscaler ?? true) this.clusterAutoscaler = new ClusterAutoscaler(this, 'cluster-autoscaler', common);
-    this.sparkOperator = new SparkOperator(this, 'spark-operator', common);
+    this.sparkOperator = new SparkOperator(this, 'spark-operator', { ...common, driverPlacement: props.driverPlacement, executorPlacement: props.executorPlacement });
     if (props.pipelines ?? true) this.workflows = new ArgoWorkflows(this, 'argo-workflows', common);
     if (props.historyServer ?? true) this.historyServer = new SparkHistoryServer(this, 'spark-history', common);
     if (props.logging) {
