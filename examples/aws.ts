@@ -23,6 +23,8 @@ export class ExamplePlatformStack extends Stack {
       // The same team objects examples/main.ts renders the namespaces and service accounts from.
       teams,
       historyServer: { cleaner: true },
+      // The Kubernetes side runs pipelines (ArgoWorkflows): the server reads the artifact repository.
+      argoWorkflows: {},
       gitOps: { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist' },
     });
   }

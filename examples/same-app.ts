@@ -25,6 +25,8 @@ export class SameAppPlatformStack extends Stack {
       nodePools: [spotPool, onDemandExecutorPool],
       // The same team objects examples/main.ts renders the namespaces and service accounts from.
       teams,
+      // The Kubernetes side runs pipelines (ArgoWorkflows): the server reads the artifact repository.
+      argoWorkflows: {},
     });
     // Without the monitoring: it needs the Prometheus Operator's CRDs (kube-prometheus-stack), which this
     // cluster does not have until you install the stack.

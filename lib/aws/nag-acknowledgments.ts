@@ -38,7 +38,7 @@ export interface PlatformParts {
   readonly cluster: eks.Cluster;
   readonly nodegroups: eks.Nodegroup[];
   readonly bucket: SparkPlatformBucket;
-  /** Each workload role with the bucket prefixes its object permissions are scoped to. */
+  /** Each workload role with the object patterns (below the bucket, e.g. "raw/*") its object permissions name. */
   readonly rolePrefixes: Map<ServiceAccountRole, Set<string>>;
   readonly clusterAutoscalerRole: ServiceAccountRole;
 }
@@ -54,6 +54,13 @@ export function acknowledgePlatformFindings(parts: PlatformParts): void {
     }
   }
   acknowledgeKubectlProvider(parts.cluster);
+  // aws-eks-v2 renders the envelope encryption of Secrets as EncryptionConfig [{ Provider, Resources: ['secrets'] }]:
+  // the CloudFormation schema marks Resources deprecated, while the EKS API (EncryptionConfig.resources) still takes
+  // "secrets", the only value, and aws-cdk-lib gives no way to leave it out.
+  Validations.of(parts.cluster).acknowledge({
+    id: 'CloudFormation-Validate::W9009',
+    reason: 'aws-eks-v2 renders EncryptionConfig Resources ["secrets"] for Kubernetes Secrets envelope encryption (the EKS API\'s only value).',
+  });
   // The singleton Lambda of AwsCustomResource (the event-log prefix), reached through its public grantPrincipal.
   const markerRole = parts.bucket.eventLogPrefixMarker.grantPrincipal;
   if (markerRole instanceof Construct) {
@@ -62,13 +69,14 @@ export function acknowledgePlatformFindings(parts: PlatformParts): void {
   if (parts.bucket.bucket.node.defaultChild) {
     acknowledge(parts.bucket, 'S1', 'Server access logging is opt-in (bucket.serverAccessLogsBucket): a second bucket per platform is a cost the user decides; CloudTrail data events are the alternative.');
   }
-  // Object-level permissions must name "<prefix>/*": the wildcard is the prefix, never the bucket or the account.
+  // Object-level permissions name "<prefix>/*" (or "<prefix>/*.inprogress", the event logs a job may delete): the
+  // wildcard is below one key prefix, never the bucket or the account.
   const bucket = parts.bucket.bucket;
   const bucketRef = bucket.node.defaultChild ? nagRef(bucket) : bucket.bucketName;
-  for (const [role, prefixes] of parts.rolePrefixes) {
-    for (const prefix of prefixes) {
-      acknowledge(role, `IAM5[Resource::arn:<AWS::Partition>:s3:::${bucketRef}/${prefix}/*]`,
-        'Object permissions are scoped to one key prefix of the platform bucket ("<prefix>/*"), never the bucket or the account.');
+  for (const [role, patterns] of parts.rolePrefixes) {
+    for (const pattern of patterns) {
+      acknowledge(role, `IAM5[Resource::arn:<AWS::Partition>:s3:::${bucketRef}/${pattern}]`,
+        'Object permissions are scoped to one key prefix of the platform bucket ("<prefix>/*", or its in-progress event logs "<prefix>/*.inprogress"), never the bucket or the account.');
     }
   }
   const autoscaler = parts.clusterAutoscalerRole;
@@ -76,7 +84,8 @@ export function acknowledgePlatformFindings(parts: PlatformParts): void {
   acknowledge(autoscaler, `IAM5[Resource::arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:nodegroup/${parts.clusterName}/*/*]`,
     'eks:DescribeNodegroup on this cluster\'s node groups only (the autoscaler reads their labels and taints to scale from zero).');
   acknowledge(autoscaler, 'IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/*]',
-    `Scaling actions are limited by the condition aws:ResourceTag/k8s.io/cluster-autoscaler/${parts.clusterName}=owned to this cluster's node groups.`);
+    `Scaling actions are limited by the conditions aws:ResourceTag/k8s.io/cluster-autoscaler/${parts.clusterName}=owned and `
+    + 'aws:ResourceTag/k8s.io/cluster-autoscaler/enabled=true to this cluster\'s node groups.');
 }
 
 // aws-eks-v2's kubectl provider (`cluster.kubectlProvider`): a Lambda in the VPC that runs kubectl and helm.

@@ -10,6 +10,16 @@ import { invalidProp } from '../validation';
 // EVENT_LOG_DIR_NAME_PREFIX).
 const ROLLING_EVENT_LOG_DIR_PREFIX = 'eventlog_v2_';
 
+// S3 lifecycle rules count whole days, from 1.
+function checkDays(where: Construct, prop: string, duration: Duration): Duration {
+  if (duration.isUnresolved()) return duration;
+  const days = duration.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1) {
+    throw invalidProp(where, prop, duration.toHumanString(), 'must be a whole number of days, at least 1 (S3 lifecycle rules count days), e.g. Duration.days(90)');
+  }
+  return duration;
+}
+
 /**
  * Properties of a `SparkPlatformBucket`.
  */
@@ -37,11 +47,21 @@ export interface SparkPlatformBucketProps {
   readonly eventLogPrefix?: string;
 
   /**
-   * How long event logs are kept before S3 deletes them (new bucket only).
+   * How long event logs are kept before S3 deletes them (new bucket only): a whole number of days, at least 1.
    *
    * @default Duration.days(90)
    */
   readonly eventLogRetention?: Duration;
+
+  /**
+   * How long S3 keeps an object version after it was overwritten or deleted (new bucket only; the bucket is
+   * versioned, so a job that overwrites or deletes data, or another team's event log, can be undone for this
+   * long): a whole number of days, at least 1. Expired delete markers are removed too, so old versions never
+   * pile up.
+   *
+   * @default Duration.days(30)
+   */
+  readonly noncurrentVersionRetention?: Duration;
 
   /**
    * A bucket for the new bucket's server access logs.
@@ -59,8 +79,8 @@ export interface SparkPlatformBucketProps {
 }
 
 /**
- * The platform's S3 bucket for Spark event logs and job data: encrypted, public access blocked, TLS only, old
- * event logs expired, and the event-log prefix created at deploy time (Spark's SparkContext fails when
+ * The platform's S3 bucket for Spark event logs and job data: encrypted, public access blocked, TLS only,
+ * versioned (old versions expired), old event logs expired, and the event-log prefix created at deploy time (Spark's SparkContext fails when
  * `spark.eventLog.dir` does not exist).
  */
 export class SparkPlatformBucket extends Construct {
@@ -73,20 +93,27 @@ export class SparkPlatformBucket extends Construct {
 
   public constructor(scope: Construct, id: string, props: SparkPlatformBucketProps = {}) {
     super(scope, id);
-    if (props.bucket && (props.bucketName || props.eventLogRetention || props.serverAccessLogsBucket)) {
-      throw invalidProp(this, 'bucket', props.bucket.node.path, 'is your own bucket: bucketName, eventLogRetention and serverAccessLogsBucket apply to a new bucket only');
+    if (props.bucket && (props.bucketName || props.eventLogRetention || props.noncurrentVersionRetention || props.serverAccessLogsBucket)) {
+      throw invalidProp(this, 'bucket', props.bucket.node.path,
+        'is your own bucket: bucketName, eventLogRetention, noncurrentVersionRetention and serverAccessLogsBucket apply to a new bucket only');
     }
     if (props.bucketName !== undefined) {
       const problem = S3Location.bucketNameProblem(props.bucketName);
       if (problem) throw invalidProp(this, 'bucketName', props.bucketName, problem);
     }
     const prefix = props.eventLogPrefix ?? EventLogLocation.DEFAULT_PREFIX;
-    const retention = props.eventLogRetention ?? Duration.days(90);
+    if (prefix === '') {
+      throw invalidProp(this, 'eventLogPrefix', prefix, 'must not be empty: a key prefix such as "spark-events" (jobs write their logs below it, and only there)');
+    }
+    const retention = checkDays(this, 'eventLogRetention', props.eventLogRetention ?? Duration.days(90));
+    const noncurrentRetention = checkDays(this, 'noncurrentVersionRetention', props.noncurrentVersionRetention ?? Duration.days(30));
 
     this.bucket = props.bucket ?? new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // An overwritten or deleted object stays recoverable for noncurrentVersionRetention.
+      versioned: true,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
@@ -98,6 +125,9 @@ export class SparkPlatformBucket extends Construct {
         { id: 'expire-event-logs', prefix: `${prefix}/`, expiration: retention },
         { id: 'expire-rolling-event-log-dirs', prefix: `${prefix}/${ROLLING_EVENT_LOG_DIR_PREFIX}`, expiration: retention },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // Versions replaced or deleted (expired event logs among them) go after noncurrentVersionRetention, and
+        // the delete markers left alone afterwards with them: the bucket never grows with old versions.
+        { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: noncurrentRetention, expiredObjectDeleteMarker: true },
       ],
     });
     // ObjectSizeGreaterThan is a string in the CloudFormation schema (the L2 would render a number).
@@ -105,7 +135,7 @@ export class SparkPlatformBucket extends Construct {
     try {
       this.eventLogs = new EventLogLocation({ bucketName: this.bucket.bucketName, prefix, partition: Aws.PARTITION });
     } catch (e) {
-      throw invalidProp(this, 'eventLogPrefix', prefix, (e as Error).message.replace(/^.*?: /, ''));
+      throw invalidProp(this, 'eventLogPrefix', prefix, (e as Error).message.replace(/^.*?: invalid prop ".*?" .*?: /, ''));
     }
 
     // An empty "<prefix>/" object makes the directory exist for Hadoop's S3A before the first job runs.

@@ -1,8 +1,9 @@
 import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
-import { Annotations, Aws, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
@@ -179,11 +180,21 @@ export interface SparkEksClusterProps {
   readonly historyServer?: HistoryServerAccess;
 
   /**
-   * Argo Workflows' artifact repository role.
+   * Argo Workflows' artifact repository: the server's read role, and each team's pipeline role (write below
+   * `<artifactPrefix>/<namespace>/`). Give it when the Kubernetes side runs pipelines (`ArgoWorkflows`): without
+   * it no Argo Workflows role exists (no role that nothing uses).
    *
-   * @default - a read role on `argo-artifacts/` for PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER
+   * @default - no Argo Workflows roles
    */
   readonly argoWorkflows?: ArgoWorkflowsAccess;
+
+  /**
+   * The KMS key that encrypts the cluster's Kubernetes Secrets (EKS envelope encryption). EKS cannot turn this
+   * off once on, and cannot change the key.
+   *
+   * @default - a new symmetric KMS key with yearly rotation, retained when the stack is deleted
+   */
+  readonly secretsEncryptionKey?: kms.IKey;
 
   /**
    * Install the EBS CSI driver (the `aws-ebs-csi-driver` EKS add-on, with an IRSA role holding the AWS managed
@@ -200,6 +211,11 @@ export interface SparkEksClusterProps {
    * @default - no Argo CD
    */
   readonly gitOps?: GitOpsBootstrap;
+}
+
+// The object pattern of a location, as IAM resources and cdk-nag findings name it: "<prefix>/*".
+function objectsOf(location: S3Location): string {
+  return `${location.prefix}/*`;
 }
 
 const EBS_CSI_DRIVER_POLICY = 'service-role/AmazonEBSCSIDriverPolicy';
@@ -235,6 +251,8 @@ export class SparkEksCluster extends Construct {
   public readonly bindings: PlatformBindings;
   /** Argo CD's Helm chart, when `gitOps` is set. */
   public readonly argoCd?: HelmReleaseChart;
+  /** The KMS key that encrypts the cluster's Kubernetes Secrets. */
+  public readonly secretsEncryptionKey: kms.IKey;
   private readonly roles: ServiceAccountRole[] = [];
   private readonly rolePrefixes = new Map<ServiceAccountRole, Set<string>>();
 
@@ -243,6 +261,11 @@ export class SparkEksCluster extends Construct {
     const pools = this.checkProps(props);
     this.clusterName = props.clusterName;
     this.endpoint = props.endpoint ?? ClusterEndpoint.privateOnly();
+    this.secretsEncryptionKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
+      description: `Envelope encryption of the Kubernetes Secrets of EKS cluster ${props.clusterName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.cluster = this.createCluster(props);
     this.nodegroups = Object.fromEntries(pools.map(pool =>
       [pool.name, this.cluster.addNodegroupCapacity(`NodeGroup-${pool.name}`,
@@ -314,6 +337,7 @@ export class SparkEksCluster extends Construct {
       vpc: props.vpc ? this.checkVpc(props.vpc) : this.defaultVpc(),
       vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
       endpointAccess: this.endpoint.endpointAccess,
+      secretsEncryptionKey: this.secretsEncryptionKey,
       clusterLogging: props.clusterLogging ?? [
         eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
         eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
@@ -361,23 +385,28 @@ export class SparkEksCluster extends Construct {
     const autoscaler = this.addRole('ClusterAutoscalerRole', props.clusterAutoscaler ?? PlatformServiceAccounts.CLUSTER_AUTOSCALER,
       WorkloadPolicies.clusterAutoscaler(this.clusterName), []);
     const artifacts = this.bindings.artifacts;
-    for (const team of props.teams ?? []) {
-      const reads = team.readPrefixes.map(prefix => this.location('teams.readPrefixes', prefix));
-      const writes = team.readWritePrefixes.map(prefix => this.location('teams.readWritePrefixes', prefix));
+    (props.teams ?? []).forEach((team, i) => {
+      // Checked again here, where the error can name the team's place in `teams`.
+      const reads = team.readPrefixes.map((prefix, j) => this.location(`teams[${i}].readPrefixes[${j}]`, prefix));
+      const writes = team.readWritePrefixes.map((prefix, j) => this.location(`teams[${i}].readWritePrefixes[${j}]`, prefix));
       this.addRole(`SparkTeamRole-${team.namespace}`, team.serviceAccount, [
-        ...WorkloadPolicies.s3ReadWrite(eventLogs),
+        ...WorkloadPolicies.eventLogWriter(eventLogs),
         ...reads.flatMap(location => WorkloadPolicies.s3Read(location)),
         ...writes.flatMap(location => WorkloadPolicies.s3ReadWrite(location)),
-      ], [eventLogs, ...reads, ...writes]);
+      ], [...[eventLogs, ...reads, ...writes].map(objectsOf), WorkloadPolicies.inProgressEventLogs(eventLogs)]);
       // The team's pipelines write their artifacts below <artifacts>/<namespace>/, and nowhere else.
-      const teamArtifacts = artifacts.child(team.namespace);
-      this.addRole(`SparkPipelineRole-${team.namespace}`, team.pipelineServiceAccount, WorkloadPolicies.s3ReadWrite(teamArtifacts), [teamArtifacts]);
-    }
+      if (props.argoWorkflows) {
+        const teamArtifacts = artifacts.child(team.namespace);
+        this.addRole(`SparkPipelineRole-${team.namespace}`, team.pipelineServiceAccount, WorkloadPolicies.s3ReadWrite(teamArtifacts), [objectsOf(teamArtifacts)]);
+      }
+    });
     const history = props.historyServer ?? {};
     this.addRole('HistoryServerRole', history.serviceAccount ?? PlatformServiceAccounts.SPARK_HISTORY_SERVER,
-      WorkloadPolicies.historyServer(eventLogs, this.bindings.historyServerCleaner), [eventLogs]);
-    const argo = props.argoWorkflows ?? {};
-    this.addRole('ArgoWorkflowsServerRole', argo.serviceAccount ?? PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER, WorkloadPolicies.s3Read(artifacts), [artifacts]);
+      WorkloadPolicies.historyServer(eventLogs, this.bindings.historyServerCleaner), [objectsOf(eventLogs)]);
+    if (props.argoWorkflows) {
+      this.addRole('ArgoWorkflowsServerRole', props.argoWorkflows.serviceAccount ?? PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER,
+        WorkloadPolicies.s3Read(artifacts), [objectsOf(artifacts)]);
+    }
 
     if (props.ebsCsiDriver ?? true) this.addEbsCsiDriver();
     if (this.roles.some(role => role.serviceAccount.identity === WorkloadIdentity.POD_IDENTITY)) {
@@ -400,8 +429,9 @@ export class SparkEksCluster extends Construct {
     });
   }
 
+  // `objectPatterns`: the object resources (below the bucket) the role's statements name, e.g. "raw/*".
   private addRole(id: string, serviceAccount: ServiceAccountIdentity, statements: iam.PolicyStatement[],
-    locations: S3Location[]): ServiceAccountRole {
+    objectPatterns: string[]): ServiceAccountRole {
     const clash = this.roles.find(r => r.serviceAccount.key === serviceAccount.key);
     if (clash) throw invalidProp(this, id, serviceAccount.key, `already has a role (${clash.node.id}): one service account, one role`);
     let roleName: string;
@@ -412,7 +442,7 @@ export class SparkEksCluster extends Construct {
     }
     const role = new ServiceAccountRole(this, id, { cluster: this.cluster, serviceAccount, roleName, statements });
     this.roles.push(role);
-    this.rolePrefixes.set(role, new Set(locations.map(location => location.prefix)));
+    this.rolePrefixes.set(role, new Set(objectPatterns));
     return role;
   }
 
@@ -423,10 +453,13 @@ export class SparkEksCluster extends Construct {
   }
 
   private location(prop: string, prefix: string): S3Location {
+    if (prefix === '') {
+      throw invalidProp(this, prop, prefix, 'must not be empty: a key prefix such as "curated/sessions" (an empty prefix would grant the whole bucket)');
+    }
     try {
       return this.platformBucket.location(prefix);
     } catch (e) {
-      throw invalidProp(this, prop, prefix, (e as Error).message.replace(/^.*?: /, ''));
+      throw invalidProp(this, prop, prefix, (e as Error).message.replace(/^.*?: invalid prop ".*?" .*?: /, ''));
     }
   }
 

@@ -1,14 +1,23 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { S3Location } from '../storage';
+import { invalidProp } from '../validation';
+
+// Spark's event-log writers rename the files they are still writing ("<app>.inprogress", and
+// "eventlog_v2_<app>/appstatus_<app>.inprogress" of rolling logs) when the application ends (EventLogFileWriters.scala,
+// EventLogFileWriter.IN_PROGRESS); S3A renames by copy and delete.
+const IN_PROGRESS_SUFFIX = '.inprogress';
 
 /**
- * The IAM permissions of the platform's workloads, least privilege: no statement grants a write action on `*`.
+ * The IAM permissions of the platform's workloads, least privilege: no statement grants a write action on `*`,
+ * object permissions name a key prefix, and `s3:ListBucket` is conditioned on the prefixes a workload may list
+ * (never the empty prefix, never `*`).
  */
 export class WorkloadPolicies {
   /**
    * The cluster-autoscaler: read the Auto Scaling groups, launch templates, instance types and managed node
-   * groups; change the size of, and terminate instances in, only the groups tagged for this cluster.
+   * groups; change the size of, and terminate instances in, only the groups EKS tagged for this cluster
+   * (`k8s.io/cluster-autoscaler/<cluster>=owned` and `k8s.io/cluster-autoscaler/enabled=true`).
    */
   public static clusterAutoscaler(clusterName: string): iam.PolicyStatement[] {
     return [
@@ -37,26 +46,42 @@ export class WorkloadPolicies {
         sid: 'ScaleThisClustersNodeGroups',
         actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
         resources: [`arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/*`],
-        conditions: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: 'owned' } },
+        conditions: {
+          StringEquals: {
+            [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: 'owned',
+            'aws:ResourceTag/k8s.io/cluster-autoscaler/enabled': 'true',
+          },
+        },
       }),
-    ];
-  }
-
-  /** List the bucket below `location` (and the parent "directories" S3A checks), read its objects. */
-  public static s3Read(location: S3Location): iam.PolicyStatement[] {
-    return [
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [location.bucketArn],
-        conditions: { StringLike: { 's3:prefix': listablePrefixes(location) } },
-      }),
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [location.objectsArn] }),
     ];
   }
 
   /**
-   * Read and write below `location`: S3A writes with multipart uploads, and renames (event logs are renamed
-   * from `.inprogress` when the job ends) by copy and delete.
+   * Read below `location`: list the prefix and everything below it, list each parent "directory" one level
+   * deep (exact prefixes with the '/' delimiter: the names directly under a parent, never what is inside
+   * them), read the objects below the prefix and probe the prefix itself (S3A's HEAD on the path).
+   */
+  public static s3Read(location: S3Location): iam.PolicyStatement[] {
+    const prefix = checkedPrefix(location);
+    const parents = parentPrefixes(prefix);
+    return [
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [location.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}/`, `${prefix}/*`] } },
+      }),
+      ...(parents.length === 0 ? [] : [new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [location.bucketArn],
+        conditions: { StringEquals: { 's3:prefix': parents, 's3:delimiter': '/' } },
+      })]),
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${location.bucketArn}/${prefix}`, location.objectsArn] }),
+    ];
+  }
+
+  /**
+   * Read and write below `location`: S3A writes with multipart uploads, and renames (output committers) by
+   * copy and delete.
    */
   public static s3ReadWrite(location: S3Location): iam.PolicyStatement[] {
     return [
@@ -64,6 +89,25 @@ export class WorkloadPolicies {
       new iam.PolicyStatement({
         actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         resources: [location.objectsArn],
+      }),
+    ];
+  }
+
+  /**
+   * A Spark job writing its event log to the shared event-log prefix: read it, write new objects below it, and
+   * delete only files still in progress (`*.inprogress`, which Spark renames when the application ends): a job
+   * never deletes a finished event log, its own or another team's. Only the history server's cleaner does.
+   */
+  public static eventLogWriter(eventLogs: S3Location): iam.PolicyStatement[] {
+    return [
+      ...WorkloadPolicies.s3Read(eventLogs),
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [eventLogs.objectsArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: [`${eventLogs.objectsArn}${IN_PROGRESS_SUFFIX}`],
       }),
     ];
   }
@@ -76,17 +120,27 @@ export class WorkloadPolicies {
     ];
   }
 
+  /** The object pattern (below the bucket) a team may delete in the event-log prefix: `<prefix>/*.inprogress`. */
+  public static inProgressEventLogs(eventLogs: S3Location): string {
+    return `${checkedPrefix(eventLogs)}/*${IN_PROGRESS_SUFFIX}`;
+  }
+
   private constructor() {}
 }
 
-// The prefix itself, everything below it, and each parent "directory" (S3A lists parents to check they
-// are not files).
-function listablePrefixes(location: S3Location): string[] {
-  if (!location.prefix) return ['*'];
-  const parts = location.prefix.split('/');
-  const parents = parts.slice(0, -1).flatMap((_, i) => {
-    const parent = parts.slice(0, i + 1).join('/');
-    return [parent, `${parent}/`];
-  });
-  return ['', ...parents, location.prefix, `${location.prefix}/*`];
+// A policy never covers the whole bucket.
+function checkedPrefix(location: S3Location): string {
+  if (!location.prefix) {
+    throw invalidProp('WorkloadPolicies', 'location.prefix', location.prefix,
+      'must not be empty: a workload is granted a key prefix of the bucket (e.g. "curated/sessions"), never the whole bucket');
+  }
+  return location.prefix;
+}
+
+// The "directories" above a prefix as S3A lists them: Hadoop's S3AFileSystem.s3GetFileStatus lists
+// `<key>/` with the '/' delimiter (never the bare key, never the root for a status probe), and MkdirOperation
+// walks the parents up to the first that exists. "a/b/c" -> ["a/", "a/b/"].
+function parentPrefixes(prefix: string): string[] {
+  const parts = prefix.split('/');
+  return parts.slice(0, -1).map((_, i) => `${parts.slice(0, i + 1).join('/')}/`);
 }

@@ -1,7 +1,7 @@
 import { ServiceAccountIdentity } from './service-account-identity';
 import { WorkloadIdentity } from './workload-identity';
 import { EventLogLocation, S3Location } from '../storage';
-import { checkAwsRegion, checkEksClusterName, invalidProp, isUnresolvedToken } from '../validation';
+import { checkAwsPartition, checkAwsRegion, checkEksClusterName, invalidProp, isUnresolvedToken } from '../validation';
 
 /**
  * Properties of `PlatformBindings`.
@@ -43,7 +43,8 @@ export interface PlatformBindingsProps {
   readonly historyServerCleaner?: boolean;
 
   /**
-   * The AWS partition, for ARNs.
+   * The AWS partition, for ARNs: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc, or a
+   * token such as `Aws.PARTITION`.
    *
    * @default 'aws'
    */
@@ -125,7 +126,7 @@ export class PlatformBindings {
     this.accountId = props.accountId;
     this.clusterName = checkEksClusterName(where, 'clusterName', props.clusterName);
     this.region = checkAwsRegion(where, 'region', props.region);
-    this.partition = props.partition ?? 'aws';
+    this.partition = checkAwsPartition(where, 'partition', props.partition ?? 'aws');
     this.historyServerCleaner = props.historyServerCleaner ?? true;
     const version = props.kubernetesVersion ?? '1.33';
     if (!isUnresolvedToken(version) && (typeof version !== 'string' || !KUBERNETES_MINOR.test(version))) {

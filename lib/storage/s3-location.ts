@@ -1,4 +1,4 @@
-import { invalidProp, isUnresolvedToken } from '../validation';
+import { checkAwsPartition, invalidProp, isUnresolvedToken } from '../validation';
 
 /**
  * Properties of an `S3Location`.
@@ -18,7 +18,8 @@ export interface S3LocationProps {
   readonly prefix?: string;
 
   /**
-   * The AWS partition of the bucket, for ARNs.
+   * The AWS partition of the bucket, for ARNs: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f,
+   * aws-eusc, or a token such as `Aws.PARTITION`.
    *
    * @default 'aws'
    */
@@ -66,7 +67,7 @@ export class S3Location {
     if (prefix.length > 900) throw invalidProp(where, 'prefix', prefix, 'must be at most 900 characters (S3 keys are at most 1024)');
     this.bucketName = props.bucketName;
     this.prefix = prefix;
-    this.partition = props.partition ?? 'aws';
+    this.partition = checkAwsPartition(where, 'partition', props.partition ?? 'aws');
   }
 
   /** A location below this one (`<prefix>/<subPrefix>`). */

@@ -32,3 +32,14 @@ export function checkEksClusterName(where: IConstruct | string, prop: string, va
   }
   return value;
 }
+
+/** The AWS partitions (the `aws:` ARN prefix of each). */
+export const AWS_PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+
+/** Throws unless `value` is an AWS partition such as "aws" or "aws-cn" (or a token, e.g. `Aws.PARTITION`). */
+export function checkAwsPartition(where: IConstruct | string, prop: string, value: string): string {
+  if (!isUnresolvedToken(value) && !AWS_PARTITIONS.includes(value)) {
+    throw invalidProp(where, prop, value, `must be an AWS partition: ${AWS_PARTITIONS.join(', ')} (or a token such as Aws.PARTITION)`);
+  }
+  return value;
+}

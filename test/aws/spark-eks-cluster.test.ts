@@ -132,7 +132,7 @@ describe('SparkEksCluster: workload roles', () => {
   const teams = [dataEngineering];
 
   test('IRSA: each role trusts exactly one service account through the cluster\'s OIDC provider', () => {
-    const { template, cluster } = platform({ teams });
+    const { template, cluster } = platform({ teams, argoWorkflows: {} });
     expect(cluster.serviceAccountRoles.map(r => r.serviceAccount.key).sort()).toEqual([
       'argo/argo-workflows-server', 'data-engineering/spark', 'data-engineering/spark-pipeline', 'kube-system/cluster-autoscaler', 'kube-system/ebs-csi-controller-sa',
       'spark-history/spark-history-server',
@@ -151,7 +151,10 @@ describe('SparkEksCluster: workload roles', () => {
     const statements = allStatements(template).map(s => s.statement);
     const scale = statements.find(s => asList(s.Action).includes('autoscaling:SetDesiredCapacity'));
     expect(scale.Action).toEqual(['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup']);
-    expect(scale.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/spark-platform': 'owned' } });
+    // EKS tags each managed node group's Auto Scaling group with both (the tags --node-group-auto-discovery reads).
+    expect(scale.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/spark-platform': 'owned', 'aws:ResourceTag/k8s.io/cluster-autoscaler/enabled': 'true' },
+    });
     expect(JSON.stringify(scale.Resource)).toMatch(/autoScalingGroup:\*:autoScalingGroupName\/\*/);
     const describe = statements.find(s => asList(s.Action).includes('ec2:DescribeInstanceTypes'));
     expect(describe.Action).toEqual(expect.arrayContaining(['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeLaunchTemplateVersions', 'ec2:GetInstanceTypesFromInstanceRequirements']));
@@ -159,7 +162,7 @@ describe('SparkEksCluster: workload roles', () => {
   });
 
   test('deterministic role names: <cluster>-<namespace>-<service account>, what the Kubernetes side derives', () => {
-    const { template } = platform({ teams });
+    const { template } = platform({ teams, argoWorkflows: {} });
     const names = Object.values<any>(template.findResources('AWS::IAM::Role')).map(r => r.Properties.RoleName).filter(n => n);
     expect(names.sort()).toEqual([
       'spark-platform-argo-argo-workflows-server', 'spark-platform-data-engineering-spark', 'spark-platform-data-engineering-spark-pipeline',
@@ -187,7 +190,7 @@ describe('SparkEksCluster: workload roles', () => {
     expect(writeTargets).toContain('/curated/*');
     expect(writeTargets).not.toContain('/raw/*');
     const list = statements.find((s: any) => s.Action === 's3:ListBucket' && JSON.stringify(s.Condition).includes('raw'));
-    expect(list.Condition.StringLike['s3:prefix']).toEqual(['', 'raw', 'raw/*']);
+    expect(list.Condition.StringLike['s3:prefix']).toEqual(['raw/', 'raw/*']);
   });
 
   test('the history server reads the event logs, and deletes old ones only with its cleaner (on by default, both sides)', () => {
@@ -203,12 +206,17 @@ describe('SparkEksCluster: workload roles', () => {
   });
 
   test('each team\'s pipelines write its own artifacts prefix only; the Argo server reads them all', () => {
-    const { template } = platform({ teams });
+    const { template } = platform({ teams, argoWorkflows: {} });
     const pipeline = allStatements(template).filter(s => s.resource.includes('SparkPipelineRoledataengineering')).map(s => s.statement);
     expect(JSON.stringify(pipeline)).toContain('/argo-artifacts/data-engineering/*');
     expect(JSON.stringify(pipeline)).not.toContain('/spark-events/');
     const server = allStatements(template).filter(s => s.resource.includes('ArgoWorkflowsServer')).map(s => s.statement);
     expect(server.flatMap(s => asList(s.Action))).toEqual(['s3:ListBucket', 's3:GetObject']);
+  });
+
+  test('no Argo Workflows role unless argoWorkflows is given (no role that nothing uses)', () => {
+    const { cluster } = platform({ teams });
+    expect(cluster.serviceAccountRoles.map(r => r.serviceAccount.key).filter(k => /argo|pipeline/.test(k))).toEqual([]);
   });
 
   test('Argo Workflows\' artifact repository', () => {
@@ -286,7 +294,7 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
 
   test('PlatformBindings as a typed object and as stack outputs', () => {
     const analytics = new SparkTeam({ name: 'analytics' });
-    const { template, cluster, stack } = platform({ teams: [analytics] });
+    const { template, cluster, stack } = platform({ teams: [analytics], argoWorkflows: {} });
     const bindings = cluster.bindings;
     expect(bindings.clusterName).toBe('spark-platform');
     expect(bindings.region).toBe('eu-west-1');
@@ -365,7 +373,7 @@ describe('SparkEksCluster: bad input', () => {
 
   test('rejects a public endpoint open to the internet unless said explicitly, and malformed CIDRs', () => {
     expect(() => aws.ClusterEndpoint.publicAndPrivate(['0.0.0.0/0'])).toThrow(/opens the API endpoint to the whole internet/);
-    expect(() => aws.ClusterEndpoint.publicAndPrivate(['10.0.0.300/24'])).toThrow(/invalid prop "cidrs" "10.0.0.300\/24"/);
+    expect(() => aws.ClusterEndpoint.publicAndPrivate(['10.0.0.300/24'])).toThrow(/invalid prop "cidrs\[0\]" "10.0.0.300\/24"/);
     expect(() => aws.ClusterEndpoint.publicAndPrivate([])).toThrow(/must list at least one CIDR block/);
     expect(aws.ClusterEndpoint.unrestrictedPublicAndPrivate().isPublic).toBe(true);
     expect(aws.ClusterEndpoint.privateOnly().isPublic).toBe(false);
