@@ -38,13 +38,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@prometheus-io/lezer-promql@0.315.0',
     '@lezer/lr@^1.4.12',
     '@lezer/highlight@^1.2.5',
+    // The policy check reads the SparkApplications inside workflow steps, which are YAML strings.
+    'yaml@^2.9.1',
   ],
   devDeps: [
     'cdk8s-cli@^2.207.60',
     'ts-node@^10.9.2',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
-    'yaml@^2.9.1',
     'cdk-nag@^3.0.2',
     'aws-cdk-lib@2.276.0',
     '@aws-cdk/lambda-layer-kubectl-v33@2.2.2',

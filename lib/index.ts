@@ -1,6 +1,7 @@
 export { SynthWarnings } from './validation/warnings';
 export * from './scheduling';
 export * from './storage';
+export * from './policy';
 export * from './bindings';
 export * from './delivery';
 export * from './spark';

@@ -12,7 +12,7 @@ const LIB = path.join(__dirname, '..', 'lib');
  */
 const LAYERS: string[][] = [
   ['validation'],
-  ['scheduling', 'storage'],
+  ['scheduling', 'storage', 'policy'],
   ['bindings', 'delivery'],
   ['spark', 'autoscaling'],
   ['workflows', 'history', 'logging', 'monitoring'],

@@ -241,11 +241,40 @@ describe('ArgoCdRelease', () => {
     const other = new NodePool({ name: 'other', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m5.large'] });
     const releases = [
       new ArgoCdRelease({ placement: Placement.onPool(system) }),
-      new ArgoCdRelease({ placement: Placement.onPools([system, other]), highAvailability: true }),
+      new ArgoCdRelease({ placement: Placement.onPools([system, other]), highAvailability: true, sso: SSO }),
     ];
     for (const release of releases) {
-      expectValuesExistInChart('argo-cd', release.values, ['configs.cm']);
+      expectValuesExistInChart('argo-cd', release.values, ['configs.cm', 'configs.rbac']);
     }
+  });
+
+  const SSO = {
+    url: 'https://argocd.acme.example',
+    issuer: 'https://acme.okta.com',
+    clientId: 'argocd',
+    clientSecretName: 'argocd-oidc',
+    adminGroups: ['platform'],
+    readOnlyGroups: ['data-engineering'],
+  };
+
+  test('with SSO the local admin is off, the client secret is a reference, groups get their roles', () => {
+    // argo-cd docs/operator-manual/user-management/index.md: oidc.config, "$<secret>:<key>" references, admin.enabled;
+    // docs/operator-manual/rbac.md: "g, <group>, role:admin" in policy.csv, groups scope.
+    const values = new ArgoCdRelease({ sso: SSO }).values;
+    expect(values.configs.cm['admin.enabled']).toBe('false');
+    expect(values.configs.cm.url).toBe('https://argocd.acme.example');
+    expect(values.configs.cm['oidc.config']).toBe('name: SSO\nissuer: https://acme.okta.com\nclientID: argocd\nclientSecret: $argocd-oidc:clientSecret\n'
+      + 'requestedScopes: ["openid", "profile", "email", "groups"]\n');
+    expect(values.configs.rbac['policy.csv']).toBe('g, platform, role:admin\ng, data-engineering, role:readonly\n');
+    expect(new ArgoCdRelease().values.configs.cm['admin.enabled']).toBeUndefined();
+  });
+
+  test('bad SSO settings and a spot placement fail', () => {
+    const spot = new NodePool({ name: 'spot', capacityType: CapacityType.SPOT, instanceTypes: ['m5.large'] });
+    expect(() => new ArgoCdRelease({ placement: Placement.onPool(spot) })).toThrow(/ArgoCdRelease: invalid prop "placement" "spot": is a spot pool: Argo CD delivers the platform/);
+    expect(() => new ArgoCdRelease({ sso: { ...SSO, adminGroups: [] } })).toThrow(/"sso.adminGroups" \[\]: must name at least one group/);
+    expect(() => new ArgoCdRelease({ sso: { ...SSO, issuer: 'http://okta' } })).toThrow(/"sso.issuer" "http:\/\/okta": must be an https:\/\/ URL/);
+    expect(() => new ArgoCdRelease({ sso: { ...SSO, adminGroups: ['a,b'] } })).toThrow(/"sso.adminGroups\[0\]" "a,b": must be a group name/);
   });
 
   test('the default chart version is the pinned upstream one', () => {

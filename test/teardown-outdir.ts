@@ -10,8 +10,9 @@ export default function teardown(): void {
   const started = Date.now() - process.uptime() * 1000;
   for (const entry of fs.readdirSync(os.tmpdir())) {
     const full = path.join(os.tmpdir(), entry);
-    const ours = entry.startsWith('cdk8s-spark-platform-tests-')
-      || (entry.startsWith('cdk8s.outdir.') && fs.statSync(full).mtimeMs >= started);
+    // Only folders made during this run: another jest run on the machine may still be writing its own.
+    const ours = (entry.startsWith('cdk8s-spark-platform-tests-') || entry.startsWith('cdk8s.outdir.'))
+      && fs.statSync(full).birthtimeMs >= started;
     if (ours) fs.rmSync(full, { recursive: true, force: true });
   }
 }

@@ -251,6 +251,11 @@ export class ClusterAutoscaler extends Construct {
   }
 
 
+  /** The labels that select the autoscaler's pods (its Service's selector): what NetworkPolicies select it by. */
+  public get podLabels(): { [key: string]: string } {
+    return { 'app.kubernetes.io/name': NAME };
+  }
+
   private metadata(name = NAME): k8s.ObjectMeta {
     return { name, namespace: this.namespace, labels: this.labels };
   }
@@ -319,6 +324,9 @@ export class ClusterAutoscaler extends Construct {
         env: [{ name: 'AWS_REGION', value: region }],
         ports: [{ name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
         livenessProbe: { httpGet: { path: '/health-check', port: k8s.IntOrString.fromString('metrics') }, initialDelaySeconds: 30, periodSeconds: 10 },
+        // /health-check (cluster-autoscaler/main.go) fails only once the loop it monitors stalls; a replica
+        // waiting for the leader lease has no loop to monitor yet and stays Ready.
+        readinessProbe: { httpGet: { path: '/health-check', port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
         resources: {
           requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('600Mi') },
           limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('600Mi') },

@@ -46,6 +46,8 @@ interface FluentBitAgentProps extends FluentBitOptions {
 export class FluentBitAgent extends Construct {
   /** The fluent-bit image the library is tested with (the logging-operator 6.7 default). */
   public static readonly DEFAULT_IMAGE = 'ghcr.io/fluent/fluent-bit:5.0.5';
+  /** The port of fluent-bit's HTTP server (metrics, probes): the operator's default. */
+  public static readonly HTTP_PORT = 2020;
 
   /** @internal */
   public static _of(scope: Construct, id: string, props: FluentBitAgentProps): FluentBitAgent {
@@ -80,6 +82,17 @@ export class FluentBitAgent extends Construct {
         positiondb: { hostPath: { path: this.positionDbPath } },
         // A full node must still run its log agent.
         podPriorityClassName: 'system-node-critical',
+        // It reads the node's container logs, files owned by root with mode 0640 (the kubelet's
+        // pkg/kubelet/kuberuntime/kuberuntime_container.go creates them): it runs as uid 0, but as owner it needs
+        // no capability, cannot escalate, and writes only to its mounted buffers and position database.
+        security: {
+          podSecurityContext: { runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+        },
+        // The operator serves fluent-bit's HTTP server on 2020 and probes "/" for liveness
+        // (pkg/sdk/logging/api/v1beta1/logging_types.go); readiness on its health endpoint alike.
+        livenessDefaultCheck: true,
+        readinessProbe: { httpGet: { path: '/', port: FluentBitAgent.HTTP_PORT }, periodSeconds: 10 },
       },
     });
     SyncWave.markCustomResource(this.apiObject);

@@ -265,6 +265,11 @@ export class Logging extends Construct {
         podSecurityContext: { ...ids, fsGroup: FLUENTD_GID, seccompProfile: { type: 'RuntimeDefault' } },
         securityContext: { ...ids, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
       },
+      // The operator's probes (pkg/sdk/logging/api/v1beta1/fluentd_types.go SetDefaults, pkg/resources/fluentd/
+      // statefulset.go generateReadinessCheck): alive while /bin/healthy.sh passes; ready while the buffer volume
+      // has free space and a bounded number of chunks, so a replica that cannot flush stops receiving logs.
+      livenessDefaultCheck: true,
+      readinessDefaultCheck: { bufferFreeSpace: true, bufferFileNumber: true },
     };
   }
 

@@ -94,6 +94,9 @@ export class SparkOperatorRelease extends HelmRelease {
         ...scheduling,
         priorityClassName: PlatformPriority.COMPONENTS,
         podDisruptionBudget: { enable: this.controllerReplicas > 1, minAvailable: 1 },
+        // The chart sets none (values.yaml `resources: {}`): without them the controller is BestEffort, the first
+        // pod evicted under memory pressure. Its informers cache the jobs' pods, so memory grows with them.
+        resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       },
       webhook: {
         enable: true,
@@ -101,6 +104,7 @@ export class SparkOperatorRelease extends HelmRelease {
         ...scheduling,
         priorityClassName: PlatformPriority.COMPONENTS,
         podDisruptionBudget: { enable: this.webhookReplicas > 1, minAvailable: 1 },
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
       },
       spark: {
         // The job namespaces are the JobNamespace objects added to the operator, never retyped.

@@ -134,6 +134,10 @@ const RESTRICTED_CONTAINER = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
+// The chart's values.yaml lists the server's container security context field by field (no seccompProfile: it
+// goes on the pod).
+const SERVER_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true };
+
 /**
  * Argo Workflows, which runs the platform's Spark pipelines: installed from its pinned upstream chart
  * (`release`, delivered like every operator) with values derived from the platform: controller and server on
@@ -304,6 +308,12 @@ export class ArgoWorkflows extends Construct {
         authModes: props.authModes ?? [ArgoServerAuthMode.CLIENT],
         serviceAccount: { create: true, name: this.serverServiceAccount.name, annotations },
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+        // The chart leaves the server's root filesystem writable; upstream's own manifests
+        // (manifests/base/argo-server/argo-server-deployment.yaml) make it read-only with an emptyDir on /tmp.
+        securityContext: SERVER_CONTAINER,
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        volumes: [{ name: 'tmp', emptyDir: {} }],
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
         ...scheduling,
         priorityClassName: PlatformPriority.COMPONENTS,
       },

@@ -1,0 +1,2 @@
+export * from './policy-violation';
+export * from './manifest-policy';

@@ -1,0 +1,106 @@
+import { App } from 'cdk8s';
+import { containerViolations } from './container-rules';
+import { exposedServiceViolations, inlineSecretViolations } from './exposure-rules';
+import { PLATFORM_CLUSTER_WRITES, PLATFORM_EXCEPTIONS } from './platform-exceptions';
+import { policyContainers } from './pod-containers';
+import { ClusterWriteGrant, PolicyException, PolicyRule, PolicyViolation } from './policy-violation';
+import { clusterWriteViolations, wildcardViolations } from './rbac-rules';
+
+/**
+ * Properties of a `ManifestPolicy`.
+ */
+export interface ManifestPolicyProps {
+  /**
+   * Exceptions for objects that break a rule on purpose, each with its reason (added to the library's own).
+   *
+   * @default - only the library's exceptions (`ManifestPolicy.PLATFORM_EXCEPTIONS`)
+   */
+  readonly exceptions?: PolicyException[];
+
+  /**
+   * Cluster-wide write grants accepted, each with its reason (added to the library's own).
+   *
+   * @default - only the library's (`ManifestPolicy.PLATFORM_CLUSTER_WRITES`)
+   */
+  readonly clusterWrites?: ClusterWriteGrant[];
+
+  /**
+   * Services allowed to be of type LoadBalancer or NodePort, as `namespace/name`.
+   *
+   * @default - none
+   */
+  readonly exposedServices?: string[];
+}
+
+/**
+ * The checks careful platform teams run in admission control, over rendered manifests: no RBAC wildcards, no
+ * unexplained cluster-wide writes, pinned images, requests and a memory limit, non-root, no privilege
+ * escalation, no capabilities, seccomp `RuntimeDefault`, a read-only root filesystem, probes on long-running
+ * workloads, no LoadBalancer or NodePort Services, no Secret values in manifests. It looks into the custom
+ * resources the platform renders (Spark driver and executor, workflow steps and their SparkApplications,
+ * fluentd and fluent-bit). Run it in your unit tests:
+ *
+ * ```ts
+ * expect(new ManifestPolicy().checkApp(app)).toEqual([]);
+ * ```
+ */
+export class ManifestPolicy {
+  /** The exceptions the library's own objects need, with reasons. */
+  public static readonly PLATFORM_EXCEPTIONS: PolicyException[] = PLATFORM_EXCEPTIONS;
+  /** The cluster-wide writes of the library's own components, with reasons. */
+  public static readonly PLATFORM_CLUSTER_WRITES: ClusterWriteGrant[] = PLATFORM_CLUSTER_WRITES;
+
+  private readonly exceptions: PolicyException[];
+  private readonly clusterWrites: ClusterWriteGrant[];
+  private readonly exposedServices: Set<string>;
+
+  public constructor(props: ManifestPolicyProps = {}) {
+    for (const exception of [...props.exceptions ?? [], ...props.clusterWrites ?? []]) {
+      if (!exception.reason || exception.reason.trim().length < 10) {
+        throw new Error(`ManifestPolicy: every exception must say why (reason), got ${JSON.stringify(exception)}`);
+      }
+    }
+    this.exceptions = [...PLATFORM_EXCEPTIONS, ...props.exceptions ?? []];
+    this.clusterWrites = [...PLATFORM_CLUSTER_WRITES, ...props.clusterWrites ?? []];
+    this.exposedServices = new Set(props.exposedServices ?? []);
+  }
+
+  /** The violations of the documents (plain Kubernetes objects), in document order. */
+  public check(documents: any[]): PolicyViolation[] {
+    const docs = documents.filter(d => d && typeof d === 'object');
+    const found = [
+      ...wildcardViolations(docs),
+      ...clusterWriteViolations(docs, this.clusterWrites),
+      ...policyContainers(docs).flatMap(containerViolations),
+      ...exposedServiceViolations(docs.filter(d => !this.exposedServices.has(`${d.metadata?.namespace}/${d.metadata?.name}`))),
+      ...inlineSecretViolations(docs.filter(d => !isRepositoryDeclaration(d))),
+    ];
+    return found.filter(v => !this.exceptions.some(e => excepts(e, v)));
+  }
+
+  /** The violations of everything a cdk8s app renders. */
+  public checkApp(app: App): PolicyViolation[] {
+    return this.check(app.charts.flatMap(chart => chart.toJson()));
+  }
+}
+
+function excepts(exception: PolicyException, violation: PolicyViolation): boolean {
+  const [kind, ref] = violation.object.split(' ');
+  const name = ref?.split('/').pop();
+  return exception.rule === violation.rule && exception.kind === kind
+    && (exception.name === undefined || exception.name === name)
+    && (exception.path === undefined || violation.path.startsWith(exception.path));
+}
+
+// Argo CD reads repositories only from Secrets labelled argocd.argoproj.io/secret-type=repository (declarative
+// setup, docs/operator-manual/declarative-setup.md); one that names a public repository holds no secret.
+const REPOSITORY_FIELDS = ['enableOCI', 'name', 'project', 'type', 'url'];
+
+function isRepositoryDeclaration(doc: any): boolean {
+  if (doc.kind !== 'Secret' || doc.metadata?.labels?.['argocd.argoproj.io/secret-type'] !== 'repository') return false;
+  const keys = [...Object.keys(doc.stringData ?? {}), ...Object.keys(doc.data ?? {})];
+  return keys.every(k => REPOSITORY_FIELDS.includes(k));
+}
+
+/** The rules, for documentation and exception lists. */
+export const POLICY_RULES: PolicyRule[] = Object.values(PolicyRule);
