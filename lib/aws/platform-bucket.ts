@@ -108,7 +108,23 @@ export class SparkPlatformBucket extends Construct {
     const retention = checkDays(this, 'eventLogRetention', props.eventLogRetention ?? Duration.days(90));
     const noncurrentRetention = checkDays(this, 'noncurrentVersionRetention', props.noncurrentVersionRetention ?? Duration.days(30));
 
-    this.bucket = props.bucket ?? new s3.Bucket(this, 'Bucket', {
+    this.bucket = props.bucket ?? this.newBucket(props, prefix, retention, noncurrentRetention);
+    try {
+      this.eventLogs = new EventLogLocation({ bucketName: this.bucket.bucketName, prefix, partition: Aws.PARTITION });
+    } catch (e) {
+      throw invalidProp(this, 'eventLogPrefix', prefix, (e as Error).message.replace(/^.*?: invalid prop ".*?" .*?: /, ''));
+    }
+
+    this.eventLogPrefixMarker = this.newPrefixMarker(prefix);
+  }
+
+  /** A location in the bucket (for job data prefixes). */
+  public location(prefix: string): S3Location {
+    return new S3Location({ bucketName: this.bucket.bucketName, prefix, partition: Aws.PARTITION });
+  }
+
+  private newBucket(props: SparkPlatformBucketProps, prefix: string, retention: Duration, noncurrentRetention: Duration): s3.IBucket {
+    const bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -131,15 +147,13 @@ export class SparkPlatformBucket extends Construct {
       ],
     });
     // ObjectSizeGreaterThan is a string in the CloudFormation schema (the L2 would render a number).
-    (this.bucket.node.defaultChild as s3.CfnBucket | undefined)?.addPropertyOverride('LifecycleConfiguration.Rules.0.ObjectSizeGreaterThan', '0');
-    try {
-      this.eventLogs = new EventLogLocation({ bucketName: this.bucket.bucketName, prefix, partition: Aws.PARTITION });
-    } catch (e) {
-      throw invalidProp(this, 'eventLogPrefix', prefix, (e as Error).message.replace(/^.*?: invalid prop ".*?" .*?: /, ''));
-    }
+    (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('LifecycleConfiguration.Rules.0.ObjectSizeGreaterThan', '0');
+    return bucket;
+  }
 
+  private newPrefixMarker(prefix: string): cr.AwsCustomResource {
     // An empty "<prefix>/" object makes the directory exist for Hadoop's S3A before the first job runs.
-    this.eventLogPrefixMarker = new cr.AwsCustomResource(this, 'EventLogPrefix', {
+    return new cr.AwsCustomResource(this, 'EventLogPrefix', {
       onCreate: {
         service: 'S3',
         action: 'putObject',
@@ -157,10 +171,5 @@ export class SparkPlatformBucket extends Construct {
       ]),
       installLatestAwsSdk: false,
     });
-  }
-
-  /** A location in the bucket (for job data prefixes). */
-  public location(prefix: string): S3Location {
-    return new S3Location({ bucketName: this.bucket.bucketName, prefix, partition: Aws.PARTITION });
   }
 }

@@ -16,7 +16,7 @@ import { SparkPlatformBucket, SparkPlatformBucketProps } from './platform-bucket
 import { ServiceAccountRole } from './service-account-role';
 import { WorkloadPolicies } from './workload-policies';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
-import { ApplicationSource, ArgoCdApplication, ArgoCdRelease } from '../delivery';
+import { ApplicationSource, ArgoCdApplication, ArgoCdRelease, ArgoCdSso } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 import { SparkTeam } from '../spark';
 import { S3Location } from '../storage';
@@ -94,6 +94,13 @@ export interface GitOpsBootstrap {
    * @default false
    */
   readonly highAvailability?: boolean;
+
+  /**
+   * Single sign-on for Argo CD through OIDC; with it, the local `admin` user is off.
+   *
+   * @default - no SSO: the local `admin` user (initial password in the `argocd-initial-admin-secret` Secret)
+   */
+  readonly sso?: ArgoCdSso;
 }
 
 /**
@@ -464,7 +471,7 @@ export class SparkEksCluster extends Construct {
   }
 
   private addArgoCd(gitOps: GitOpsBootstrap, placement: Placement): HelmReleaseChart {
-    const release = new ArgoCdRelease({ placement, highAvailability: gitOps.highAvailability });
+    const release = new ArgoCdRelease({ placement, highAvailability: gitOps.highAvailability, sso: gitOps.sso });
     const argoCd = new HelmReleaseChart(this, 'ArgoCd', { cluster: this.cluster, release });
 
     // The root Application, rendered by the same construct as on the Kubernetes side. It starts in Argo CD's
