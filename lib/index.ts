@@ -10,5 +10,6 @@ export * from './workflows';
 export * from './history';
 export * from './logging';
 export * from './monitoring';
+export * from './network';
 export * from './platform';
 export * as aws from './aws';

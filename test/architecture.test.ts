@@ -16,6 +16,7 @@ const LAYERS: string[][] = [
   ['bindings', 'delivery'],
   ['spark', 'autoscaling'],
   ['workflows', 'history', 'logging', 'monitoring'],
+  ['network'],
   ['platform'],
   ['aws'],
 ];

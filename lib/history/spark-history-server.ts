@@ -284,6 +284,11 @@ export class SparkHistoryServer extends Construct {
     };
   }
 
+  /** The labels that select the server's pods (its Service's selector): what NetworkPolicies select it by. */
+  public get podLabels(): { [key: string]: string } {
+    return { 'app.kubernetes.io/name': NAME };
+  }
+
   private metadata(name = NAME): k8s.ObjectMeta {
     return { name, namespace: this.namespace, labels: this.labels };
   }

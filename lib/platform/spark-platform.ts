@@ -8,6 +8,7 @@ import { GitOps } from '../delivery';
 import { SparkHistoryServer } from '../history';
 import { LogOutput, LogOutputOptions, Logging, LoggingOperator, TeamLogFlowOptions } from '../logging';
 import { AlertRule, PlatformMonitoring, PrometheusStack } from '../monitoring';
+import { PlatformNetwork, PlatformNetworkOptions } from '../network';
 import { NodePool, Placement } from '../scheduling';
 import { JobNamespace, SparkOperator, SparkTeam } from '../spark';
 import { EbsStorageClass } from '../storage';
@@ -125,6 +126,23 @@ export interface SparkPlatformProps extends ChartProps {
    * @default true
    */
   readonly storageClass?: boolean;
+
+  /**
+   * Network isolation: a default-deny NetworkPolicy (ingress and egress, DNS allowed) in every namespace the
+   * platform renders or installs an operator into, and an allow for each flow a component needs
+   * (docs/network.md). The cluster's CNI must enforce NetworkPolicies (on EKS: the VPC CNI with
+   * `enableNetworkPolicy`).
+   *
+   * @default true
+   */
+  readonly networkPolicies?: boolean;
+
+  /**
+   * What the NetworkPolicies allow from outside the platform: the cluster's CIDRs, the Prometheus, the UIs' clients.
+   *
+   * @default - Prometheus in namespace `monitoring`, no UI clients, 0.0.0.0/0 as "outside the cluster"
+   */
+  readonly network?: PlatformNetworkOptions;
 }
 
 /**
@@ -176,6 +194,8 @@ export class SparkPlatform extends Chart {
   public readonly monitoring?: PlatformMonitoring;
   /** The Argo CD delivery, when `gitOps` is given. */
   public readonly gitOps?: GitOps;
+  /** The NetworkPolicies, unless switched off. */
+  public readonly network?: PlatformNetwork;
 
   public constructor(scope: Construct, id: string, props: SparkPlatformProps) {
     super(scope, id, props);
@@ -205,6 +225,7 @@ export class SparkPlatform extends Chart {
         historyServer: this.historyServer,
       });
     }
+    if (props.networkPolicies ?? true) this.network = this.isolateNetwork(props.network ?? {});
     if (props.gitOps) this.gitOps = this.deliverWithArgoCd(scope, props.gitOps);
     this.node.addValidation({ validate: () => this.check() });
   }
@@ -221,6 +242,7 @@ export class SparkPlatform extends Chart {
     } else if (options.logOutput) {
       throw invalidProp(this, 'logOutput', options.logOutput.host, 'needs the platform\'s logging (give logging: { output })');
     }
+    this.network?.addJobNamespace(namespace);
     return namespace;
   }
 
@@ -259,6 +281,19 @@ export class SparkPlatform extends Chart {
   private requireWorkflows(method: string): ArgoWorkflows {
     if (!this.workflows) throw invalidProp(this, 'pipelines', false, `is off: ${method}() needs Argo Workflows`);
     return this.workflows;
+  }
+
+  private isolateNetwork(options: PlatformNetworkOptions): PlatformNetwork {
+    return new PlatformNetwork(this, 'network', {
+      ...options,
+      sparkOperator: this.sparkOperator,
+      workflows: this.workflows,
+      historyServer: this.historyServer,
+      clusterAutoscaler: this.clusterAutoscaler,
+      loggingOperator: this.loggingOperator,
+      logging: this.logging,
+      monitoring: this.monitoring,
+    });
   }
 
   private deliverWithArgoCd(scope: Construct, options: SparkPlatformGitOps): GitOps {

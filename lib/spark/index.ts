@@ -2,6 +2,7 @@ export * from './spark-memory';
 export * from './spark-labels';
 export * from './spark-team';
 export * from './spark-settings';
+export * from './spark-ports';
 export * from './restart-policy';
 export * from './spark-application-options';
 export * from './spark-job';

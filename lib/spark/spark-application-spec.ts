@@ -9,6 +9,7 @@ import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-
 import { SparkLabels } from './spark-labels';
 import { SparkMemory } from './spark-memory';
 import { SparkPodRequest, capacityProblems, sparkPodRequest } from './spark-pod-resources';
+import { SparkPorts } from './spark-ports';
 import { SparkSettings } from './spark-settings';
 import { awsSdkMajorOf, bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
 import { WorkloadIdentity } from '../bindings';
@@ -138,6 +139,7 @@ export class SparkApplicationSpec {
       ...(this.props.eventLogs ?? true ? SparkSettings.eventLogs(operator.eventLogs) : {}),
       ...(this.spotResilience ? SparkSettings.spotDecommissioning(this.props.fallbackStorage) : {}),
       ...(this.props.metrics ?? true ? SparkSettings.prometheusMetrics(this.name) : {}),
+      ...SparkPorts.settings(),
       ...this.props.sparkConf,
     });
   }

@@ -1,0 +1,301 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { NamespaceIsolation } from './namespace-isolation';
+import { NetworkFlow } from './network-flow';
+import { NetworkPeer } from './network-peer';
+import { NetworkPort } from './network-port';
+import { ClusterAutoscaler } from '../autoscaling';
+import { SparkHistoryServer } from '../history';
+import { LogOutput, Logging, LoggingOperator } from '../logging';
+import { PlatformMonitoring } from '../monitoring';
+import { JobNamespace, SparkOperator, SparkPorts } from '../spark';
+import { checkDns1123Subdomain, invalidProp, wiringProblem } from '../validation';
+import { ArgoWorkflows } from '../workflows';
+
+/** Where the API server calls the Spark Operator's webhook: spark-operator chart 2.5.2 values.yaml `webhook.port`. */
+const SPARK_OPERATOR_WEBHOOK_PORT = 9443;
+/** The Spark Operator's metrics: chart 2.5.2 values.yaml `prometheus.metrics.port` (controller and webhook). */
+const SPARK_OPERATOR_METRICS_PORT = 8080;
+/** The workflow controller's metrics: argo-helm argo-workflows 1.0.18 values.yaml `controller.metricsConfig.port`. */
+const ARGO_CONTROLLER_METRICS_PORT = 9090;
+/** The Argo Server: argo-helm argo-workflows 1.0.18 templates/server/server-deployment.yaml `containerPort: 2746`. */
+const ARGO_SERVER_PORT = 2746;
+/** fluentd's forward input: logging-operator 6.7.0 pkg/resources/fluentd/fluentd.go `ServicePort = 24240`. */
+const FLUENTD_PORT = 24240;
+/** The Pushgateway's port (the library's `Pushgateway`). */
+const HTTPS = 443;
+/** The label Spark puts on its pods, `driver` or `executor` (Spark `Constants.scala` `SPARK_ROLE_LABEL`). */
+const SPARK_ROLE = 'spark-role';
+/** The label Argo Workflows puts on every pod of a workflow (argo-workflows `workflow/common/common.go` `LabelKeyWorkflow`). */
+const WORKFLOW_LABEL = 'workflows.argoproj.io/workflow';
+
+/**
+ * What the platform's NetworkPolicies allow from outside it.
+ */
+export interface PlatformNetworkOptions {
+  /**
+   * The cluster's pod and Service CIDRs (on EKS with the VPC CNI, pods take VPC addresses: the VPC's CIDRs).
+   * They are left out of the "outside the cluster" peer that S3, STS, the AWS APIs and log stores are reached
+   * through, so a pod allowed out on 443 cannot reach another pod on 443 through it.
+   *
+   * @default - none: "outside the cluster" is 0.0.0.0/0, which also covers pod addresses (every namespace the
+   * platform renders still denies that ingress)
+   */
+  readonly clusterCidrs?: string[];
+
+  /**
+   * Where the Kubernetes API is: on EKS the endpoint's network interfaces sit in the cluster's subnets (and a
+   * public endpoint has public addresses), whose addresses are not known at synth.
+   *
+   * @default NetworkPeer.anywhere() on TCP 443
+   */
+  readonly kubernetesApi?: NetworkPeer;
+
+  /**
+   * The Prometheus that scrapes the platform (the monitors' Prometheus).
+   *
+   * @default - pods `app.kubernetes.io/name: prometheus` (as the Prometheus Operator labels them) in namespace `monitoring`
+   */
+  readonly prometheus?: NetworkPeer;
+
+  /**
+   * Who may open the UIs: the history server's and the Argo Server's (an ingress controller's pods, a bastion's
+   * addresses). `kubectl port-forward` needs none: the kubelet connects inside the pod.
+   *
+   * @default - none
+   */
+  readonly uiClients?: NetworkPeer[];
+}
+
+/**
+ * Properties of a `PlatformNetwork`.
+ */
+export interface PlatformNetworkProps extends PlatformNetworkOptions {
+  /** The Spark Operator: its namespace, webhook and job namespaces. */
+  readonly sparkOperator: SparkOperator;
+  /** Argo Workflows. @default - none */
+  readonly workflows?: ArgoWorkflows;
+  /** The history server. @default - none */
+  readonly historyServer?: SparkHistoryServer;
+  /** The cluster-autoscaler. @default - none */
+  readonly clusterAutoscaler?: ClusterAutoscaler;
+  /** The logging-operator. @default - none */
+  readonly loggingOperator?: LoggingOperator;
+  /** The Logging (fluentd, fluent-bit and the outputs). @default - none */
+  readonly logging?: Logging;
+  /** The monitoring (the Pushgateway, the scraped components). @default - none */
+  readonly monitoring?: PlatformMonitoring;
+}
+
+/**
+ * Network isolation of the whole platform: every namespace it renders or installs an operator into gets a
+ * default deny (ingress and egress, DNS allowed), and each component's flows are allowed by name; in
+ * kube-system (not the platform's) only the cluster-autoscaler's pods are isolated. `flows` lists them all
+ * (docs/network.md shows the example's).
+ */
+export class PlatformNetwork extends Construct {
+  /** Outside the cluster: S3, STS, the AWS APIs, log stores. */
+  public readonly outside: NetworkPeer;
+  /** The Kubernetes API. */
+  public readonly kubernetesApi: NetworkPeer;
+  /** The Prometheus that scrapes the platform. */
+  public readonly prometheus: NetworkPeer;
+  private readonly props: PlatformNetworkProps;
+  private readonly isolations = new Map<string, NamespaceIsolation>();
+  private readonly flowList: NetworkFlow[] = [];
+  private readonly outputPorts = new Set<number>();
+
+  public constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
+    super(scope, id);
+    this.props = props;
+    const cidrs = props.clusterCidrs ?? [];
+    this.outside = NetworkPeer.ipBlock('0.0.0.0/0', cidrs, cidrs.length ? `outside the cluster (0.0.0.0/0 except ${cidrs.join(', ')})` : 'outside the cluster (0.0.0.0/0)');
+    this.kubernetesApi = props.kubernetesApi ?? NetworkPeer.anywhere('Kubernetes API (EKS endpoint; 0.0.0.0/0)');
+    this.prometheus = props.prometheus ?? NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' }, 'Prometheus');
+    this.sparkOperatorFlows(props.sparkOperator);
+    if (props.workflows) this.workflowsFlows(props.workflows);
+    if (props.historyServer) this.historyServerFlows(props.historyServer);
+    if (props.clusterAutoscaler) this.clusterAutoscalerFlows(props.clusterAutoscaler);
+    if (props.loggingOperator) this.loggingFlows(props.loggingOperator, props.logging);
+    if (props.monitoring) this.monitoringFlows(props.monitoring);
+    for (const namespace of props.sparkOperator.jobNamespaces) this.addJobNamespace(namespace);
+    this.node.addValidation({ validate: () => this.checkSparkPorts() });
+  }
+
+  /** Every flow allowed, in the order added. */
+  public get flows(): NetworkFlow[] {
+    return [...this.flowList];
+  }
+
+  /** The namespaces isolated, in the order first isolated. */
+  public get namespaces(): NamespaceIsolation[] {
+    return [...this.isolations.values()];
+  }
+
+  /**
+   * Isolates a team's job namespace: Spark drivers and executors of the namespace reach each other on the
+   * fixed Spark ports only, S3 and the Kubernetes API; pipelines reach the API, S3 and the Pushgateway;
+   * Prometheus scrapes the drivers.
+   */
+  public addJobNamespace(namespace: JobNamespace): void {
+    const ns = namespace.name;
+    if (this.isolations.has(ns)) return;
+    this.isolation(ns);
+    const drivers = NetworkPeer.pods(ns, { [SPARK_ROLE]: 'driver' }, 'Spark drivers');
+    const executors = NetworkPeer.pods(ns, { [SPARK_ROLE]: 'executor' }, 'Spark executors');
+    const spark = NetworkPeer.podsWithLabel(ns, SPARK_ROLE, 'Spark drivers and executors');
+    const { DRIVER_RPC, BLOCK_MANAGER, UI } = SparkPorts;
+    this.addFlow({ name: `${ns}-executors-to-drivers`, from: executors, to: drivers, ports: [NetworkPort.tcp(DRIVER_RPC), NetworkPort.tcp(BLOCK_MANAGER)], reason: 'executors register with their driver (RPC) and fetch broadcast blocks from it' });
+    this.addFlow({ name: `${ns}-drivers-to-executors`, from: drivers, to: executors, ports: [NetworkPort.tcp(BLOCK_MANAGER)], reason: 'the driver fetches task results and blocks from executors\' block managers' });
+    this.addFlow({ name: `${ns}-executors-to-executors`, from: executors, to: executors, ports: [NetworkPort.tcp(BLOCK_MANAGER)], reason: 'shuffle fetches and block migration on decommissioning' });
+    this.addFlow({ name: `${ns}-spark-to-aws`, from: spark, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'data and event logs in S3, STS for the team\'s IAM role' });
+    this.addFlow({ name: `${ns}-drivers-to-api`, from: drivers, to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'the driver creates and watches its executors\' pods' });
+    if (this.props.monitoring) {
+      this.addFlow({ name: `${ns}-driver-metrics`, from: this.prometheus, to: drivers, ports: [NetworkPort.tcp(UI)], reason: 'Prometheus scrapes the drivers\' metrics servlet (PodMonitor spark-drivers)' });
+    }
+    if (this.props.workflows) {
+      const pipelines = NetworkPeer.podsWithLabel(ns, WORKFLOW_LABEL, 'pipeline pods');
+      this.addFlow({ name: `${ns}-pipelines-to-api`, from: pipelines, to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'a Spark step creates and polls its SparkApplication; the wait container reports results' });
+      this.addFlow({ name: `${ns}-pipelines-to-s3`, from: pipelines, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'the artifact repository (S3)' });
+      if (this.props.monitoring) {
+        const pushgateway = this.props.monitoring.pushgateway;
+        this.addFlow({
+          name: `${ns}-pipelines-to-pushgateway`,
+          from: pipelines,
+          to: NetworkPeer.pods(pushgateway.namespace, pushgateway.podLabels, 'Pushgateway'),
+          ports: [NetworkPort.tcp(pushgateway.port)],
+          reason: 'the exit step pushes the pipeline\'s outcome',
+        });
+      }
+    }
+    if (this.props.logging) this.addOutputFlows(this.props.logging);
+  }
+
+  /**
+   * Allows a flow of your own: an egress policy in the source's namespace and an ingress policy in the
+   * destination's, for each end in a namespace the platform isolates.
+   */
+  public addFlow(flow: NetworkFlow): void {
+    checkDns1123Subdomain(this, 'name', `${flow.name}-ingress`);
+    if (this.flowList.some(f => f.name === flow.name)) throw invalidProp(this, 'name', flow.name, 'another flow has this name');
+    const ends = [...new Set([flow.from.namespace, flow.to.namespace])].filter((n): n is string => n !== undefined && this.isolations.has(n));
+    if (ends.length === 0) throw invalidProp(this, `${flow.name}.from`, flow.from.toString(), 'neither end is in a namespace the platform isolates');
+    for (const namespace of ends) this.isolations.get(namespace)!.addFlow(flow);
+    this.flowList.push(flow);
+  }
+
+  private isolation(namespace: string, defaultDeny = true): NamespaceIsolation {
+    let isolation = this.isolations.get(namespace);
+    if (!isolation) {
+      isolation = new NamespaceIsolation(this, namespace, { namespace, defaultDeny });
+      this.isolations.set(namespace, isolation);
+    }
+    return isolation;
+  }
+
+  // spark-operator chart 2.5.2 templates/_helpers.tpl `spark-operator.selectorLabels` and
+  // templates/{controller,webhook}/_helpers.tpl: app.kubernetes.io/{name,instance}, component controller|webhook.
+  private sparkOperatorFlows(operator: SparkOperator): void {
+    const { namespace, releaseName } = operator.release;
+    this.isolation(namespace);
+    const labels = (component: string) => ({ 'app.kubernetes.io/name': 'spark-operator', 'app.kubernetes.io/instance': releaseName, 'app.kubernetes.io/component': component });
+    this.addFlow({ name: 'spark-operator-to-api', from: NetworkPeer.namespace(namespace, 'Spark Operator (controller, webhook)'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'reconciles SparkApplications, submits drivers, manages its webhook configurations' });
+    this.addFlow({
+      name: 'spark-operator-webhook',
+      from: NetworkPeer.anywhere('the API server (EKS control plane: not a pod; 0.0.0.0/0)'),
+      to: NetworkPeer.pods(namespace, labels('webhook'), 'Spark Operator webhook'),
+      ports: [NetworkPort.tcp(SPARK_OPERATOR_WEBHOOK_PORT)],
+      reason: 'admission: the API server calls the webhook on SparkApplications and Spark pods',
+    });
+    if (this.props.monitoring) {
+      this.addFlow({ name: 'spark-operator-metrics', from: this.prometheus, to: NetworkPeer.pods(namespace, labels('controller'), 'Spark Operator controller'), ports: [NetworkPort.tcp(SPARK_OPERATOR_METRICS_PORT)], reason: 'Prometheus scrapes the controller (PodMonitor spark-operator)' });
+    }
+  }
+
+  // argo-helm argo-workflows 1.0.18 templates/_helpers.tpl `argo-workflows.selectorLabels`: app.kubernetes.io/name
+  // <chart name>-<component name> (workflow-controller, server), app.kubernetes.io/instance <release>.
+  private workflowsFlows(workflows: ArgoWorkflows): void {
+    const { namespace, releaseName } = workflows.release;
+    this.isolation(namespace);
+    const labels = (name: string) => ({ 'app.kubernetes.io/name': `argo-workflows-${name}`, 'app.kubernetes.io/instance': releaseName });
+    const server = NetworkPeer.pods(namespace, labels('server'), 'Argo Server');
+    this.addFlow({ name: 'argo-workflows-to-api', from: NetworkPeer.namespace(namespace, 'Argo Workflows (controller, server)'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'the controller runs workflows; the server serves the API with the caller\'s token' });
+    if (workflows.archiveLogs) this.addFlow({ name: 'argo-server-to-s3', from: server, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'the server reads archived logs from S3' });
+    (this.props.uiClients ?? []).forEach((client, i) => this.addFlow({ name: `argo-server-client-${i + 1}`, from: client, to: server, ports: [NetworkPort.tcp(ARGO_SERVER_PORT)], reason: 'the Argo Server\'s UI and API' }));
+    if (this.props.monitoring) {
+      this.addFlow({ name: 'argo-workflows-metrics', from: this.prometheus, to: NetworkPeer.pods(namespace, labels('workflow-controller'), 'Argo Workflows controller'), ports: [NetworkPort.tcp(ARGO_CONTROLLER_METRICS_PORT)], reason: 'Prometheus scrapes the controller (ServiceMonitor argo-workflows-controller)' });
+    }
+  }
+
+  private historyServerFlows(history: SparkHistoryServer): void {
+    this.isolation(history.namespace);
+    const server = NetworkPeer.pods(history.namespace, history.podLabels, 'Spark History Server');
+    this.addFlow({ name: 'spark-history-to-s3', from: server, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'reads the event logs from S3 (STS for its IAM role)' });
+    (this.props.uiClients ?? []).forEach((client, i) => this.addFlow({ name: `spark-history-client-${i + 1}`, from: client, to: server, ports: [NetworkPort.tcp(history.port)], reason: 'the history server\'s UI' }));
+  }
+
+  // kube-system is not the platform's: only the autoscaler's pods are isolated there.
+  private clusterAutoscalerFlows(autoscaler: ClusterAutoscaler): void {
+    const isolation = this.isolation(autoscaler.namespace, false);
+    isolation.isolatePods('cluster-autoscaler', autoscaler.podLabels);
+    const pods = NetworkPeer.pods(autoscaler.namespace, autoscaler.podLabels, 'cluster-autoscaler');
+    this.addFlow({ name: 'cluster-autoscaler-to-aws', from: pods, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'Auto Scaling, EC2 and EKS APIs, STS for its IAM role' });
+    this.addFlow({ name: 'cluster-autoscaler-to-api', from: pods, to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'watches pods and nodes' });
+    if (this.props.monitoring) {
+      // The library's ClusterAutoscaler serves /metrics on --address=:8085.
+      this.addFlow({ name: 'cluster-autoscaler-metrics', from: this.prometheus, to: pods, ports: [NetworkPort.tcp(8085)], reason: 'Prometheus scrapes the autoscaler (ServiceMonitor cluster-autoscaler)' });
+    }
+  }
+
+  // logging-operator 6.7.0: fluentd pods app.kubernetes.io/{name: fluentd, component: fluentd, managed-by: <Logging>}
+  // (pkg/sdk/logging/api/v1beta1/logging_types.go GetFluentdLabels); fluent-bit app.kubernetes.io/{name: fluentbit,
+  // managed-by: <Logging>} (pkg/resources/fluentbit/fluentbit.go getFluentBitLabels). The chart renders no webhook.
+  private loggingFlows(operator: LoggingOperator, logging?: Logging): void {
+    this.isolation(operator.namespace);
+    this.addFlow({ name: 'logging-to-api', from: NetworkPeer.namespace(operator.namespace, 'logging-operator, fluent-bit'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'the operator reconciles; fluent-bit\'s kubernetes filter reads pod metadata' });
+    if (!logging) return;
+    const managedBy = { 'app.kubernetes.io/managed-by': logging.name };
+    const fluentd = NetworkPeer.pods(logging.controlNamespace, { 'app.kubernetes.io/name': 'fluentd', 'app.kubernetes.io/component': 'fluentd', ...managedBy }, 'fluentd');
+    const fluentBit = NetworkPeer.pods(logging.controlNamespace, { 'app.kubernetes.io/name': 'fluentbit', ...managedBy }, 'fluent-bit');
+    this.isolation(logging.controlNamespace);
+    this.addFlow({ name: 'fluent-bit-to-fluentd', from: fluentBit, to: fluentd, ports: [NetworkPort.tcp(FLUENTD_PORT)], reason: 'fluent-bit forwards every node\'s logs to fluentd' });
+    this.addOutputFlows(logging);
+  }
+
+  // One flow per port of the log stores (their host names are not something a NetworkPolicy can name).
+  private addOutputFlows(logging: Logging): void {
+    const fluentd = NetworkPeer.pods(logging.controlNamespace, { 'app.kubernetes.io/name': 'fluentd', 'app.kubernetes.io/component': 'fluentd', 'app.kubernetes.io/managed-by': logging.name }, 'fluentd');
+    const outputs = this.node.root.node.findAll().filter((c): c is LogOutput => c instanceof LogOutput && c.logging === logging);
+    for (const output of outputs) {
+      const spec = output.apiObject.toJson().spec ?? {};
+      const port: number | undefined = Object.values<any>(spec)[0]?.port;
+      if (port === undefined || this.outputPorts.has(port)) continue;
+      this.outputPorts.add(port);
+      this.addFlow({ name: `fluentd-to-log-stores-${port}`, from: fluentd, to: this.outside, ports: [NetworkPort.tcp(port)], reason: 'fluentd ships logs to the Elasticsearch / OpenSearch outputs' });
+    }
+  }
+
+  private monitoringFlows(monitoring: PlatformMonitoring): void {
+    const pushgateway = monitoring.pushgateway;
+    this.isolation(pushgateway.namespace);
+    this.addFlow({ name: 'pushgateway-metrics', from: this.prometheus, to: NetworkPeer.pods(pushgateway.namespace, pushgateway.podLabels, 'Pushgateway'), ports: [NetworkPort.tcp(pushgateway.port)], reason: 'Prometheus scrapes the pushed series (ServiceMonitor pushgateway)' });
+  }
+
+  // A job that moves a Spark port off the fixed ones would be cut off by the policies.
+  private checkSparkPorts(): string[] {
+    const errors: string[] = [];
+    const fixed = SparkPorts.settings();
+    for (const object of this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+      if (object.kind !== 'SparkApplication' && object.kind !== 'ScheduledSparkApplication') continue;
+      const json = object.toJson();
+      if (!this.isolations.has(json.metadata?.namespace)) continue;
+      const conf = (object.kind === 'SparkApplication' ? json.spec?.sparkConf : json.spec?.template?.sparkConf) ?? {};
+      for (const [key, value] of Object.entries(fixed).concat([['spark.ui.port', String(SparkPorts.UI)]])) {
+        if (conf[key] !== undefined && conf[key] !== value) {
+          errors.push(wiringProblem(object, `${object.kind} ${json.metadata.namespace}/${json.metadata.name} sets ${key}=${conf[key]}, but the NetworkPolicies allow ${value} only: remove it from sparkConf`));
+        }
+      }
+    }
+    return errors;
+  }
+}
