@@ -271,7 +271,7 @@ describe('network isolation: switches, options and checks', () => {
     const drivers = NetworkPeer.pods('team-a', { 'spark-role': 'driver' });
     expect(() => p.network!.addFlow({ name: 'team-a-drivers-to-api', from: drivers, to: NetworkPeer.anywhere(), ports: [NetworkPort.tcp(443)], reason: 'again' }))
       .toThrow('another flow has this name');
-    expect(() => p.network!.addFlow({ name: 'elsewhere', from: NetworkPeer.namespace('default'), to: NetworkPeer.anywhere(), ports: [NetworkPort.tcp(443)], reason: 'x' }))
+    expect(() => p.network!.addFlow({ name: 'elsewhere', from: NetworkPeer.allPods('default'), to: NetworkPeer.anywhere(), ports: [NetworkPort.tcp(443)], reason: 'x' }))
       .toThrow('neither end is in a namespace the platform isolates');
     // kube-system is not the platform's: a flow may not select kube-dns there (it would cut CoreDNS off).
     expect(() => p.network!.addFlow({ name: 'to-dns', from: drivers, to: NamespaceIsolation.KUBE_DNS, ports: NetworkPort.dns(), reason: 'x' }))

@@ -16,7 +16,7 @@ export class NetworkPeer {
   public static pods(namespace: string, labels: { [key: string]: string }, name?: string): NetworkPeer {
     checkDns1123Label('NetworkPeer', 'namespace', namespace);
     checkLabels('NetworkPeer', 'labels', labels);
-    if (Object.keys(labels).length === 0) throw invalidProp('NetworkPeer', 'labels', labels, 'must select by at least one label (use NetworkPeer.namespace() for every pod)');
+    if (Object.keys(labels).length === 0) throw invalidProp('NetworkPeer', 'labels', labels, 'must select by at least one label (use NetworkPeer.allPods() for every pod)');
     return new NetworkPeer({ namespace, labels, name: name ?? Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') });
   }
 
@@ -29,20 +29,20 @@ export class NetworkPeer {
   }
 
   /** Every pod of `namespace`. */
-  public static namespace(namespace: string, name?: string): NetworkPeer {
+  public static allPods(namespace: string, name?: string): NetworkPeer {
     checkDns1123Label('NetworkPeer', 'namespace', namespace);
     return new NetworkPeer({ namespace, name: name ?? 'every pod' });
   }
 
   /**
-   * Addresses outside the pod network: `cidr` minus `except` (an IPv4 `ipBlock`). Use it for S3, the EKS API
+   * Addresses outside the pod network: `cidr` minus `exceptCidrs` (an IPv4 `ipBlock`). Use it for S3, the EKS API
    * endpoint, a log store, the API server calling a webhook.
    */
-  public static ipBlock(cidr: string, except: string[] = [], name?: string): NetworkPeer {
-    for (const [prop, value] of [['cidr', cidr], ...except.map((e, i) => [`except[${i}]`, e])]) {
+  public static ipBlock(cidr: string, exceptCidrs: string[] = [], name?: string): NetworkPeer {
+    for (const [prop, value] of [['cidr', cidr], ...exceptCidrs.map((e, i) => [`exceptCidrs[${i}]`, e])]) {
       if (!CIDR.test(value)) throw invalidProp('NetworkPeer', prop, value, 'must be an IPv4 CIDR such as "10.0.0.0/16"');
     }
-    return new NetworkPeer({ cidr, except, name: name ?? (except.length ? `${cidr} except ${except.join(', ')}` : cidr) });
+    return new NetworkPeer({ cidr, exceptCidrs, name: name ?? (exceptCidrs.length ? `${cidr} except ${exceptCidrs.join(', ')}` : cidr) });
   }
 
   /** Any address (`0.0.0.0/0`). */
@@ -59,18 +59,18 @@ export class NetworkPeer {
   /** The CIDR of an address peer. */
   public readonly cidr?: string;
   /** The CIDRs an address peer leaves out. */
-  public readonly except: string[];
+  public readonly exceptCidrs: string[];
   /** What the peer is, as the flow table shows it. */
   public readonly name: string;
 
   private constructor(props: {
-    namespace?: string; labels?: { [key: string]: string }; labelKeys?: string[]; cidr?: string; except?: string[]; name: string;
+    namespace?: string; labels?: { [key: string]: string }; labelKeys?: string[]; cidr?: string; exceptCidrs?: string[]; name: string;
   }) {
     this.namespace = props.namespace;
     this.labels = { ...props.labels ?? {} };
     this.labelKeys = [...props.labelKeys ?? []];
     this.cidr = props.cidr;
-    this.except = [...props.except ?? []];
+    this.exceptCidrs = [...props.exceptCidrs ?? []];
     this.name = props.name;
   }
 
@@ -88,7 +88,7 @@ export class NetworkPeer {
 
   /** The peer as a NetworkPolicy rule names it. */
   public toPolicyPeer(): k8s.NetworkPolicyPeer {
-    if (this.cidr) return { ipBlock: { cidr: this.cidr, except: this.except.length ? [...this.except] : undefined } };
+    if (this.cidr) return { ipBlock: { cidr: this.cidr, except: this.exceptCidrs.length ? [...this.exceptCidrs] : undefined } };
     return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: this.namespace! } }, podSelector: this.podSelector };
   }
 }

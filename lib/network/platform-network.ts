@@ -199,7 +199,7 @@ export class PlatformNetwork extends Construct {
     const { namespace, releaseName } = operator.release;
     this.isolation(namespace);
     const labels = (component: string) => ({ 'app.kubernetes.io/name': 'spark-operator', 'app.kubernetes.io/instance': releaseName, 'app.kubernetes.io/component': component });
-    this.addFlow({ name: 'spark-operator-to-api', from: NetworkPeer.namespace(namespace, 'Spark Operator (controller, webhook)'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'reconciles SparkApplications, submits drivers, manages its webhook configurations' });
+    this.addFlow({ name: 'spark-operator-to-api', from: NetworkPeer.allPods(namespace, 'Spark Operator (controller, webhook)'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'reconciles SparkApplications, submits drivers, manages its webhook configurations' });
     this.addFlow({
       name: 'spark-operator-webhook',
       from: NetworkPeer.anywhere('the API server (EKS control plane: not a pod; 0.0.0.0/0)'),
@@ -219,7 +219,7 @@ export class PlatformNetwork extends Construct {
     this.isolation(namespace);
     const labels = (name: string) => ({ 'app.kubernetes.io/name': `argo-workflows-${name}`, 'app.kubernetes.io/instance': releaseName });
     const server = NetworkPeer.pods(namespace, labels('server'), 'Argo Server');
-    this.addFlow({ name: 'argo-workflows-to-api', from: NetworkPeer.namespace(namespace, 'Argo Workflows (controller, server)'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'the controller runs workflows; the server serves the API with the caller\'s token' });
+    this.addFlow({ name: 'argo-workflows-to-api', from: NetworkPeer.allPods(namespace, 'Argo Workflows (controller, server)'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'the controller runs workflows; the server serves the API with the caller\'s token' });
     if (workflows.archiveLogs) this.addFlow({ name: 'argo-server-to-s3', from: server, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'the server reads archived logs from S3' });
     (this.props.uiClients ?? []).forEach((client, i) => this.addFlow({ name: `argo-server-client-${i + 1}`, from: client, to: server, ports: [NetworkPort.tcp(ARGO_SERVER_PORT)], reason: 'the Argo Server\'s UI and API' }));
     if (this.props.monitoring) {
@@ -252,7 +252,7 @@ export class PlatformNetwork extends Construct {
   // managed-by: <Logging>} (pkg/resources/fluentbit/fluentbit.go getFluentBitLabels). The chart renders no webhook.
   private loggingFlows(operator: LoggingOperator, logging?: Logging): void {
     this.isolation(operator.namespace);
-    this.addFlow({ name: 'logging-to-api', from: NetworkPeer.namespace(operator.namespace, 'logging-operator, fluent-bit'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'the operator reconciles; fluent-bit\'s kubernetes filter reads pod metadata' });
+    this.addFlow({ name: 'logging-to-api', from: NetworkPeer.allPods(operator.namespace, 'logging-operator, fluent-bit'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'the operator reconciles; fluent-bit\'s kubernetes filter reads pod metadata' });
     if (!logging) return;
     const managedBy = { 'app.kubernetes.io/managed-by': logging.name };
     const fluentd = NetworkPeer.pods(logging.controlNamespace, { 'app.kubernetes.io/name': 'fluentd', 'app.kubernetes.io/component': 'fluentd', ...managedBy }, 'fluentd');
