@@ -4,9 +4,10 @@ import { Construct } from 'constructs';
 import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './cluster-autoscaler-release';
 import { Expander } from './expander';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
+import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
-import { checkInteger, checkOneOf, goDurationProblem, invalidProp } from '../validation';
+import { checkInteger, checkOneOf, checkPinnedImage, goDurationProblem, invalidProp } from '../validation';
 
 
 /**
@@ -163,6 +164,7 @@ export class ClusterAutoscaler extends Construct {
     super(scope, id);
     if (!props.bindings) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (cluster name, region, roles)');
     this.clusterName = props.bindings.clusterName;
+    requireLiteralBindings(this, props.bindings);
     this.serviceAccount = props.serviceAccount ?? PlatformServiceAccounts.CLUSTER_AUTOSCALER;
     this.namespace = this.serviceAccount.namespace;
     // Its minor must match the cluster's (it simulates that version's scheduler), and so must its RBAC.
@@ -215,6 +217,9 @@ export class ClusterAutoscaler extends Construct {
   }
 
   private imageOf(version: string, image: string | undefined): string {
+    if (image !== undefined) {
+      checkPinnedImage(this, 'image', image, 'the autoscaler\'s minor must stay that of the cluster (registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.6)');
+    }
     const found = image ?? clusterAutoscalerImage(version);
     if (!found) {
       throw invalidProp(this, 'bindings.kubernetesVersion', version,

@@ -2,6 +2,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { HelmReleaseChart } from './helm-release-chart';
 import { SparkEksCluster } from './spark-eks-cluster';
+import { _markResolvedByAwsCdk } from '../bindings/literal-bindings';
 import { HelmRelease, SyncWave } from '../delivery';
 import { wiringProblem } from '../validation';
 
@@ -58,6 +59,8 @@ export class DirectDelivery extends Construct {
    * waves before `SyncWave.OPERATORS` before the operator releases, the rest after them, in wave order.
    */
   public addChart(chart: Construct): void {
+    // This app deploys the chart: tokens in its bindings resolve when the AWS CDK app synthesizes.
+    _markResolvedByAwsCdk(chart.node.root);
     const documents = (chart as Cdk8sChart).toJson().map((doc, index) => ({ doc, index }));
     const wave = (doc: any) => Number(doc.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? SyncWave.NATIVE);
     const ordered = documents.sort((a, b) => wave(a.doc) - wave(b.doc) || a.index - b.index).map(d => d.doc);

@@ -288,6 +288,8 @@ export class SparkEksCluster extends Construct {
       historyServerCleaner: props.historyServer?.cleaner ?? true,
       partition: Aws.PARTITION,
       kubernetesVersion: (props.kubernetesVersion ?? eks.KubernetesVersion.V1_33).version,
+      teamNamespaces: (props.teams ?? []).map(team => team.namespace),
+      deployedByAwsCdk: true,
     });
     const autoscalerRole = this.addWorkloadRoles(props);
     if (props.gitOps) this.argoCd = this.addArgoCd(props.gitOps, Placement.onPool(props.systemPool));
@@ -504,6 +506,8 @@ export class SparkEksCluster extends Construct {
     out('EventLogUri', this.platformBucket.eventLogs.s3aUri, 'spark.eventLog.dir of every job');
     out('KubernetesVersion', this.bindings.kubernetesVersion, 'PlatformBindings.kubernetesVersion');
     out('HistoryServerCleaner', String(this.bindings.historyServerCleaner), 'PlatformBindings.historyServerCleaner');
+    // CloudFormation outputs cannot be empty: a stack without teams has none.
+    if (this.bindings.teamNamespaces?.length) out('TeamNamespaces', this.bindings.teamNamespaces.join(','), 'PlatformBindings.teamNamespaces');
     const names = new Map<string, string>();
     for (const role of this.roles) {
       const name = SparkEksCluster.roleOutputName(role.serviceAccount);

@@ -57,6 +57,25 @@ export interface PlatformBindingsProps {
    * @default '1.33'
    */
   readonly kubernetesVersion?: string;
+
+  /**
+   * The namespaces of the teams the AWS side made IAM roles for. When given, a team whose namespace is not
+   * among them fails at synth: its pods would carry a role that does not exist (a namespace spelled differently
+   * on the two sides).
+   *
+   * @default - not known: not checked
+   */
+  readonly teamNamespaces?: string[];
+
+  /**
+   * The values are AWS CDK tokens that the AWS CDK app resolves when it deploys the charts
+   * (`cluster.addCdk8sChart()` in the same app). Without it, a token in the bindings fails the cdk8s synth:
+   * `cdk8s synth` would write `${Token[TOKEN.1]}` into the manifests. `SparkEksCluster.bindings` and charts given
+   * to `aws.DirectDelivery` need not set it.
+   *
+   * @default false
+   */
+  readonly deployedByAwsCdk?: boolean;
 }
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
@@ -96,6 +115,8 @@ export class PlatformBindings {
       artifactPrefix: outputs.ArtifactPrefix,
       kubernetesVersion: outputs.KubernetesVersion,
       historyServerCleaner: outputs.HistoryServerCleaner === 'true',
+      // Optional: stacks deployed by earlier versions do not have it.
+      teamNamespaces: typeof outputs.TeamNamespaces === 'string' ? outputs.TeamNamespaces.split(',').filter(ns => ns !== '') : undefined,
     });
   }
 
@@ -117,6 +138,10 @@ export class PlatformBindings {
   public readonly artifacts: S3Location;
   /** Whether the Spark History Server's role may delete event logs. */
   public readonly historyServerCleaner: boolean;
+  /** Whether the AWS CDK app resolves the tokens in these bindings when it deploys the charts. */
+  public readonly deployedByAwsCdk: boolean;
+  /** The namespaces of the teams the AWS side made roles for, when known. */
+  public readonly teamNamespaces?: string[];
 
   public constructor(props: PlatformBindingsProps) {
     const where = 'PlatformBindings';
@@ -133,6 +158,8 @@ export class PlatformBindings {
       throw invalidProp(where, 'kubernetesVersion', version, 'must be a Kubernetes minor version such as "1.33"');
     }
     this.kubernetesVersion = version;
+    this.teamNamespaces = props.teamNamespaces === undefined ? undefined : [...props.teamNamespaces];
+    this.deployedByAwsCdk = props.deployedByAwsCdk ?? false;
     this.bucketName = props.bucketName;
     this.eventLogs = new EventLogLocation({ bucketName: props.bucketName, prefix: props.eventLogPrefix, partition: this.partition });
     try {

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { HistoryStore } from './history-store';
 import { S3AConnector } from './s3a-connector';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
+import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { SyncWave } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
@@ -235,6 +236,7 @@ export class SparkHistoryServer extends Construct {
     this.namespace = this.serviceAccount.namespace;
     this.serviceName = NAME;
     this.eventLogs = props.bindings.eventLogs;
+    requireLiteralBindings(this, props.bindings);
     const sparkVersion = checkSparkVersion(this, 'sparkVersion', props.sparkVersion ?? '4.0.3', props.hadoopVersion !== undefined);
     this.hadoopVersion = props.hadoopVersion !== undefined ? checkHadoopVersion(this, 'hadoopVersion', props.hadoopVersion) : bundledHadoopVersion(sparkVersion);
     this.image = checkPinnedImage(this, 'image', props.image ?? `apache/spark:${sparkVersion}-scala`);

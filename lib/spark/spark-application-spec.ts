@@ -3,9 +3,11 @@ import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { registerEventLogWriter } from './event-log-writers';
 import type { JobNamespace } from './job-namespace';
+import { namespaceFitProblems } from './namespace-fit';
 import { PlatformPriority } from './platform-priority';
 import { RestartPolicy } from './restart-policy';
 import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-application-options';
+import { checkDriverPlacement, checkSparkSettings } from './spark-conf-checks';
 import { SparkLabels } from './spark-labels';
 import { SparkMemory } from './spark-memory';
 import { SparkPodRequest, capacityProblems, sparkPodRequest } from './spark-pod-resources';
@@ -69,6 +71,7 @@ export class SparkApplicationSpec {
     this.objectName = checkName(scope, runId === undefined ? jobName : `${jobName}-${runId}`, maxNameLength, runId !== undefined);
     const p = props;
     checkApplication(scope, p);
+    checkSparkSettings(scope, p);
     this.hadoopVersion = hadoopVersionOf(scope, p);
     checkResources(scope, p);
     if (p.runAsUser === 0) throw invalidProp(scope, 'runAsUser', 0, 'is root: Spark pods run as non-root; give the non-root uid of the image\'s user');
@@ -80,6 +83,7 @@ export class SparkApplicationSpec {
     this.driverPlacement = p.driver?.placement ?? operator.driverPlacement;
     this.executorPlacement = p.executor?.placement ?? operator.executorPlacement;
     checkPoolsKnown(scope, 'driver.placement', this.driverPlacement, operator.nodePools);
+    if (p.driver?.placement) checkDriverPlacement(scope, 'driver.placement', p.driver.placement);
     checkPoolsKnown(scope, 'executor.placement', this.executorPlacement, operator.nodePools);
     this.spotResilience = p.spotResilience ?? this.executorPlacement.pools.some(pool => pool.isSpot);
     if (p.fallbackStorage && !this.spotResilience) {
@@ -102,6 +106,7 @@ export class SparkApplicationSpec {
       validate: () => [
         ...capacityProblems(scope, 'the driver', this.driverRequest, this.driverPlacement),
         ...capacityProblems(scope, 'the executor', this.executorRequest, this.executorPlacement),
+        ...namespaceFitProblems(scope, p.namespace.team, p, this.driverRequest, this.executorRequest),
       ],
     });
   }

@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { JobNamespace } from './job-namespace';
 import { PlatformPriority } from './platform-priority';
+import { checkDriverPlacement } from './spark-conf-checks';
 import { SparkOperatorRelease } from './spark-operator-release';
 import { SparkTeam } from './spark-team';
 import { PlatformBindings } from '../bindings';
+import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { NodePool, Placement } from '../scheduling';
 import { onDemandForPlatform } from '../scheduling/component-placement';
 import { EventLogLocation } from '../storage';
@@ -134,6 +136,7 @@ export class SparkOperator extends Construct {
     this.nodePools = [...props.nodePools];
     if (!props.bindings) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (event logs, region, roles)');
     this.bindings = props.bindings;
+    requireLiteralBindings(this, props.bindings);
     this.eventLogs = props.bindings.eventLogs;
     this.region = props.bindings.region;
 
@@ -155,6 +158,7 @@ export class SparkOperator extends Construct {
         if (!this.nodePools.includes(pool)) throw invalidProp(this, prop, pool.name, `is not one of nodePools (${[...names].join(', ')})`);
       }
     }
+    checkDriverPlacement(this, 'driverPlacement', this.driverPlacement);
     const spotForOperator = this.operatorPlacement.pools.find(pool => pool.isSpot);
     if (spotForOperator) {
       throw invalidProp(this, 'operatorPlacement', spotForOperator.name, 'is a spot pool: the operator and its webhook must run on on-demand capacity');
@@ -187,6 +191,11 @@ export class SparkOperator extends Construct {
    * quota and labels, all derived from the `SparkTeam` object the AWS side takes too.
    */
   public addTeam(team: SparkTeam): JobNamespace {
+    const known = this.bindings.teamNamespaces;
+    if (known !== undefined && !known.includes(team.namespace)) {
+      throw invalidProp(this, 'team', team.namespace, `is not a namespace the AWS side made roles for (${known.map(ns => `"${ns}"`).join(', ') || 'none'}): `
+        + 'its service accounts would name IAM roles that do not exist; spell the team as on the AWS side, or add it there');
+    }
     const clash = this.namespaces.find(ns => ns.name === team.namespace);
     if (clash) {
       throw invalidProp(this, 'team', team.name, `uses namespace "${team.namespace}", already the job namespace of team "${clash.team.name}"`);

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { SparkLabels } from './spark-labels';
 import { ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
 import { S3Location } from '../storage';
-import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, invalidProp, labelValueProblem } from '../validation';
+import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, cpuMillisOf, invalidProp, labelValueProblem } from '../validation';
 
 /**
  * A ResourceQuota for a job namespace: the most its jobs may request together.
@@ -203,6 +203,7 @@ export class SparkTeam {
     this.readWritePrefixes = checkPrefixes(where, 'readWritePrefixes', props.readWritePrefixes ?? []);
     if (props.quota) checkQuota(where, props.quota);
     this.quota = props.quota;
+    if (props.limits) checkLimits(where, props.limits);
     this.limits = props.limits ?? (props.quota ? {} : undefined);
   }
 }
@@ -221,7 +222,31 @@ function checkPrefixes(where: string, prop: string, prefixes: string[]): string[
 
 function checkQuota(where: string, quota: JobNamespaceQuota): void {
   if (quota.pods !== undefined) checkInteger(where, 'quota.pods', quota.pods, 1);
+  // A zero quota admits no pod at all: every job of the team would fail at submission.
+  if (quota.cpu !== undefined && !(cpuMillisOf(quota.cpu.amount) > 0)) {
+    throw invalidProp(where, 'quota.cpu', quota.cpu.amount, 'must be more than zero: a namespace with no CPU runs no job (leave it unset for no limit)');
+  }
+  if (quota.memory !== undefined && !(quota.memory.toMebibytes() > 0)) {
+    throw invalidProp(where, 'quota.memory', `${quota.memory.toMebibytes()}Mi`, 'must be more than zero: a namespace with no memory runs no job (leave it unset for no limit)');
+  }
   if (quota.cpu === undefined && quota.memory === undefined && quota.pods === undefined) {
     throw invalidProp(where, 'quota', quota, 'must set at least one of cpu, memory, pods');
+  }
+}
+
+// The API server rejects a LimitRange whose default limit exceeds its max (pkg/apis/core/validation
+// ValidateLimitRange: "default value ... must be less than or equal to max value").
+function checkLimits(where: string, limits: JobNamespaceLimits): void {
+  const mib = (size: Size | undefined) => (size === undefined ? undefined : size.toMebibytes());
+  for (const [prop, value] of [['limits.defaultMemory', mib(limits.defaultMemory)], ['limits.maxMemory', mib(limits.maxMemory)]] as const) {
+    if (value !== undefined && !(value > 0)) throw invalidProp(where, prop, `${value}Mi`, 'must be more than zero');
+  }
+  if (limits.defaultCpuRequest !== undefined && !(cpuMillisOf(limits.defaultCpuRequest.amount) > 0)) {
+    throw invalidProp(where, 'limits.defaultCpuRequest', limits.defaultCpuRequest.amount, 'must be more than zero');
+  }
+  const max = mib(limits.maxMemory);
+  const defaultMemory = mib(limits.defaultMemory) ?? 256;
+  if (max !== undefined && defaultMemory > max) {
+    throw invalidProp(where, 'limits.defaultMemory', `${defaultMemory}Mi`, `must be at most limits.maxMemory (${max}Mi): the API server rejects a LimitRange whose default exceeds its max`);
   }
 }

@@ -33,7 +33,22 @@ export function cronProblem(schedule: string): string | undefined {
     const problem = fieldProblem(parts[i], FIELDS[i]);
     if (problem) return `${FIELDS[i].name} field "${parts[i]}": ${problem}`;
   }
-  return undefined;
+  return neverFiresProblem(parts);
+}
+
+// The days each month can have (February's 29th comes every four years: rare, but it fires).
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+// robfig/cron matches a day when the day of month matches, or (both fields restricted) the day of week does:
+// with the day of week "*", a day of month no listed month has (31 February, 31 April) never comes.
+function neverFiresProblem(parts: string[]): string | undefined {
+  const [, , dom, month, dow] = parts;
+  if (dow !== '*' && dow !== '?') return undefined;
+  const doms = expand(dom, FIELDS[2]);
+  const months = expand(month, FIELDS[3]);
+  if ([...months].some(m => [...doms].some(d => d <= DAYS_IN_MONTH[m - 1]))) return undefined;
+  const names = [...months].map(m => FIELDS[3].names![m - 1]).join(', ');
+  return `never fires: ${names} ${months.size > 1 ? 'have' : 'has'} no day ${[...doms].join(', ')}`;
 }
 
 function fieldProblem(field: string, spec: CronField): string | undefined {
@@ -84,6 +99,12 @@ export function checkTimeZone(where: IConstruct | string, prop: string, timeZone
     }
   }
   if (!valid) throw invalidProp(where, prop, timeZone, 'must be an IANA time zone name such as "UTC", "Europe/Paris" or "America/New_York"');
+  // Go's time.LoadLocation opens the zoneinfo file of that exact name: on Linux "europe/paris" does not exist,
+  // though JavaScript accepts it in any case.
+  const canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+  if (canonical !== timeZone && canonical.toLowerCase() === timeZone.toLowerCase()) {
+    throw invalidProp(where, prop, timeZone, `is spelled in the wrong case: time zone names are case-sensitive (Go's time.LoadLocation); use "${canonical}"`);
+  }
   return timeZone;
 }
 

@@ -7,6 +7,7 @@ import { PipelineServiceAccount } from './pipeline-service-account';
 import { PipelineSubmitter, PipelineSubmitterOptions } from './pipeline-submitter';
 import { SparkPipeline, SparkPipelineOptions } from './spark-pipeline';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
+import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { JobNamespace, PlatformPriority } from '../spark';
@@ -170,6 +171,7 @@ export class ArgoWorkflows extends Construct {
     if (!props.bindings) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (artifact repository, region, roles)');
     this.props = props;
     this.bindings = props.bindings;
+    requireLiteralBindings(this, props.bindings);
     this.placement = componentPlacement(this, props.nodePools, props.placement, 'the workflow controller, the server and the pipelines\' own pods');
     PlatformPriority._ensure(this);
     this.serverServiceAccount = props.serverServiceAccount ?? PlatformServiceAccounts.ARGO_WORKFLOWS_SERVER;

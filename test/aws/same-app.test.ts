@@ -96,7 +96,7 @@ describe('checks that may see a token accept it and still judge a literal', () =
 
   test('the components built on token bindings render them for the deploy to resolve', () => {
     const chart = cdk8s.Testing.chart();
-    const bindings = new PlatformBindings(tokens);
+    const bindings = new PlatformBindings({ ...tokens, deployedByAwsCdk: true });
     const autoscaler = new ClusterAutoscaler(chart, 'autoscaler', { nodePools: pools, bindings });
     const operator = new SparkOperator(chart, 'op', { nodePools: pools, bindings });
     operator.addTeam(new SparkTeam({ name: 'team-a' }));
@@ -106,5 +106,12 @@ describe('checks that may see a token accept it and still judge a literal', () =
     expect(deployment.spec.template.spec.containers[0].env).toEqual([{ name: 'AWS_REGION', value: Aws.REGION }]);
     expect(docs.find(d => d.kind === 'ServiceAccount' && d.metadata.namespace === 'team-a').metadata.annotations['eks.amazonaws.com/role-arn'])
       .toBe(`arn:aws:iam::${Aws.ACCOUNT_ID}:role/spark-platform-team-a-spark`);
+  });
+
+  test('tokens in a plain cdk8s app fail its synth, naming the construct and the binding', () => {
+    const app = cdk8s.Testing.app();
+    const chart = new cdk8s.Chart(app, 'platform');
+    new ClusterAutoscaler(chart, 'autoscaler', { nodePools: pools, bindings: new PlatformBindings(tokens) });
+    expect(() => app.synth()).toThrow(/platform\/autoscaler: invalid prop "bindings.region" "\$\{Token\[AWS.Region.[0-9]+\]\}": is an AWS CDK token in a plain cdk8s app/);
   });
 });

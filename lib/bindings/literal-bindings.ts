@@ -1,0 +1,54 @@
+import { IConstruct } from 'constructs';
+import type { PlatformBindings } from './platform-bindings';
+import { invalidPropMessage, isUnresolvedToken } from '../validation';
+
+// Per cdk8s App: each bindings object, with the first construct that took it (named in the error).
+const BINDINGS = new WeakMap<IConstruct, Map<PlatformBindings, IConstruct>>();
+// cdk8s apps whose charts the AWS side deploys: their tokens resolve at deploy time.
+const RESOLVED_BY_AWS_CDK = new WeakSet<IConstruct>();
+
+/**
+ * Marks a cdk8s app whose charts the AWS CDK app deploys (`aws.DirectDelivery`).
+ *
+ * @internal
+ */
+export function _markResolvedByAwsCdk(app: IConstruct): void {
+  RESOLVED_BY_AWS_CDK.add(app);
+}
+
+/**
+ * Fails the synth of a cdk8s app whose bindings hold AWS CDK tokens (`Aws.REGION`, a bucket's name) that no AWS
+ * CDK app will resolve: cdk8s would write `${Token[TOKEN.1]}` into the manifests. Bindings made by the AWS side
+ * (`SparkEksCluster.bindings`, deployed with `cluster.addCdk8sChart()` or `aws.DirectDelivery`) and apps given to
+ * `aws.DirectDelivery` resolve when the AWS CDK app synthesizes, and pass.
+ */
+export function requireLiteralBindings(scope: IConstruct, bindings: PlatformBindings): void {
+  const root = scope.node.root;
+  const known = BINDINGS.get(root);
+  if (known) {
+    if (!known.has(bindings)) known.set(bindings, scope);
+    return;
+  }
+  BINDINGS.set(root, new Map([[bindings, scope]]));
+  root.node.addValidation({
+    validate: () => (RESOLVED_BY_AWS_CDK.has(root) ? [] : [...BINDINGS.get(root)!]
+      .filter(([b]) => !b.deployedByAwsCdk)
+      .flatMap(([b, where]) => tokenProblems(where, b))),
+  });
+}
+
+function tokenProblems(where: IConstruct, bindings: PlatformBindings): string[] {
+  return Object.entries({
+    accountId: bindings.accountId,
+    clusterName: bindings.clusterName,
+    region: bindings.region,
+    bucketName: bindings.bucketName,
+    partition: bindings.partition,
+    kubernetesVersion: bindings.kubernetesVersion,
+    eventLogPrefix: bindings.eventLogs.prefix,
+    artifactPrefix: bindings.artifacts.prefix,
+  }).filter(([, value]) => isUnresolvedToken(value)).map(([prop, value]) => invalidPropMessage(where, `bindings.${prop}`, value,
+    'is an AWS CDK token in a plain cdk8s app: cdk8s synth never resolves it and would write it into the manifests; give literal values '
+    + '(PlatformBindings.fromStackOutputs), or deploy the chart from the CDK app (aws.DirectDelivery, or cluster.addCdk8sChart() with '
+    + 'deployedByAwsCdk: true)'));
+}
