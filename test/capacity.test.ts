@@ -106,8 +106,9 @@ describe('executors that fit', () => {
   test('a pod larger than a node of its pool fails at synth, naming the pod, the pool, the type, the request and what is left', () => {
     const { chart, jobs } = platform();
     jobs.addJob('huge', { ...scalaJob, executor: { cores: 8, memory: SparkMemory.of('28g') } });
-    expect(() => Testing.synth(chart)).toThrow('test/spark-operator/team-a/huge: the executor pods request 8000m CPU and 31539 MiB (heap 28672 + overhead 2867 MiB), '
-      + 'but a node of pool "spark-spot" (m5.2xlarge) has 7730m CPU and 31671 MiB for them after kube-reserved, the eviction threshold and the daemon sets '
+    expect(() => Testing.synth(chart)).toThrow('test/spark-operator/team-a/huge: invalid prop "executor.cores" 8: makes executor pods that fit no node of pool '
+      + '"spark-spot": they request 8000m CPU and 31539 MiB (heap 28672 + overhead 2867 MiB), '
+      + 'but a node of type m5.2xlarge has 7730m CPU and 31671 MiB for them after kube-reserved, the eviction threshold and the daemon sets '
       + '(aws-node, ebs-csi-node, kube-proxy): the pods would stay Pending');
   });
 
@@ -117,7 +118,7 @@ describe('executors that fit', () => {
     jobs.addJob('tight', { ...scalaJob, executor: { cores: 8, coreRequest: kplus.Cpu.millis(7700), memory: SparkMemory.of('24g') } });
     expect(() => synthValid(chart)).not.toThrow();
     new Logging(chart, 'logging', { operator: new LoggingOperator(chart, 'logging-operator', { nodePools: pools }) });
-    expect(() => Testing.synth(chart)).toThrow('the executor pods request 7700m CPU');
+    expect(() => Testing.synth(chart)).toThrow('invalid prop "executor.coreRequest" "7700m": makes executor pods that fit no node of pool "spark-spot": they request 7700m CPU');
   });
 
   test('coreRequest is rendered and must be at most cores; the overhead is explicit, 40% for Python', () => {
@@ -143,7 +144,7 @@ describe('executors that fit', () => {
       executor: { cores: 4, memory: SparkMemory.of('16g') },
       sparkConf: { 'spark.executor.pyspark.memory': '8g', 'spark.memory.offHeap.enabled': 'true', 'spark.memory.offHeap.size': '4g' },
     });
-    expect(() => Testing.synth(chart)).toThrow('the executor pods request 4000m CPU and 35225 MiB (heap 16384 + overhead 6553 + 12288 MiB)');
+    expect(() => Testing.synth(chart)).toThrow('invalid prop "executor.memory" "16g": makes executor pods that fit no node of pool "spark-spot": they request 4000m CPU and 35225 MiB (heap 16384 + overhead 6553 + 12288 MiB)');
   });
 });
 

@@ -9,8 +9,8 @@ const root = path.join(__dirname, '..');
 
 /** What may ship: the compiled library, its jsii assembly, and the files npm ships with every package. */
 const ALLOWED = [/^build\/.+\.js$/, /^build\/.+\.d\.ts$/, /^\.jsii$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/,
-  // The bundled PromQL parser (package.json bundledDependencies) and what it needs.
-  /^node_modules\/(@prometheus-io\/lezer-promql|@lezer\/(lr|common|highlight))\//];
+  // The bundled PromQL parser and YAML parser (package.json bundledDependencies) and what they need.
+  /^node_modules\/(@prometheus-io\/lezer-promql|@lezer\/(lr|common|highlight)|yaml)\//];
 const notAllowed = (files: string[]) => files.filter((file) => !ALLOWED.some((re) => re.test(file)));
 
 /** The files `npm pack` would put in the tarball of the package in `dir` (no network, no scripts). */

@@ -160,8 +160,14 @@ export class PlatformBindings {
     this.kubernetesVersion = version;
     this.teamNamespaces = props.teamNamespaces === undefined ? undefined : [...props.teamNamespaces];
     this.deployedByAwsCdk = props.deployedByAwsCdk ?? false;
+    const bucketProblem = isUnresolvedToken(props.bucketName) ? undefined : S3Location.bucketNameProblem(props.bucketName);
+    if (bucketProblem) throw invalidProp(where, 'bucketName', props.bucketName, bucketProblem);
     this.bucketName = props.bucketName;
-    this.eventLogs = new EventLogLocation({ bucketName: props.bucketName, prefix: props.eventLogPrefix, partition: this.partition });
+    try {
+      this.eventLogs = new EventLogLocation({ bucketName: props.bucketName, prefix: props.eventLogPrefix, partition: this.partition });
+    } catch (e) {
+      throw invalidProp(where, 'eventLogPrefix', props.eventLogPrefix, (e as Error).message.replace(/^.*?: invalid prop "prefix" .*?: /, ''));
+    }
     try {
       this.artifacts = this.location(props.artifactPrefix ?? 'argo-artifacts');
     } catch (e) {

@@ -104,8 +104,8 @@ export class SparkApplicationSpec {
     // platform's daemon sets are known then).
     scope.node.addValidation({
       validate: () => [
-        ...capacityProblems(scope, 'the driver', this.driverRequest, this.driverPlacement),
-        ...capacityProblems(scope, 'the executor', this.executorRequest, this.executorPlacement),
+        ...capacityProblems(scope, 'driver', p, this.driverRequest, this.driverPlacement),
+        ...capacityProblems(scope, 'executor', p, this.executorRequest, this.executorPlacement),
         ...namespaceFitProblems(scope, p.namespace.team, p, this.driverRequest, this.executorRequest),
       ],
     });

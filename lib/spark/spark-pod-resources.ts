@@ -3,7 +3,7 @@ import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-
 import { SparkMemory } from './spark-memory';
 import { NodeCapacity, Placement, ResourceRequest } from '../scheduling';
 import { platformDaemonSets } from '../scheduling/platform-daemon-sets';
-import { cpuMillisOf, invalidProp, wiringProblem } from '../validation';
+import { cpuMillisOf, invalidProp, invalidPropMessage } from '../validation';
 
 /** The driver or the executors. */
 export type SparkRole = 'driver' | 'executor';
@@ -73,14 +73,22 @@ function sparkConfMiB(where: Construct, key: string, value: string): number {
  * Why a pod of `request` fits no node of some pool of `placement` (each pool's smallest instance type, after
  * kube-reserved, the eviction threshold and every daemon set), or nothing when it fits.
  */
-export function capacityProblems(where: Construct, what: string, request: SparkPodRequest, placement: Placement): string[] {
+export function capacityProblems(
+  where: Construct, role: SparkRole, p: SparkApplicationOptions, request: SparkPodRequest, placement: Placement,
+): string[] {
   const daemonSets = platformDaemonSets(where);
+  const options: SparkPodOptions = (role === 'driver' ? p.driver : p.executor) ?? {};
   return placement.pools.flatMap(pool => {
     const node = NodeCapacity.of(pool.smallestInstanceType, daemonSets);
     if (node.podsThatFit(request) > 0) return [];
-    return [wiringProblem(where, `${what} pods request ${request.cpuMillis}m CPU and ${request.memoryMiB} MiB (heap ${request.heapMiB} + overhead ${request.overheadMiB}`
-      + `${request.extraMiB ? ` + ${request.extraMiB}` : ''} MiB), but a node of pool "${pool.name}" (${node.instanceType.name}) has ${node.availableCpuMillis}m CPU and `
-      + `${node.availableMemoryMiB} MiB for them after kube-reserved, the eviction threshold and the daemon sets (${daemonSets.filter(d => d.cpuMillis || d.memoryMiB).map(d => d.name).join(', ')}): `
+    // Name the prop that does not fit: the CPU one when CPU does not, else memory.
+    const [prop, value] = request.cpuMillis > node.availableCpuMillis
+      ? (options.coreRequest ? [`${role}.coreRequest`, options.coreRequest.amount] : [`${role}.cores`, request.cores])
+      : [`${role}.memory`, options.memory?.value ?? `${request.heapMiB}m`];
+    return [invalidPropMessage(where, prop, value, `makes ${role} pods that fit no node of pool "${pool.name}": they request ${request.cpuMillis}m CPU and `
+      + `${request.memoryMiB} MiB (heap ${request.heapMiB} + overhead ${request.overheadMiB}${request.extraMiB ? ` + ${request.extraMiB}` : ''} MiB), but a `
+      + `node of type ${node.instanceType.name} has ${node.availableCpuMillis}m CPU and ${node.availableMemoryMiB} MiB for them after kube-reserved, the eviction threshold `
+      + `and the daemon sets (${daemonSets.filter(d => d.cpuMillis || d.memoryMiB).map(d => d.name).join(', ')}): `
       + 'the pods would stay Pending; lower cores, coreRequest or memory, or place them on a pool of larger nodes')];
   });
 }

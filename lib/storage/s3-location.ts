@@ -57,7 +57,8 @@ export class S3Location {
   public readonly partition: string;
 
   public constructor(props: S3LocationProps) {
-    const where = 'S3Location';
+    // The class the user constructed (EventLogLocation extends this one).
+    const where = new.target.name;
     const bucketProblem = S3Location.bucketNameProblem(props.bucketName);
     if (bucketProblem) throw invalidProp(where, 'bucketName', props.bucketName, bucketProblem);
     const prefix = props.prefix ?? '';

@@ -306,8 +306,9 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     expect(Object.keys(outputs).sort()).toEqual([
       'AccountId', 'ArtifactPrefix', 'BucketName', 'ClusterName', 'EventLogPrefix', 'EventLogUri', 'HistoryServerCleaner', 'KubernetesVersion', 'Region',
       'RoleArnAnalyticsSpark', 'RoleArnAnalyticsSparkPipeline', 'RoleArnArgoArgoWorkflowsServer', 'RoleArnKubeSystemClusterAutoscaler', 'RoleArnKubeSystemEbsCsiControllerSa',
-      'RoleArnSparkHistorySparkHistoryServer',
+      'RoleArnSparkHistorySparkHistoryServer', 'TeamNamespaces',
     ]);
+    expect(outputs.TeamNamespaces.Value).toBe('analytics');
     expect(outputs.ClusterName).toEqual({ Description: 'PlatformBindings.clusterName', Value: 'spark-platform' });
     expect(outputs.RoleArnAnalyticsSpark.Description).toBe('the role of analytics/spark (PlatformBindings.roleArn())');
     expect(aws.SparkEksCluster.roleOutputName(new ServiceAccountIdentity({ namespace: 'data-engineering', name: 'spark' }))).toBe('RoleArnDataEngineeringSpark');
@@ -319,6 +320,19 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     expect(read.kubernetesVersion).toBe('1.34');
     expect(read.roleArn(analytics.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-analytics-spark');
     expect(read.eventLogs.s3aUri).toBe('s3a://acme-spark/spark-events');
+    expect(read.teamNamespaces).toBeUndefined(); // a stack without the output: not checked
+    const withTeams = PlatformBindings.fromStackOutputs({
+      AccountId: '123456789012',
+      ClusterName: 'spark-platform',
+      Region: 'eu-west-1',
+      BucketName: 'acme-spark',
+      EventLogPrefix: 'spark-events',
+      ArtifactPrefix: 'argo-artifacts',
+      KubernetesVersion: '1.33',
+      HistoryServerCleaner: 'true',
+      TeamNamespaces: outputs.TeamNamespaces.Value,
+    });
+    expect(withTeams.teamNamespaces).toEqual(['analytics']);
     expect(() => PlatformBindings.fromStackOutputs({ ClusterName: 'x' })).toThrow(/PlatformBindings: invalid prop "outputs" \["ClusterName"\]: lacks AccountId, Region, BucketName, EventLogPrefix, ArtifactPrefix, KubernetesVersion, HistoryServerCleaner/);
   });
 });
