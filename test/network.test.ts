@@ -212,8 +212,8 @@ describe('network isolation of the example platform', () => {
     expect([SparkPorts.DRIVER_RPC, SparkPorts.BLOCK_MANAGER, SparkPorts.UI]).toEqual([7078, 7079, 4040]);
   });
 
-  test('docs/network.md shows the flows the example renders', () => {
-    const text = fs.readFileSync(path.join(__dirname, '..', 'docs', 'network.md'), 'utf-8');
+  test.each(['network.md', 'security.md'])('docs/%s shows the flows the example renders', (doc) => {
+    const text = fs.readFileSync(path.join(__dirname, '..', 'docs', doc), 'utf-8');
     const begin = text.indexOf('<!-- flows:begin -->');
     const end = text.indexOf('<!-- flows:end -->');
     expect(begin).toBeGreaterThan(0);
