@@ -112,6 +112,13 @@ project.addTask('synth', {
   exec: 'cdk8s synth --no-check-upgrade',
 });
 
+// The synth benchmark (bench/run.js; docs/performance.md): whole processes against a plain cdk8s baseline. Not a
+// test: it measures, and reports the targets it meets.
+project.addTask('bench', {
+  description: 'Benchmark synth against a plain cdk8s app emitting the same YAML (bench/run.js; options --sizes, --runs, --json)',
+  steps: [{ spawn: 'compile' }, { exec: 'node bench/run.js', receiveArgs: true }],
+});
+
 // The pinned upstream files the tests read, for checkouts without ../shared beside them (by URL and SHA-256).
 project.addTask('fetch-schemas', {
   description: 'Download the pinned upstream CRDs, Kubernetes OpenAPI and chart values the tests read into .upstream/',

@@ -17,6 +17,8 @@ import { SparkLabels, SparkOperator } from '../spark';
 import { checkDns1123Label, checkDns1123Subdomain, checkPinnedImage, invalidProp, wiringProblem } from '../validation';
 import { ArgoWorkflows } from '../workflows';
 
+const SCRAPE_TARGET_KINDS = ['Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Job', 'CronJob'];
+
 /**
  * Properties of a `PlatformMonitoring`.
  */
@@ -292,7 +294,9 @@ export class PlatformMonitoring extends Construct {
 
   // A monitor of rendered targets must select at least one of them, on a port of the name it scrapes.
   private checkMonitors(): string[] {
-    const objects = this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson());
+    // Only Services and workloads can be scrape targets: render those alone (rendering is the cost of a synth).
+    const objects = this.node.root.node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && SCRAPE_TARGET_KINDS.includes(c.kind)).map(o => o.toJson());
     const errors: string[] = [];
     for (const { monitor } of this.monitors.filter(m => m.checked)) {
       const candidates = monitor.target === MonitorTarget.SERVICES

@@ -1,5 +1,4 @@
-import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { NamespaceIsolation } from './namespace-isolation';
 import { NetworkFlow } from './network-flow';
 import { NetworkPeer } from './network-peer';
@@ -119,7 +118,6 @@ export class PlatformNetwork extends Construct {
     if (props.loggingOperator) this.loggingFlows(props.loggingOperator, props.logging);
     if (props.monitoring) this.monitoringFlows(props.monitoring);
     for (const namespace of props.sparkOperator.jobNamespaces) this.addJobNamespace(namespace);
-    this.node.addValidation({ validate: () => this.checkSparkPorts() });
   }
 
   /** Every flow allowed, in the order added. */
@@ -265,7 +263,8 @@ export class PlatformNetwork extends Construct {
   // One flow per port of the log stores (their host names are not something a NetworkPolicy can name).
   private addOutputFlows(logging: Logging): void {
     const fluentd = NetworkPeer.pods(logging.controlNamespace, { 'app.kubernetes.io/name': 'fluentd', 'app.kubernetes.io/component': 'fluentd', 'app.kubernetes.io/managed-by': logging.name }, 'fluentd');
-    const outputs = this.node.root.node.findAll().filter((c): c is LogOutput => c instanceof LogOutput && c.logging === logging);
+    // A Logging's outputs are its children (Logging.addOutput, addTeamOutput): not a walk of the whole app per team.
+    const outputs = logging.node.children.filter((c): c is LogOutput => c instanceof LogOutput && c.logging === logging);
     for (const output of outputs) {
       const spec = output.apiObject.toJson().spec ?? {};
       const port: number | undefined = Object.values<any>(spec)[0]?.port;
@@ -282,17 +281,22 @@ export class PlatformNetwork extends Construct {
   }
 
   // A job that moves a Spark port off the fixed ones would be cut off by the policies.
-  private checkSparkPorts(): string[] {
+  /**
+   * The Spark applications among rendered objects that move a port the policies allow (the platform runs it on
+   * what it has just rendered, with the objects they came from).
+   *
+   * @internal
+   */
+  public _checkSparkPorts(rendered: Array<{ readonly object: IConstruct; readonly json: any }>): string[] {
     const errors: string[] = [];
-    const fixed = SparkPorts.settings();
-    for (const object of this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      if (object.kind !== 'SparkApplication' && object.kind !== 'ScheduledSparkApplication') continue;
-      const json = object.toJson();
+    const fixed = Object.entries(SparkPorts.settings()).concat([['spark.ui.port', String(SparkPorts.UI)]]);
+    for (const { object, json } of rendered) {
+      if (json.kind !== 'SparkApplication' && json.kind !== 'ScheduledSparkApplication') continue;
       if (!this.isolations.has(json.metadata?.namespace)) continue;
-      const conf = (object.kind === 'SparkApplication' ? json.spec?.sparkConf : json.spec?.template?.sparkConf) ?? {};
-      for (const [key, value] of Object.entries(fixed).concat([['spark.ui.port', String(SparkPorts.UI)]])) {
+      const conf = (json.kind === 'SparkApplication' ? json.spec?.sparkConf : json.spec?.template?.sparkConf) ?? {};
+      for (const [key, value] of fixed) {
         if (conf[key] !== undefined && conf[key] !== value) {
-          errors.push(wiringProblem(object, `${object.kind} ${json.metadata.namespace}/${json.metadata.name} sets ${key}=${conf[key]}, but the NetworkPolicies allow ${value} only: remove it from sparkConf`));
+          errors.push(wiringProblem(object, `${json.kind} ${json.metadata.namespace}/${json.metadata.name} sets ${key}=${conf[key]}, but the NetworkPolicies allow ${value} only: remove it from sparkConf`));
         }
       }
     }

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import type { SparkPlatform } from './spark-platform';
 import { WorkloadIdentity } from '../bindings';
 import { SyncWave } from '../delivery';
@@ -19,18 +19,45 @@ const OPERATOR_GROUPS: { [group: string]: (p: SparkPlatform) => string | undefin
 };
 const ARGO_WORKFLOWS_KINDS = new Set(['WorkflowTemplate', 'CronWorkflow', 'Workflow', 'ClusterWorkflowTemplate', 'WorkflowTaskResult']);
 
-/** Every check of the platform as a whole: errors (synth fails) and warnings. */
-export function checkPlatform(platform: SparkPlatform): { errors: string[]; warnings: string[] } {
-  const rendered = platform.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)
-    .map(object => ({ object, json: object.toJson(), wave: SyncWave.of(object) }));
+/**
+ * Every check of the platform as a whole: errors (synth fails) and warnings. `ownDocuments` are what the
+ * platform's chart has just rendered (rendering is the cost of a synth: it is done once); objects of the app's
+ * other charts are rendered here.
+ */
+export function checkPlatform(platform: SparkPlatform, ownDocuments: any[]): { errors: string[]; warnings: string[] } {
+  const rendered = renderedObjects(platform, ownDocuments);
   const errors = [
     ...checkTolerations(platform, rendered),
     ...checkUnique(platform, rendered),
     ...checkReferences(platform, rendered),
     ...checkWaves(platform, rendered),
     ...checkTeamIdentities(platform, rendered),
+    ...platform.network?._checkSparkPorts(rendered) ?? [],
   ];
   return { errors, warnings: unusedPools(platform, rendered) };
+}
+
+// Pairs each rendered document of the platform's chart with its ApiObject (by apiVersion, kind, namespace and
+// name, which an ApiObject knows without rendering), and renders the objects of the app's other charts.
+function renderedObjects(platform: SparkPlatform, ownDocuments: any[]): Rendered[] {
+  const objects = platform.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  const own = new Map<string, ApiObject[]>();
+  const others: ApiObject[] = [];
+  for (const object of objects) {
+    if (Chart.of(object) !== platform) {
+      others.push(object);
+      continue;
+    }
+    const key = `${object.apiVersion} ${object.kind} ${object.metadata.namespace ?? ''}/${object.name}`;
+    own.set(key, [...own.get(key) ?? [], object]);
+  }
+  const rendered: Rendered[] = [];
+  for (const json of ownDocuments) {
+    const object = own.get(keyOf(json))?.shift();
+    if (object) rendered.push({ object, json, wave: SyncWave.of(object) });
+  }
+  for (const object of others) rendered.push({ object, json: object.toJson(), wave: SyncWave.of(object) });
+  return rendered;
 }
 
 const keyOf = (json: any) => `${json.apiVersion} ${json.kind} ${json.metadata?.namespace ?? ''}/${json.metadata?.name}`;
@@ -111,8 +138,13 @@ function checkUnique(platform: SparkPlatform, rendered: Rendered[]): string[] {
 
 /** Every referenced namespace, service account, role, output and pipeline exists. */
 function checkReferences(platform: SparkPlatform, rendered: Rendered[]): string[] {
-  const has = (kind: string, namespace: string | undefined, name: string) => rendered.some(r =>
-    r.json.kind === kind && r.json.metadata?.name === name && (namespace === undefined || r.json.metadata?.namespace === namespace));
+  // An index, not a scan per reference: the checks run on every synth, and grow with the platform.
+  const index = new Set<string>();
+  for (const { json } of rendered) {
+    index.add(`${json.kind}|${json.metadata?.namespace ?? ''}|${json.metadata?.name}`);
+    index.add(`${json.kind}|*|${json.metadata?.name}`);
+  }
+  const has = (kind: string, namespace: string | undefined, name: string) => index.has(`${kind}|${namespace === undefined ? '*' : namespace}|${name}`);
   const releaseNamespaces = new Set([platform.sparkOperator.release, platform.workflows?.release, platform.loggingOperator?.release]
     .filter(r => r !== undefined).map(r => r!.namespace));
   if (platform.gitOps) releaseNamespaces.add(platform.gitOps.argoCdNamespace);
@@ -160,10 +192,11 @@ function checkReferences(platform: SparkPlatform, rendered: Rendered[]): string[
 function checkWaves(platform: SparkPlatform, rendered: Rendered[]): string[] {
   const errors: string[] = [];
   const namespaces = new Map(rendered.filter(r => r.json.kind === 'Namespace').map(r => [r.json.metadata.name, r.wave]));
-  const releaseWave = (name: string | undefined) => {
-    const application = rendered.find(r => r.json.kind === 'Application' && r.json.metadata?.name === name);
-    return application ? application.wave : undefined;
-  };
+  const applications = new Map<string, number>();
+  for (const r of rendered) {
+    if (r.json.kind === 'Application' && !applications.has(r.json.metadata?.name)) applications.set(r.json.metadata?.name, r.wave);
+  }
+  const releaseWave = (name: string | undefined) => (name === undefined ? undefined : applications.get(name));
   for (const { object, json, wave } of rendered) {
     const namespaceWave = namespaces.get(json.metadata?.namespace);
     if (json.kind !== 'Namespace' && namespaceWave !== undefined && namespaceWave >= wave) {
@@ -183,9 +216,10 @@ function checkWaves(platform: SparkPlatform, rendered: Rendered[]): string[] {
 /** Every team's service account carries the role the AWS side made for it (IRSA), or uses Pod Identity. */
 function checkTeamIdentities(platform: SparkPlatform, rendered: Rendered[]): string[] {
   const errors: string[] = [];
+  const accounts = new Map(rendered.filter(r => r.json.kind === 'ServiceAccount').map(r => [`${r.json.metadata?.namespace}/${r.json.metadata?.name}`, r]));
   for (const namespace of platform.jobNamespaces) {
     const identity = namespace.team.serviceAccount;
-    const account = rendered.find(r => r.json.kind === 'ServiceAccount' && r.json.metadata?.namespace === namespace.name && r.json.metadata?.name === identity.name);
+    const account = accounts.get(`${namespace.name}/${identity.name}`);
     if (!account) {
       errors.push(wiringProblem(namespace, `team "${namespace.team.name}" has no service account "${identity.name}" in "${namespace.name}"`));
       continue;

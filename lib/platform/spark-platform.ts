@@ -227,7 +227,21 @@ export class SparkPlatform extends Chart {
     }
     if (props.networkPolicies ?? true) this.network = this.isolateNetwork(props.network ?? {});
     if (props.gitOps) this.gitOps = this.deliverWithArgoCd(scope, props.gitOps);
-    this.node.addValidation({ validate: () => this.check() });
+  }
+
+  /**
+   * Renders the platform's objects and checks them as a whole (tolerations, references, uniqueness, sync waves,
+   * identities): on the documents just rendered, so a synth renders each object once.
+   */
+  public toJson(): any[] {
+    const documents = super.toJson();
+    const { errors, warnings } = checkPlatform(this, documents);
+    for (const warning of warnings) synthWarning(this, warning);
+    if (errors.length > 0) {
+      // The shape of cdk8s' own validation errors.
+      throw new Error(`Validation failed with the following errors:\n  ${errors.map(e => `[${this.node.path}] ${e}`).join('\n  ')}`);
+    }
+    return documents;
   }
 
   /**
@@ -305,9 +319,4 @@ export class SparkPlatform extends Chart {
     return gitOps;
   }
 
-  private check(): string[] {
-    const { errors, warnings } = checkPlatform(this);
-    for (const warning of warnings) synthWarning(this, warning);
-    return errors;
-  }
 }

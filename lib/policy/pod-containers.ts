@@ -1,4 +1,3 @@
-import { parseAllDocuments } from 'yaml';
 
 /**
  * One container as the policy sees it, wherever it is declared: a Pod template of a workload, a Spark
@@ -131,9 +130,12 @@ function workflowContainers(doc: any, at: string, spec: any): PolicyContainer[] 
   });
 }
 
-// A workflow step's manifest, with its `{{...}}` placeholders kept as strings.
+// A workflow step's manifest, with its `{{...}}` placeholders kept as strings. The YAML parser is loaded on first
+// use: the package loads without it.
 function embeddedObjects(manifest: string): any[] {
-  return parseAllDocuments(manifest).map(d => d.toJSON()).filter(d => d && typeof d === 'object');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yaml = require('yaml') as typeof import('yaml');
+  return yaml.parseAllDocuments(manifest).map(d => d.toJSON()).filter(d => d && typeof d === 'object');
 }
 
 // logging-operator: the fluentd StatefulSet gets its probes from livenessProbe / livenessDefaultCheck and

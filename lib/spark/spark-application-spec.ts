@@ -57,6 +57,8 @@ export class SparkApplicationSpec {
   private readonly restartPolicy: RestartPolicy;
   private readonly runAsUser: number;
   private readonly runAsGroup: number;
+  private sparkConfCache?: { [key: string]: string };
+  private hadoopConfCache?: { [key: string]: string };
 
   public constructor(
     private readonly scope: Construct,
@@ -139,6 +141,18 @@ export class SparkApplicationSpec {
 
   /** The Spark settings the library derives, with the job's own `sparkConf` applied last. */
   public get sparkConf(): { [key: string]: string } {
+    // Built from what the job was constructed with: once (every synth reads it several times), a copy each time.
+    this.sparkConfCache ??= this.buildSparkConf();
+    return { ...this.sparkConfCache };
+  }
+
+  /** The Hadoop settings the library derives, with the job's own `hadoopConf` applied last. */
+  public get hadoopConf(): { [key: string]: string } {
+    this.hadoopConfCache ??= this.buildHadoopConf();
+    return { ...this.hadoopConfCache };
+  }
+
+  private buildSparkConf(): { [key: string]: string } {
     const operator = this.props.namespace.operator;
     return sorted({
       ...(this.props.eventLogs ?? true ? SparkSettings.eventLogs(operator.eventLogs) : {}),
@@ -149,8 +163,7 @@ export class SparkApplicationSpec {
     });
   }
 
-  /** The Hadoop settings the library derives, with the job's own `hadoopConf` applied last. */
-  public get hadoopConf(): { [key: string]: string } {
+  private buildHadoopConf(): { [key: string]: string } {
     const region = this.props.namespace.operator.region;
     return sorted({
       ...SparkSettings.s3aCredentials(this.hadoopVersion, this.props.namespace.team.serviceAccount.identity),

@@ -88,8 +88,28 @@ export function checkCron(where: IConstruct | string, prop: string, schedule: st
   return schedule.trim();
 }
 
+// Time zones already judged (Intl.DateTimeFormat is slow to build, and every schedule names one).
+const TIME_ZONES = new Map<string, string | undefined>();
+
 /** Throws unless `timeZone` is an IANA time zone name (as Go's time.LoadLocation reads them). */
 export function checkTimeZone(where: IConstruct | string, prop: string, timeZone: string): string {
+  if (typeof timeZone === 'string' && TIME_ZONES.has(timeZone)) {
+    const problem = TIME_ZONES.get(timeZone);
+    if (problem) throw invalidProp(where, prop, timeZone, problem);
+    return timeZone;
+  }
+  try {
+    judgeTimeZone(timeZone);
+    TIME_ZONES.set(timeZone, undefined);
+  } catch (e) {
+    const problem = (e as Error).message;
+    if (typeof timeZone === 'string') TIME_ZONES.set(timeZone, problem);
+    throw invalidProp(where, prop, timeZone, problem);
+  }
+  return timeZone;
+}
+
+function judgeTimeZone(timeZone: string): void {
   let valid = typeof timeZone === 'string' && /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone);
   if (valid) {
     try {
@@ -98,14 +118,13 @@ export function checkTimeZone(where: IConstruct | string, prop: string, timeZone
       valid = false;
     }
   }
-  if (!valid) throw invalidProp(where, prop, timeZone, 'must be an IANA time zone name such as "UTC", "Europe/Paris" or "America/New_York"');
+  if (!valid) throw new Error('must be an IANA time zone name such as "UTC", "Europe/Paris" or "America/New_York"');
   // Go's time.LoadLocation opens the zoneinfo file of that exact name: on Linux "europe/paris" does not exist,
   // though JavaScript accepts it in any case.
   const canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   if (canonical !== timeZone && canonical.toLowerCase() === timeZone.toLowerCase()) {
-    throw invalidProp(where, prop, timeZone, `is spelled in the wrong case: time zone names are case-sensitive (Go's time.LoadLocation); use "${canonical}"`);
+    throw new Error(`is spelled in the wrong case: time zone names are case-sensitive (Go's time.LoadLocation); use "${canonical}"`);
   }
-  return timeZone;
 }
 
 /** Why `duration` is not a Go duration string ("90s", "10m", "1h30m"), or undefined when it is one. */
@@ -124,6 +143,18 @@ const GO_UNITS: { [unit: string]: number } = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms
  * schedule that runs less often counts as every four years). `@every <d>` runs every `d`.
  */
 export function longestCronGapSeconds(schedules: string[]): number {
+  // Two years scanned per call: the same schedules (every team's nightly run) are scanned once.
+  const key = JSON.stringify(schedules);
+  const known = CRON_GAPS.get(key);
+  if (known !== undefined) return known;
+  const gap = scanCronGapSeconds(schedules);
+  CRON_GAPS.set(key, gap);
+  return gap;
+}
+
+const CRON_GAPS = new Map<string, number>();
+
+function scanCronGapSeconds(schedules: string[]): number {
   const every = schedules.map(s => /^@every (.+)$/.exec(s.trim())).filter((m): m is RegExpExecArray => !!m);
   const crons = schedules.filter(s => !/^@every /.test(s.trim())).map(s => DESCRIPTOR_CRON[s.trim()] ?? s.trim());
   const everySeconds = every.map(m => [...m[1].matchAll(/([0-9.]+)(ns|us|µs|ms|s|m|h)/g)].reduce((sum, p) => sum + Number(p[1]) * GO_UNITS[p[2]], 0));

@@ -1,5 +1,6 @@
-import { Duration, Yaml } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { manifestYaml } from './manifest-yaml';
 import { PipelineRetry } from './pipeline-retry';
 import type { SparkPipeline } from './spark-pipeline';
 import { RestartPolicy, SparkApplicationOptions, SparkLabels } from '../spark';
@@ -74,6 +75,8 @@ export class SparkPipelineStep extends Construct {
   private readonly spec: SparkApplicationSpec;
   private readonly retry?: PipelineRetry;
   private readonly deadline?: Duration;
+  private renderedJson?: string;
+  private renderedYaml?: string;
 
   public constructor(scope: Construct, id: string, props: SparkPipelineStepProps) {
     super(scope, id);
@@ -135,9 +138,19 @@ export class SparkPipelineStep extends Construct {
         // ends the application too once it is not retried.
         successCondition: 'status.applicationState.state == COMPLETED',
         failureCondition: 'status.applicationState.state in (FAILED, SUBMISSION_FAILED)',
-        // Plain data: no unset fields, no YAML aliases for objects the spec shares.
-        manifest: Yaml.stringify(JSON.parse(JSON.stringify(manifest))),
+        manifest: this.manifestText(manifest),
       },
     };
+  }
+
+  // The YAML of an unchanged manifest is written once (a synth may render an object more than once). JSON is the
+  // key, and gives plain data (no unset fields, no shared objects).
+  private manifestText(manifest: { [key: string]: any }): string {
+    const json = JSON.stringify(manifest);
+    if (json !== this.renderedJson) {
+      this.renderedJson = json;
+      this.renderedYaml = manifestYaml(JSON.parse(json));
+    }
+    return this.renderedYaml!;
   }
 }

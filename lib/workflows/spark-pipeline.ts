@@ -101,6 +101,7 @@ export class SparkPipeline extends Construct {
   private readonly scheduleList: PipelineSchedule[] = [];
   private readonly steps: SparkPipelineStep[] = [];
   private readonly exitSteps: PipelineContainerStep[] = [];
+  private readonly stepTexts = new Map<SparkPipelineStep, Array<[string, string]>>();
   private readonly retry: PipelineRetry;
 
   public constructor(scope: Construct, id: string, props: SparkPipelineProps) {
@@ -268,16 +269,24 @@ export class SparkPipeline extends Construct {
     const cycle = findCycle(this.steps);
     if (cycle) errors.push(wiringProblem(this, `the steps' dependencies form a cycle: ${cycle.map(s => s.name).join(' -> ')}`));
     const declared = Object.keys(this.parameters);
-    const check = (where: Construct, value: unknown, exitHandler: boolean) => {
-      for (const [at, text] of stringsIn(value)) {
+    const check = (where: Construct, texts: Array<[string, string]>, exitHandler: boolean) => {
+      for (const [at, text] of texts) {
         for (const variable of variablesIn(text)) {
           const problem = variableProblem(variable, declared, exitHandler);
           if (problem) errors.push(wiringProblem(where, `${at} ${problem}`));
         }
       }
     };
-    for (const step of this.steps) check(step, step._renderSpec(), false);
-    for (const step of this.exitSteps) check(step, step._renderArguments(), true);
+    for (const step of this.steps) {
+      // A step's spec is fixed once built: its strings with variables are collected once, not on every check.
+      let texts = this.stepTexts.get(step);
+      if (!texts) {
+        texts = stringsIn(step._renderSpec()).filter(([, text]) => text.includes('{{'));
+        this.stepTexts.set(step, texts);
+      }
+      check(step, texts, false);
+    }
+    for (const step of this.exitSteps) check(step, stringsIn(step._renderArguments()), true);
     return errors;
   }
 }
