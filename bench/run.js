@@ -106,7 +106,13 @@ results.load.ratio = results.load.libraryMs / results.load.cdk8sPlusMs;
 const awsOut = path.join(work, 'aws');
 run('aws-example.js', awsOut);
 const awsRuns = Array.from({ length: RUNS }, () => run('aws-example.js', awsOut));
-results.awsExample = { synthMs: median(awsRuns.map(r => r.workMs)), wallMs: median(awsRuns.map(r => r.wallMs)), peakRssMiB: Math.max(...awsRuns.map(r => r.maxRssKiB)) / 1024 };
+results.awsExample = {
+  loadMs: median(awsRuns.map(r => r.loadMs)),
+  firstSynthMs: median(awsRuns.map(r => r.firstSynthMs)),
+  warmSynthMs: median(awsRuns.map(r => r.workMs)),
+  wallMs: median(awsRuns.map(r => r.wallMs)),
+  peakRssMiB: Math.max(...awsRuns.map(r => r.maxRssKiB)) / 1024,
+};
 fs.rmSync(work, { recursive: true, force: true });
 
 const targets = {
@@ -120,7 +126,7 @@ const targets = {
     const tk = results.sizes.find(s => s.jobs === 10000);
     return tk ? tk.library.peakRssMiB < 1024 : undefined;
   })(),
-  'AWS example synthesizes in <= 0.7 s': results.awsExample.synthMs <= 700,
+  'AWS example synthesizes in <= 0.7 s (first synth in its process)': results.awsExample.firstSynthMs <= 700,
 };
 results.targets = targets;
 
@@ -140,8 +146,10 @@ const lines = [
   `| \`cdk8s-plus-33\` alone | ${f(results.load.cdk8sPlusMs)} |`,
   `| ratio | ${f(results.load.ratio, 2)} |`,
   '',
-  `AWS example (examples/aws.ts, without aws-cdk-lib's built-in validation): synth ${f(results.awsExample.synthMs)} ms (construct and synthesize), `
-    + `${f(results.awsExample.wallMs)} ms whole process, ${f(results.awsExample.peakRssMiB)} MiB peak RSS.`,
+  `AWS example (examples/aws.ts, without aws-cdk-lib's built-in validation): first synth ${f(results.awsExample.firstSynthMs)} ms (constructing and `
+    + `synthesizing, and loading the aws-cdk-lib classes it uses on first access), a second synth in the same process ${f(results.awsExample.warmSynthMs)} ms, `
+    + `loading aws-cdk-lib and the package ${f(results.awsExample.loadMs)} ms, ${f(results.awsExample.wallMs)} ms whole process, `
+    + `${f(results.awsExample.peakRssMiB)} MiB peak RSS.`,
   '',
   ...Object.entries(targets).map(([name, met]) => `- ${met === undefined ? 'not measured' : met ? 'met' : 'MISSED'}: ${name}`),
 ];

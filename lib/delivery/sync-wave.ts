@@ -45,7 +45,12 @@ export class SyncWave {
 
   /** The sync wave of an API object (Argo CD's default is 0). */
   public static of(apiObject: ApiObject): number {
-    const wave = apiObject.metadata.toJson().annotations?.[WAVE_ANNOTATION];
+    // The annotation as set (a string), without rendering the whole metadata (the checks read every object's
+    // wave); rendered when cdk8s keeps its annotations elsewhere or holds a token there.
+    const set = (apiObject.metadata as unknown as { annotations?: { [key: string]: unknown } }).annotations;
+    const raw = set && typeof set === 'object' ? set[WAVE_ANNOTATION] : undefined;
+    const known = set && typeof set === 'object' && (raw === undefined || typeof raw === 'string');
+    const wave = known ? raw as string | undefined : apiObject.metadata.toJson().annotations?.[WAVE_ANNOTATION];
     return wave === undefined ? 0 : Number(wave);
   }
 
