@@ -143,33 +143,27 @@ function embeddedObjects(manifest: string): any[] {
 // pkg/resources/fluentd/statefulset.go generateReadinessCheck).
 function fluentdContainer(doc: any, fluentd: any): PolicyContainer {
   const readinessDefault = fluentd.readinessDefaultCheck?.bufferFreeSpace || fluentd.readinessDefaultCheck?.bufferFileNumber;
-  return {
-    doc,
-    path: 'spec.fluentd',
-    image: imageOf(fluentd.image),
-    securityContext: fluentd.security?.securityContext,
-    podSecurityContext: fluentd.security?.podSecurityContext,
-    requests: { cpu: fluentd.resources?.requests?.cpu, memory: fluentd.resources?.requests?.memory },
-    memoryLimit: fluentd.resources?.limits?.memory,
-    longRunning: true,
-    readiness: fluentd.readinessProbe !== undefined || Boolean(readinessDefault),
-    liveness: fluentd.livenessProbe !== undefined || fluentd.livenessDefaultCheck === true,
-  };
+  return loggingAgent(doc, 'spec.fluentd', fluentd, fluentd.readinessProbe !== undefined || Boolean(readinessDefault));
 }
 
 // The fluent-bit DaemonSet: livenessDefaultCheck renders an HTTP probe on the metrics port
 // (pkg/sdk/logging/api/v1beta1/logging_types.go); readiness only from readinessProbe.
 function fluentBitContainer(doc: any, spec: any): PolicyContainer {
+  return loggingAgent(doc, 'spec', spec, spec.readinessProbe !== undefined);
+}
+
+// What fluentd's and fluent-bit's specs share: image, resources, security, liveness.
+function loggingAgent(doc: any, path: string, spec: any, readiness: boolean): PolicyContainer {
   return {
     doc,
-    path: 'spec',
+    path,
     image: imageOf(spec.image),
     securityContext: spec.security?.securityContext,
     podSecurityContext: spec.security?.podSecurityContext,
     requests: { cpu: spec.resources?.requests?.cpu, memory: spec.resources?.requests?.memory },
     memoryLimit: spec.resources?.limits?.memory,
     longRunning: true,
-    readiness: spec.readinessProbe !== undefined,
+    readiness,
     liveness: spec.livenessProbe !== undefined || spec.livenessDefaultCheck === true,
   };
 }
