@@ -93,6 +93,11 @@ const pods = {
   fluentd: pod('fluentd', 'logging', {
     'app.kubernetes.io/name': 'fluentd', 'app.kubernetes.io/component': 'fluentd', 'app.kubernetes.io/managed-by': 'spark-platform', 'app.kubernetes.io/instance': 'spark-platform',
   }, [24240]),
+  // The drain jobs of scaled-down replicas: GetFluentdLabels with component "fluentd-drainer"
+  // (pkg/resources/fluentd/drainjob.go getDrainerLabels, component.go ComponentDrainer). They listen on nothing.
+  fluentdDrainer: pod('fluentd drain job', 'logging', {
+    'app.kubernetes.io/name': 'fluentd', 'app.kubernetes.io/component': 'fluentd-drainer', 'app.kubernetes.io/managed-by': 'spark-platform',
+  }, []),
   // logging-operator 6.7.0 pkg/resources/fluentbit/fluentbit.go getFluentBitLabels, daemonset.go component "collector";
   // metrics port 2020 (logging_types.go).
   fluentBit: pod('fluent-bit', 'logging', {
@@ -127,7 +132,8 @@ const NEEDED: Array<[Key[], Key[], number[]]> = [
       [['prometheus'], [driver], [4040]],
     ] as Array<[Key[], Key[], number[]]>;
   }),
-  [['operatorController', 'operatorWebhook', 'argoController', 'argoServer', 'history', 'autoscaler', 'loggingOperator', 'fluentd', 'fluentBit'], everywhere443, [443]],
+  // logging: every pod of the namespace reaches 443 (the operator, fluent-bit's kubernetes filter): the drain jobs too.
+  [['operatorController', 'operatorWebhook', 'argoController', 'argoServer', 'history', 'autoscaler', 'loggingOperator', 'fluentd', 'fluentBit', 'fluentdDrainer'], everywhere443, [443]],
   // The API server calls the webhook from outside the pod network: the webhook port is open to any address
   // (a pod whose own egress allows it too: here Prometheus, which the platform does not isolate).
   [['apiServer', 'internet', 'prometheus'], ['operatorWebhook'], [9443]],
@@ -136,7 +142,7 @@ const NEEDED: Array<[Key[], Key[], number[]]> = [
   [['prometheus'], ['autoscaler'], [8085]],
   [['prometheus'], ['pushgateway'], [9091]],
   [['fluentBit'], ['fluentd'], [24240]],
-  [['fluentd'], ['logStore'], [9200]],
+  [['fluentd', 'fluentdDrainer'], ['logStore'], [9200]],
 ];
 
 const endpoint = (key: Key): Endpoint & { ports: Array<[number, string]> } => (pods as any)[key] ?? (externals as any)[key] ?? (key === 'prometheus' ? prometheus : undefined);
@@ -260,6 +266,12 @@ describe('network isolation: switches, options and checks', () => {
     const { app: a, jobs } = build();
     jobs.addJob('elsewhere', { ...scalaJob, sparkConf: { 'spark.blockManager.port': '0' } });
     expect(() => a.charts.flatMap(c => c.toJson())).toThrow('SparkApplication team-a/elsewhere sets spark.blockManager.port=0, but the NetworkPolicies allow 7079 only');
+  });
+
+  test('so does a pipeline step that moves one (its SparkApplication is created at run time)', () => {
+    const { app: a, platform: p, jobs } = build();
+    p.addPipeline(jobs, 'nightly').addSparkStep('etl', { ...scalaJob, sparkConf: { 'spark.driver.port': '40000' } });
+    expect(() => a.charts.flatMap(c => c.toJson())).toThrow('step etl of pipeline team-a/nightly sets spark.driver.port=40000, but the NetworkPolicies allow 7078 only');
   });
 
   test('bad input: peers, ports, flows', () => {

@@ -263,6 +263,11 @@ export class PlatformNetwork extends Construct {
   // One flow per port of the log stores (their host names are not something a NetworkPolicy can name).
   private addOutputFlows(logging: Logging): void {
     const fluentd = NetworkPeer.pods(logging.controlNamespace, { 'app.kubernetes.io/name': 'fluentd', 'app.kubernetes.io/component': 'fluentd', 'app.kubernetes.io/managed-by': logging.name }, 'fluentd');
+    // The jobs that ship what a removed replica still buffers (scaling.drain) run fluentd too, labelled as the
+    // "fluentd-drainer" component (logging-operator pkg/resources/fluentd/drainjob.go getDrainerLabels,
+    // component.go ComponentDrainer, logging_types.go GetFluentdLabels).
+    const drainers = NetworkPeer.pods(logging.controlNamespace,
+      { 'app.kubernetes.io/name': 'fluentd', 'app.kubernetes.io/component': 'fluentd-drainer', 'app.kubernetes.io/managed-by': logging.name }, 'fluentd drain jobs');
     // A Logging's outputs are its children (Logging.addOutput, addTeamOutput): not a walk of the whole app per team.
     const outputs = logging.node.children.filter((c): c is LogOutput => c instanceof LogOutput && c.logging === logging);
     for (const output of outputs) {
@@ -271,6 +276,14 @@ export class PlatformNetwork extends Construct {
       if (port === undefined || this.outputPorts.has(port)) continue;
       this.outputPorts.add(port);
       this.addFlow({ name: `fluentd-to-log-stores-${port}`, from: fluentd, to: this.outside, ports: [NetworkPort.tcp(port)], reason: 'fluentd ships logs to the Elasticsearch / OpenSearch outputs' });
+      // Logging always drains on scale-down (scaling.drain.enabled).
+      this.addFlow({
+        name: `fluentd-drainer-to-log-stores-${port}`,
+        from: drainers,
+        to: this.outside,
+        ports: [NetworkPort.tcp(port)],
+        reason: 'a drain job ships what a removed fluentd replica still buffers',
+      });
     }
   }
 
@@ -288,15 +301,29 @@ export class PlatformNetwork extends Construct {
    * @internal
    */
   public _checkSparkPorts(rendered: Array<{ readonly object: IConstruct; readonly json: any }>): string[] {
-    const errors: string[] = [];
-    const fixed = Object.entries(SparkPorts.settings()).concat([['spark.ui.port', String(SparkPorts.UI)]]);
+    const applications: Array<{ where: IConstruct; what: string; namespace: string; conf: { [key: string]: string } }> = [];
     for (const { object, json } of rendered) {
       if (json.kind !== 'SparkApplication' && json.kind !== 'ScheduledSparkApplication') continue;
-      if (!this.isolations.has(json.metadata?.namespace)) continue;
       const conf = (json.kind === 'SparkApplication' ? json.spec?.sparkConf : json.spec?.template?.sparkConf) ?? {};
+      applications.push({ where: object, what: `${json.kind} ${json.metadata?.namespace}/${json.metadata?.name}`, namespace: json.metadata?.namespace, conf });
+    }
+    // The SparkApplications a pipeline's steps create at run time.
+    for (const pipeline of this.props.workflows?.pipelines ?? []) {
+      for (const step of pipeline.sparkSteps) {
+        applications.push({
+          where: step,
+          what: `step ${step.name} of pipeline ${pipeline.namespace.name}/${pipeline.name}`,
+          namespace: pipeline.namespace.name,
+          conf: step._renderSpec().sparkConf ?? {},
+        });
+      }
+    }
+    const fixed = Object.entries(SparkPorts.settings()).concat([['spark.ui.port', String(SparkPorts.UI)]]);
+    const errors: string[] = [];
+    for (const { where, what, conf } of applications.filter(a => this.isolations.has(a.namespace))) {
       for (const [key, value] of fixed) {
         if (conf[key] !== undefined && conf[key] !== value) {
-          errors.push(wiringProblem(object, `${json.kind} ${json.metadata.namespace}/${json.metadata.name} sets ${key}=${conf[key]}, but the NetworkPolicies allow ${value} only: remove it from sparkConf`));
+          errors.push(wiringProblem(where, `${what} sets ${key}=${conf[key]}, but the NetworkPolicies allow ${value} only: remove it from sparkConf`));
         }
       }
     }
