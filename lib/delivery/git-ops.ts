@@ -98,7 +98,13 @@ export class GitOps extends Chart {
     this.project._addClusterResourceKindsAtSynth(() => this.clusterScopedKinds());
     // Runs (SparkApplications) are created once: a changed spec must not re-submit a finished job.
     this.rootApplication._ignoreAtSynth(() => this.runKinds().map(kind => ({ ...kind, jqPathExpressions: ['.spec'] })));
-    this.node.addValidation({ validate: () => [...this.checkReleaseNamespaces(), ...this.checkRuns()] });
+    this.node.addValidation({
+      validate: () => {
+        // One walk of the app for both checks (cdk8s validates once per chart and once per synth).
+        const objects = this.appObjects();
+        return [...this.checkReleaseNamespaces(objects), ...this.checkRuns(objects)];
+      },
+    });
   }
 
   /**
@@ -162,8 +168,8 @@ export class GitOps extends Chart {
 
   // An operator's Application is Healthy only once its chart's objects are applied; objects it renders into a
   // namespace that does not exist yet fail, and Argo CD waits on the Application's wave forever.
-  private checkReleaseNamespaces(): string[] {
-    const namespaces = new Map(this.appObjects().filter(o => o.kind === 'Namespace' && o.apiVersion === 'v1').map(o => [o.name, o]));
+  private checkReleaseNamespaces(objects: ApiObject[]): string[] {
+    const namespaces = new Map(objects.filter(o => o.kind === 'Namespace' && o.apiVersion === 'v1').map(o => [o.name, o]));
     const errors: string[] = [];
     for (const application of this.releaseApplications) {
       const release = application.source.release!;
@@ -182,9 +188,9 @@ export class GitOps extends Chart {
     return errors;
   }
 
-  private checkRuns(): string[] {
+  private checkRuns(objects: ApiObject[]): string[] {
     const errors: string[] = [];
-    for (const object of this.appObjects()) {
+    for (const object of objects) {
       const run = RunOnce.of(object);
       if (run?.deletedBy) {
         errors.push(wiringProblem(object, `${run.deletedBy} makes the operator delete ${object.kind} "${object.name}" once it has run, and Argo CD's `

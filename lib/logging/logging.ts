@@ -282,7 +282,8 @@ export class Logging extends Construct {
     const errors: string[] = [];
     // Nothing here sets a loggingRef, and the operator binds a resource to every Logging whose loggingRef equals
     // its own (resources/model/repository.go): a second Logging would run every flow twice.
-    const loggings = this.node.root.node.findAll().filter((c): c is Logging => c instanceof Logging);
+    const all = this.node.root.node.findAll();
+    const loggings = all.filter((c): c is Logging => c instanceof Logging);
     if (loggings.length > 1 && loggings[0] === this) {
       errors.push(wiringProblem(this, `the app has ${loggings.length} Loggings (${loggings.map(l => l.node.path).join(', ')}): `
         + 'each would process every flow and output; use one Logging for the cluster'));
@@ -301,7 +302,7 @@ export class Logging extends Construct {
         + `more than fluentd's ${this.bufferVolumeSize.toGibibytes()} GiB buffer volume: a long outage would fill the disk; raise fluentd.bufferVolumeSize or lower buffer.totalLimit`));
     }
     const flowNamespaces = new Set(this.flows.filter(f => !f.cluster).map(f => f.namespace));
-    for (const namespace of this.node.root.node.findAll().filter((c): c is JobNamespace => c instanceof JobNamespace)) {
+    for (const namespace of all.filter((c): c is JobNamespace => c instanceof JobNamespace)) {
       if (!flowNamespaces.has(namespace.name)) {
         synthWarning(this, `job namespace "${namespace.name}" (${namespace.node.path}) has no Flow: the logs of its Spark jobs go nowhere; add one with addTeamFlow`);
       }
