@@ -281,7 +281,7 @@ export class SparkPipeline extends Construct {
       // A step's spec is fixed once built: its strings with variables are collected once, not on every check.
       let texts = this.stepTexts.get(step);
       if (!texts) {
-        texts = stringsIn(step._renderSpec()).filter(([, text]) => text.includes('{{'));
+        texts = stringsIn(step._renderSpec());
         this.stepTexts.set(step, texts);
       }
       check(step, texts, false);

@@ -31,12 +31,20 @@ export function variableProblem(variable: string, parameters: readonly string[],
     + ` (and ${EXIT_GLOBALS.join(', ')} in the exit handler)`;
 }
 
-/** Every string in a JSON-like value, with the path it sits at. */
-export function stringsIn(value: unknown, at = ''): Array<[string, string]> {
-  if (typeof value === 'string') return [[at, value]];
-  if (Array.isArray(value)) return value.flatMap((v, i) => stringsIn(v, `${at}[${i}]`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => stringsIn(v, at ? `${at}.${k}` : k));
+/**
+ * Every string in a JSON-like value that holds a workflow variable (`{{`), with the path it sits at. Paths are
+ * built only for those: a Spark spec has hundreds of strings and a pipeline many steps.
+ */
+export function stringsIn(value: unknown, at = '', found: Array<[string, string]> = []): Array<[string, string]> {
+  if (typeof value === 'string') {
+    if (value.includes('{{')) found.push([at, value]);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (value[i] !== null && value[i] !== undefined) stringsIn(value[i], `${at}[${i}]`, found);
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      const v = (value as { [key: string]: unknown })[key];
+      if (typeof v === 'string' ? v.includes('{{') : v !== null && typeof v === 'object') stringsIn(v, at ? `${at}.${key}` : key, found);
+    }
   }
-  return [];
+  return found;
 }
