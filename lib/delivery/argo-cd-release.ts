@@ -1,5 +1,6 @@
 import { HelmRelease } from './helm-release';
 import { Placement } from '../scheduling';
+import { requireOnDemand } from '../scheduling/component-placement';
 import { checkDns1123Subdomain, invalidProp } from '../validation';
 
 /**
@@ -123,16 +124,9 @@ export class ArgoCdRelease extends HelmRelease {
       chartVersion: props.chartVersion ?? ArgoCdRelease.DEFAULT_CHART_VERSION,
       extraValues: props.extraValues,
       // argo-helm argo-cd chart: its CRDs (templates/crds) and the controller's and server's cluster roles.
-      clusterScopedKinds: [
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-      ],
+      clusterScopedKinds: HelmRelease.CRDS_AND_CLUSTER_RBAC,
     });
-    const spot = props.placement?.pools.find(pool => pool.isSpot);
-    if (spot) {
-      throw invalidProp('ArgoCdRelease', 'placement', spot.name, 'is a spot pool: Argo CD delivers the platform and must run on on-demand capacity');
-    }
+    if (props.placement) requireOnDemand('ArgoCdRelease', 'placement', props.placement, 'Argo CD delivers the platform and must run on on-demand capacity');
     this.placement = props.placement;
     this.highAvailability = props.highAvailability ?? false;
     this.sso = props.sso === undefined ? undefined : checkSso(props.sso);

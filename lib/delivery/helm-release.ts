@@ -105,6 +105,16 @@ const OCI_REPOSITORY = /^oci:\/\/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0
  * `HelmChart`. Its `values` are computed when read, so constructs can derive them from objects added later.
  */
 export class HelmRelease {
+  /**
+   * The cluster-scoped kinds an operator's chart renders at least: its CustomResourceDefinitions, and the
+   * ClusterRoles and ClusterRoleBindings of its controller (for `clusterScopedKinds`).
+   */
+  public static readonly CRDS_AND_CLUSTER_RBAC: GroupKind[] = [
+    { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+    { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+    { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+  ];
+
   /** The Helm release name. */
   public readonly releaseName: string;
   /** The namespace the release is installed in. */

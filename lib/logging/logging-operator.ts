@@ -90,11 +90,7 @@ export class LoggingOperatorRelease extends HelmRelease {
       extraValues: props.extraValues,
       // kube-logging/logging-operator 6.7.0 charts/logging-operator: crds/ (16 CRDs), templates/clusterrole.yaml,
       // clusterrolebinding.yaml and the aggregated edit/admin ClusterRoles.
-      clusterScopedKinds: [
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-      ],
+      clusterScopedKinds: HelmRelease.CRDS_AND_CLUSTER_RBAC,
     });
     this.placement = props.placement;
   }

@@ -17,8 +17,13 @@ import { SparkLabels, SparkOperator } from '../spark';
 import { checkDns1123Label, checkDns1123Subdomain, checkPinnedImage, invalidProp, wiringProblem } from '../validation';
 import { ArgoWorkflows } from '../workflows';
 
-// The groups of the library's own rules (platformRuleGroups), named without building every rule.
-const PLATFORM_RULE_GROUPS = ['spark-applications', 'spark-pipelines', 'spark-platform-capacity', 'spark-platform-components'];
+// The groups of the library's own rules (platformRuleGroups): addAlert refuses their names without building every rule.
+const RULE_GROUPS = {
+  applications: 'spark-applications',
+  pipelines: 'spark-pipelines',
+  capacity: 'spark-platform-capacity',
+  components: 'spark-platform-components',
+};
 const SCRAPE_TARGET_KINDS = ['Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Job', 'CronJob'];
 
 /**
@@ -166,7 +171,7 @@ export class PlatformMonitoring extends Construct {
   public addAlert(rule: AlertRule, group: string = DEFAULT_GROUP): void {
     if (!(rule instanceof AlertRule)) throw invalidProp(this, 'rule', rule, 'must be an AlertRule');
     checkDns1123Subdomain(this, 'group', group);
-    if (PLATFORM_RULE_GROUPS.includes(group)) throw invalidProp(this, 'group', group, 'is one of the library\'s groups: use a group of your own');
+    if (Object.values(RULE_GROUPS).includes(group)) throw invalidProp(this, 'group', group, 'is one of the library\'s groups: use a group of your own');
     const rules = this.customRules.get(group) ?? [];
     rules.push(rule);
     this.customRules.set(group, rules);
@@ -258,14 +263,14 @@ export class PlatformMonitoring extends Construct {
       return PlatformAlertRules.componentDown(alert, what, job, m.namespaces[0], base);
     };
     return [
-      { name: 'spark-applications', rules: sparkOperator ? [PlatformAlertRules.sparkApplicationFailed(base)] : [] },
-      { name: 'spark-pipelines', rules: workflows ? [PlatformAlertRules.sparkPipelineFailed(base), ...overdue] : [] },
+      { name: RULE_GROUPS.applications, rules: sparkOperator ? [PlatformAlertRules.sparkApplicationFailed(base)] : [] },
+      { name: RULE_GROUPS.pipelines, rules: workflows ? [PlatformAlertRules.sparkPipelineFailed(base), ...overdue] : [] },
       {
-        name: 'spark-platform-capacity',
+        name: RULE_GROUPS.capacity,
         rules: clusterAutoscaler ? [PlatformAlertRules.podsUnschedulable(base), PlatformAlertRules.clusterAutoscalerErrors(base)] : [],
       },
       {
-        name: 'spark-platform-components',
+        name: RULE_GROUPS.components,
         rules: [
           down('PushgatewayDown', 'The Pushgateway', 'pushgateway'),
           ...(sparkOperator ? [down('SparkOperatorDown', 'The Spark Operator', 'spark-operator')] : []),
@@ -286,7 +291,7 @@ export class PlatformMonitoring extends Construct {
   private addPlatformDashboards(): void {
     this.addDashboard('spark-jobs', { title: 'Spark jobs', panels: PlatformDashboards.sparkJobs() });
     this.addDashboard('spark-pipelines', { title: 'Spark pipelines', panels: PlatformDashboards.pipelines() });
-    const jobs = this.platformRuleGroups().find(g => g.name === 'spark-platform-components')!.rules
+    const jobs = this.platformRuleGroups().find(g => g.name === RULE_GROUPS.components)!.rules
       .map(r => /job="([^"]+)"/.exec(r.expr)?.[1]).filter((j): j is string => !!j);
     this.addDashboard('spark-platform-health', {
       title: 'Spark platform health',

@@ -3,7 +3,7 @@ import { containerViolations } from './container-rules';
 import { exposedServiceViolations, inlineSecretViolations } from './exposure-rules';
 import { PLATFORM_CLUSTER_WRITES, PLATFORM_EXCEPTIONS } from './platform-exceptions';
 import { policyContainers } from './pod-containers';
-import { ClusterWriteGrant, PolicyException, PolicyRule, PolicyViolation } from './policy-violation';
+import { ClusterWriteGrant, PolicyException, PolicyViolation } from './policy-violation';
 import { clusterWriteViolations, wildcardViolations } from './rbac-rules';
 
 /**
@@ -101,6 +101,3 @@ function isRepositoryDeclaration(doc: any): boolean {
   const keys = [...Object.keys(doc.stringData ?? {}), ...Object.keys(doc.data ?? {})];
   return keys.every(k => REPOSITORY_FIELDS.includes(k));
 }
-
-/** The rules, for documentation and exception lists. */
-export const POLICY_RULES: PolicyRule[] = Object.values(PolicyRule);

@@ -23,9 +23,19 @@ export function componentPlacement(where: IConstruct, nodePools: NodePool[], pla
     throw invalidProp(where, 'nodePools', nodePools.map(p => p.name), `has only spot pools: ${what} must run on on-demand capacity; add an on-demand pool or give placement`);
   }
   const chosen = placement ?? Placement.onPools(onDemand);
-  const spot = chosen.pools.find(pool => pool.isSpot);
-  if (spot) throw invalidProp(where, 'placement', spot.name, `is a spot pool: ${what} must run on on-demand capacity`);
+  requireOnDemand(where, 'placement', chosen, `${what} must run on on-demand capacity`);
   return chosen;
+}
+
+/**
+ * Throws when a placement includes a spot pool, naming the first and saying why what is placed must not be
+ * reclaimed (`reason` follows "is a spot pool: ").
+ *
+ * @internal
+ */
+export function requireOnDemand(where: IConstruct | string, prop: string, placement: Placement, reason: string): void {
+  const spot = placement.pools.find(pool => pool.isSpot);
+  if (spot) throw invalidProp(where, prop, spot.name, `is a spot pool: ${reason}`);
 }
 
 /**

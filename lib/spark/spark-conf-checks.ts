@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { SparkApplicationOptions } from './spark-application-options';
 import { Placement } from '../scheduling';
+import { requireOnDemand } from '../scheduling/component-placement';
 import { checkOneOf, invalidProp } from '../validation';
 
 // Spark settings the typed props own: set in sparkConf, they would bypass the props the capacity, quota and
@@ -122,8 +123,5 @@ function emrfs(value: string): string {
 
 /** Throws when a driver placement includes a spot pool: a reclaimed driver fails the whole job. */
 export function checkDriverPlacement(where: Construct | string, prop: string, placement: Placement): void {
-  const spot = placement.pools.find(pool => pool.isSpot);
-  if (spot) {
-    throw invalidProp(where, prop, spot.name, 'is a spot pool: a reclaimed driver fails the whole job (executors are replaced, the driver is not); place drivers on on-demand pools');
-  }
+  requireOnDemand(where, prop, placement, 'a reclaimed driver fails the whole job (executors are replaced, the driver is not); place drivers on on-demand pools');
 }

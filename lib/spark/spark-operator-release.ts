@@ -66,9 +66,7 @@ export class SparkOperatorRelease extends HelmRelease {
       // kubeflow/spark-operator v2.5.2 charts/spark-operator-chart: crds/, controller/rbac.yaml and
       // webhook/rbac.yaml (ClusterRole, ClusterRoleBinding), webhook/*webhookconfiguration.yaml.
       clusterScopedKinds: [
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+        ...HelmRelease.CRDS_AND_CLUSTER_RBAC,
         { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
         { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
       ],

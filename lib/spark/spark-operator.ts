@@ -7,7 +7,7 @@ import { SparkTeam } from './spark-team';
 import { PlatformBindings } from '../bindings';
 import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { NodePool, Placement } from '../scheduling';
-import { onDemandForPlatform } from '../scheduling/component-placement';
+import { onDemandForPlatform, requireOnDemand } from '../scheduling/component-placement';
 import { EventLogLocation } from '../storage';
 import { checkInteger, invalidProp, wiringProblem } from '../validation';
 
@@ -159,10 +159,7 @@ export class SparkOperator extends Construct {
       }
     }
     checkDriverPlacement(this, 'driverPlacement', this.driverPlacement);
-    const spotForOperator = this.operatorPlacement.pools.find(pool => pool.isSpot);
-    if (spotForOperator) {
-      throw invalidProp(this, 'operatorPlacement', spotForOperator.name, 'is a spot pool: the operator and its webhook must run on on-demand capacity');
-    }
+    requireOnDemand(this, 'operatorPlacement', this.operatorPlacement, 'the operator and its webhook must run on on-demand capacity');
     PlatformPriority._ensure(this);
     this.release = SparkOperatorRelease._of({
       releaseName: props.releaseName ?? 'spark-operator',

@@ -89,42 +89,32 @@ export function checkCron(where: IConstruct | string, prop: string, schedule: st
 }
 
 // Time zones already judged (Intl.DateTimeFormat is slow to build, and every schedule names one).
-const TIME_ZONES = new Map<string, string | undefined>();
+const TIME_ZONE_PROBLEMS = new Map<string, string | undefined>();
 
 /** Throws unless `timeZone` is an IANA time zone name (as Go's time.LoadLocation reads them). */
 export function checkTimeZone(where: IConstruct | string, prop: string, timeZone: string): string {
-  if (typeof timeZone === 'string' && TIME_ZONES.has(timeZone)) {
-    const problem = TIME_ZONES.get(timeZone);
-    if (problem) throw invalidProp(where, prop, timeZone, problem);
-    return timeZone;
-  }
-  try {
-    judgeTimeZone(timeZone);
-    TIME_ZONES.set(timeZone, undefined);
-  } catch (e) {
-    const problem = (e as Error).message;
-    if (typeof timeZone === 'string') TIME_ZONES.set(timeZone, problem);
-    throw invalidProp(where, prop, timeZone, problem);
-  }
+  if (typeof timeZone === 'string' && !TIME_ZONE_PROBLEMS.has(timeZone)) TIME_ZONE_PROBLEMS.set(timeZone, timeZoneProblem(timeZone));
+  const problem = typeof timeZone === 'string' ? TIME_ZONE_PROBLEMS.get(timeZone) : timeZoneProblem(timeZone);
+  if (problem) throw invalidProp(where, prop, timeZone, problem);
   return timeZone;
 }
 
-function judgeTimeZone(timeZone: string): void {
-  let valid = typeof timeZone === 'string' && /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone);
-  if (valid) {
+function timeZoneProblem(timeZone: string): string | undefined {
+  let canonical: string | undefined;
+  if (typeof timeZone === 'string' && /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone)) {
     try {
-      new Intl.DateTimeFormat('en-US', { timeZone });
+      canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
     } catch {
-      valid = false;
+      canonical = undefined;
     }
   }
-  if (!valid) throw new Error('must be an IANA time zone name such as "UTC", "Europe/Paris" or "America/New_York"');
+  if (canonical === undefined) return 'must be an IANA time zone name such as "UTC", "Europe/Paris" or "America/New_York"';
   // Go's time.LoadLocation opens the zoneinfo file of that exact name: on Linux "europe/paris" does not exist,
   // though JavaScript accepts it in any case.
-  const canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   if (canonical !== timeZone && canonical.toLowerCase() === timeZone.toLowerCase()) {
-    throw new Error(`is spelled in the wrong case: time zone names are case-sensitive (Go's time.LoadLocation); use "${canonical}"`);
+    return `is spelled in the wrong case: time zone names are case-sensitive (Go's time.LoadLocation); use "${canonical}"`;
   }
+  return undefined;
 }
 
 /** Why `duration` is not a Go duration string ("90s", "10m", "1h30m"), or undefined when it is one. */

@@ -42,11 +42,7 @@ export class ArgoWorkflowsRelease extends HelmRelease {
       extraValues: props.extraValues,
       // argo-helm argo-workflows-1.0.18 templates: the controller's, the server's and the aggregated
       // ClusterRoles and their bindings, the CRD job's; CRDs (crds.full=false renders them as templates).
-      clusterScopedKinds: [
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-      ],
+      clusterScopedKinds: HelmRelease.CRDS_AND_CLUSTER_RBAC,
     });
     this.workflows = props.workflows;
   }
