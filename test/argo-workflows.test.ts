@@ -66,6 +66,12 @@ describe('ArgoWorkflows', () => {
       podGC: { strategy: 'OnPodSuccess' },
       securityContext: { runAsNonRoot: true, runAsUser: 8737 },
     });
+    // The chart leaves the server's root filesystem writable (values.yaml server.securityContext
+    // readOnlyRootFilesystem: false); upstream's own manifests/base/argo-server/argo-server-deployment.yaml make it
+    // read-only with an emptyDir on /tmp, as the library does.
+    expect(values.server.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(values.server.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    expect(values.server.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     for (const container of [values.executor, values.mainContainer]) {
       expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
       expect(container.resources.limits.memory).toBe('256Mi');

@@ -87,6 +87,9 @@ describe('ClusterAutoscaler', () => {
     expect(container.env).toEqual([{ name: 'AWS_REGION', value: 'eu-west-1' }]);
     expect(container.ports).toEqual([{ name: 'metrics', containerPort: 8085, protocol: 'TCP' }]);
     expect(container.livenessProbe.httpGet).toEqual({ path: '/health-check', port: 'metrics' });
+    // The same endpoint for readiness: cluster-autoscaler/main.go serves /health-check beside /metrics on --address,
+    // failing only when the loop it monitors stalls, so a replica waiting for the leader lease stays Ready.
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health-check', port: 'metrics' });
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '600Mi' }, limits: { cpu: '1', memory: '600Mi' } });
   });
 

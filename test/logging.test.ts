@@ -145,6 +145,31 @@ describe('Logging', () => {
     expect(logging.fluentBit.positionDbPath).toBe('/opt/logging-operator/spark-platform/positiondb');
     expect(agent.spec.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '256Mi' } });
   });
+
+  test('probes: the operator renders them from what the library sets', () => {
+    const docs = synthValid(fixture().chart);
+    // fluentd: livenessDefaultCheck makes the operator add an exec probe (/bin/healthy.sh), and readinessDefaultCheck
+    // a buffer free-space and file-count probe (logging-operator pkg/sdk/logging/api/v1beta1/fluentd_types.go
+    // SetDefaults; pkg/resources/fluentd/statefulset.go generateReadinessCheck).
+    const fluentd = findObject(docs, 'Logging').spec.fluentd;
+    expect([fluentd.livenessDefaultCheck, fluentd.readinessDefaultCheck]).toEqual([true, { bufferFreeSpace: true, bufferFileNumber: true }]);
+    // fluent-bit: livenessDefaultCheck turns on its HTTP server on 2020 and probes "/" (logging_types.go SetDefaults:
+    // Metrics{Port: 2020, Path: "/"}); the readiness probe is the library's, on the same server.
+    const agent = findObject(docs, 'FluentbitAgent').spec;
+    expect(agent.livenessDefaultCheck).toBe(true);
+    expect(agent.readinessProbe).toEqual({ httpGet: { path: '/', port: FluentBitAgent.HTTP_PORT }, periodSeconds: 10 });
+    expect(FluentBitAgent.HTTP_PORT).toBe(2020);
+  });
+
+  test('fluent-bit reads root-owned log files as uid 0 with nothing else: no capability, no escalation, read-only root', () => {
+    // The kubelet writes container logs as root with mode 0640 (pkg/kubelet/kuberuntime/kuberuntime_container.go):
+    // the owner needs no capability to read them.
+    const security = findObject(synthValid(fixture().chart), 'FluentbitAgent').spec.security;
+    expect(security).toEqual({
+      podSecurityContext: { runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+    });
+  });
 });
 
 describe('LogOutput', () => {
