@@ -51,6 +51,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@aws-cdk/lambda-layer-kubectl-v33@2.2.2',
     'cdk8s-plus-33@2.5.57',
     '@types/node@^20',
+    // Test-only: the IAM policy simulator the S3 call tests run (AGPL-3.0: a devDependency, never shipped).
+    '@cloud-copilot/iam-simulate@0.1.173',
   ],
 
   // CI is `.ci/run`: no GitHub workflows, no release automation, no dependency bots.

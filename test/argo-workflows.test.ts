@@ -68,10 +68,11 @@ describe('ArgoWorkflows', () => {
     });
     // The chart leaves the server's root filesystem writable (values.yaml server.securityContext
     // readOnlyRootFilesystem: false); upstream's own manifests/base/argo-server/argo-server-deployment.yaml make it
-    // read-only with an emptyDir on /tmp, as the library does.
+    // read-only. The chart mounts its own emptyDir "tmp" at /tmp, so the library adds no volume (a second "tmp"
+    // is a Deployment the API server rejects: test/chart-render.test.ts renders the chart for real).
     expect(values.server.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    expect(values.server.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
-    expect(values.server.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(values.server.volumes).toBeUndefined();
+    expect(values.server.volumeMounts).toBeUndefined();
     for (const container of [values.executor, values.mainContainer]) {
       expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
       expect(container.resources.limits.memory).toBe('256Mi');

@@ -225,6 +225,26 @@ function objectsOf(location: S3Location): string {
   return `${location.prefix}/*`;
 }
 
+interface PrefixGrant {
+  readonly owner: string;
+  readonly prop: string;
+  readonly prefix: string;
+}
+
+// S3A's status probe HEADs the bare key, so every role may list its prefixes without the '/' (WorkloadPolicies.s3Read):
+// "curated/sessions" then also lists the keys of "curated/sessions-archive/...". Two owners' prefixes must not
+// share leading characters that way.
+function checkBarePrefixOverlaps(scope: Construct, grants: PrefixGrant[]): void {
+  for (const a of grants) {
+    for (const b of grants) {
+      if (a.owner === b.owner || !b.prefix.startsWith(a.prefix) || b.prefix === a.prefix || b.prefix[a.prefix.length] === '/') continue;
+      throw invalidProp(scope, b.prop, b.prefix,
+        `begins with "${a.prefix}" (${a.prop}, ${a.owner}) without a '/' after it: S3A probes the bare prefix, so the grant to list "${a.prefix}" would list the keys of "${b.prefix}" too; `
+        + `rename one, or nest them ("${a.prefix}/${b.prefix.slice(a.prefix.length).replace(/^[-_.]/, '')}")`);
+    }
+  }
+}
+
 const EBS_CSI_DRIVER_POLICY = 'service-role/AmazonEBSCSIDriverPolicy';
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 
@@ -394,6 +414,12 @@ export class SparkEksCluster extends Construct {
     const autoscaler = this.addRole('ClusterAutoscalerRole', props.clusterAutoscaler ?? PlatformServiceAccounts.CLUSTER_AUTOSCALER,
       WorkloadPolicies.clusterAutoscaler(this.clusterName), []);
     const artifacts = this.bindings.artifacts;
+    // Every prefix a role may list, by the prop that names it: checked for bare-prefix overlaps below.
+    const grants: PrefixGrant[] = [{ owner: 'event logs', prop: 'bucket.eventLogPrefix', prefix: eventLogs.prefix }];
+    (props.teams ?? []).forEach((team, i) => {
+      team.readPrefixes.forEach((prefix, j) => grants.push({ owner: `team ${team.name}`, prop: `teams[${i}].readPrefixes[${j}]`, prefix }));
+      team.readWritePrefixes.forEach((prefix, j) => grants.push({ owner: `team ${team.name}`, prop: `teams[${i}].readWritePrefixes[${j}]`, prefix }));
+    });
     (props.teams ?? []).forEach((team, i) => {
       // Checked again here, where the error can name the team's place in `teams`.
       const reads = team.readPrefixes.map((prefix, j) => this.location(`teams[${i}].readPrefixes[${j}]`, prefix));
@@ -409,6 +435,7 @@ export class SparkEksCluster extends Construct {
         this.addRole(`SparkPipelineRole-${team.namespace}`, team.pipelineServiceAccount, WorkloadPolicies.s3ReadWrite(teamArtifacts), [objectsOf(teamArtifacts)]);
       }
     });
+    checkBarePrefixOverlaps(this, grants);
     const history = props.historyServer ?? {};
     this.addRole('HistoryServerRole', history.serviceAccount ?? PlatformServiceAccounts.SPARK_HISTORY_SERVER,
       WorkloadPolicies.historyServer(eventLogs, this.bindings.historyServerCleaner), [objectsOf(eventLogs)]);

@@ -60,6 +60,11 @@ export class WorkloadPolicies {
    * Read below `location`: list the prefix and everything below it, list each parent "directory" one level
    * deep (exact prefixes with the '/' delimiter: the names directly under a parent, never what is inside
    * them), read the objects below the prefix and probe the prefix itself (S3A's HEAD on the path).
+   *
+   * The bare prefix (`spark-events`, no '/') is listable too: S3A's `getFileStatus` first HEADs the bare key
+   * and fails on anything but 404 (S3AFileSystem.s3GetFileStatus), and S3 answers a HEAD of a missing key with
+   * 404 only to a caller that may list that key, 403 otherwise (S3 API reference, HeadObject "Permissions").
+   * Spark's event-log writer and the history server probe their directory this way at every start.
    */
   public static s3Read(location: S3Location): iam.PolicyStatement[] {
     const prefix = checkedPrefix(location);
@@ -68,7 +73,7 @@ export class WorkloadPolicies {
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [location.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${prefix}/`, `${prefix}/*`] } },
+        conditions: { StringLike: { 's3:prefix': [prefix, `${prefix}/`, `${prefix}/*`] } },
       }),
       ...(parents.length === 0 ? [] : [new iam.PolicyStatement({
         actions: ['s3:ListBucket'],

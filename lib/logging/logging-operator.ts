@@ -5,6 +5,9 @@ import { componentPlacement } from '../scheduling/component-placement';
 import { PlatformPriority } from '../spark';
 import { checkDns1123Label } from '../validation';
 
+// distroless' "nonroot" user (GoogleContainerTools/distroless common/variables.bzl: NONROOT = 65532).
+const DISTROLESS_NONROOT = 65532;
+
 /**
  * Properties of a `LoggingOperator`.
  */
@@ -101,7 +104,9 @@ export class LoggingOperatorRelease extends HelmRelease {
       image: { tag: this.chartVersion },
       ...this.placement.schedulingValues,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-      podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      // The image has no USER (kube-logging/logging-operator 6.7.0, Dockerfile: FROM gcr.io/distroless/static:latest),
+      // so it would run as root and the kubelet would refuse it under runAsNonRoot: run it as distroless' nonroot.
+      podSecurityContext: { runAsNonRoot: true, runAsUser: DISTROLESS_NONROOT, runAsGroup: DISTROLESS_NONROOT, seccompProfile: { type: 'RuntimeDefault' } },
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
       // The library renders the Logging, the FluentbitAgent, the flows and the outputs itself.
       logging: { enabled: false },

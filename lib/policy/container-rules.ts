@@ -1,3 +1,4 @@
+import { ImageUser, imageUserOf, verifiablyNonRoot } from './image-users';
 import { PolicyContainer } from './pod-containers';
 import { objectName, PolicyRule, PolicyViolation } from './policy-violation';
 
@@ -16,7 +17,7 @@ function effective(container: PolicyContainer, field: string): any {
 }
 
 /** The container rules: a pinned image, requests and a memory limit, not root, no escalation, no capabilities, seccomp, read-only root. */
-export function containerViolations(container: PolicyContainer): PolicyViolation[] {
+export function containerViolations(container: PolicyContainer, imageUsers: ImageUser[] = []): PolicyViolation[] {
   const found: PolicyViolation[] = [];
   const add = (rule: PolicyRule, message: string) => found.push({ rule, object: objectName(container.doc), path: container.path, message });
 
@@ -33,6 +34,18 @@ export function containerViolations(container: PolicyContainer): PolicyViolation
   const runAsUser = effective(container, 'runAsUser');
   if (runAsUser === 0 || (effective(container, 'runAsNonRoot') !== true && !(typeof runAsUser === 'number' && runAsUser > 0))) {
     add(PolicyRule.MAY_RUN_AS_ROOT, 'may run as root: set runAsNonRoot: true with a numeric non-zero runAsUser');
+  }
+  // The kubelet's own check (pkg/kubelet/kuberuntime/security_context_others.go, verifyRunAsNonRoot): without a
+  // runAsUser it reads the image's USER, and refuses a name ("non-numeric user") or root.
+  if (effective(container, 'runAsNonRoot') === true && runAsUser === undefined) {
+    const user = imageUserOf(container.image, imageUsers);
+    if (!user) {
+      add(PolicyRule.NON_ROOT_UNVERIFIABLE, `sets runAsNonRoot without runAsUser, and the user of image "${container.image}" is not recorded: `
+        + 'the kubelet refuses it if the image\'s USER is a name or root; set runAsUser (and runAsGroup) to the image\'s numeric uid');
+    } else if (!verifiablyNonRoot(user)) {
+      add(PolicyRule.NON_ROOT_UNVERIFIABLE, `sets runAsNonRoot without runAsUser, and image "${container.image}" runs as ${user.user ? `"${user.user}"` : 'root (no USER)'} `
+        + `(${user.source}): the kubelet refuses to start it; set runAsUser (and runAsGroup) to a numeric non-zero uid${user.uid > 0 ? ` (${user.uid})` : ''}`);
+    }
   }
   if (container.securityContext?.allowPrivilegeEscalation !== false) {
     add(PolicyRule.PRIVILEGE_ESCALATION, 'may escalate privileges: set allowPrivilegeEscalation: false');

@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { containerViolations } from './container-rules';
+import { ImageUser, PLATFORM_IMAGE_USERS } from './image-users';
 import { exposedServiceViolations, inlineSecretViolations } from './exposure-rules';
 import { PLATFORM_CLUSTER_WRITES, PLATFORM_EXCEPTIONS } from './platform-exceptions';
 import { policyContainers } from './pod-containers';
@@ -23,6 +24,14 @@ export interface ManifestPolicyProps {
    * @default - only the library's (`ManifestPolicy.PLATFORM_CLUSTER_WRITES`)
    */
   readonly clusterWrites?: ClusterWriteGrant[];
+
+  /**
+   * The users your images are built with (their Dockerfile's `USER`), for containers that set `runAsNonRoot`
+   * without `runAsUser` (added to the library's own, `ManifestPolicy.PLATFORM_IMAGE_USERS`).
+   *
+   * @default - only the library's
+   */
+  readonly imageUsers?: ImageUser[];
 
   /**
    * Services allowed to be of type LoadBalancer or NodePort, as `namespace/name`.
@@ -49,10 +58,13 @@ export class ManifestPolicy {
   public static readonly PLATFORM_EXCEPTIONS: PolicyException[] = PLATFORM_EXCEPTIONS;
   /** The cluster-wide writes of the library's own components, with reasons. */
   public static readonly PLATFORM_CLUSTER_WRITES: ClusterWriteGrant[] = PLATFORM_CLUSTER_WRITES;
+  /** The users of the images the library and its pinned charts run, each with the Dockerfile it is read from. */
+  public static readonly PLATFORM_IMAGE_USERS: ImageUser[] = PLATFORM_IMAGE_USERS;
 
   private readonly exceptions: PolicyException[];
   private readonly clusterWrites: ClusterWriteGrant[];
   private readonly exposedServices: Set<string>;
+  private readonly imageUsers: ImageUser[];
 
   public constructor(props: ManifestPolicyProps = {}) {
     for (const exception of [...props.exceptions ?? [], ...props.clusterWrites ?? []]) {
@@ -63,6 +75,7 @@ export class ManifestPolicy {
     this.exceptions = [...PLATFORM_EXCEPTIONS, ...props.exceptions ?? []];
     this.clusterWrites = [...PLATFORM_CLUSTER_WRITES, ...props.clusterWrites ?? []];
     this.exposedServices = new Set(props.exposedServices ?? []);
+    this.imageUsers = [...props.imageUsers ?? []];
   }
 
   /** The violations of the documents (plain Kubernetes objects), in document order. */
@@ -71,7 +84,7 @@ export class ManifestPolicy {
     const found = [
       ...wildcardViolations(docs),
       ...clusterWriteViolations(docs, this.clusterWrites),
-      ...policyContainers(docs).flatMap(containerViolations),
+      ...policyContainers(docs).flatMap(c => containerViolations(c, this.imageUsers)),
       ...exposedServiceViolations(docs.filter(d => !this.exposedServices.has(`${d.metadata?.namespace}/${d.metadata?.name}`))),
       ...inlineSecretViolations(docs.filter(d => !isRepositoryDeclaration(d))),
     ];

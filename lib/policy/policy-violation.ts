@@ -12,6 +12,11 @@ export enum PolicyRule {
   MISSING_RESOURCES = 'missing-resources',
   /** A container that may run as root (neither `runAsNonRoot: true` nor a non-zero `runAsUser`). */
   MAY_RUN_AS_ROOT = 'may-run-as-root',
+  /**
+   * A container with `runAsNonRoot: true`, no `runAsUser`, and an image whose user is not known to be numeric and
+   * non-zero: the kubelet refuses to start it (or cannot verify it). Set a numeric `runAsUser`.
+   */
+  NON_ROOT_UNVERIFIABLE = 'non-root-unverifiable',
   /** A container without `allowPrivilegeEscalation: false`. */
   PRIVILEGE_ESCALATION = 'privilege-escalation',
   /** A container that does not drop `ALL` capabilities, or adds any. */

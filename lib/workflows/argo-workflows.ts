@@ -311,11 +311,11 @@ export class ArgoWorkflows extends Construct {
         serviceAccount: { create: true, name: this.serverServiceAccount.name, annotations },
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
         // The chart leaves the server's root filesystem writable; upstream's own manifests
-        // (manifests/base/argo-server/argo-server-deployment.yaml) make it read-only with an emptyDir on /tmp.
+        // (manifests/base/argo-server/argo-server-deployment.yaml) make it read-only. The chart already mounts
+        // an emptyDir named `tmp` at /tmp (argo-helm argo-workflows-1.0.18, templates/server/server-deployment.yaml,
+        // `server.tmpVolume`) and appends `server.volumes`: a second one would be a duplicate the API server rejects.
         securityContext: SERVER_CONTAINER,
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-        volumes: [{ name: 'tmp', emptyDir: {} }],
-        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
         ...scheduling,
         priorityClassName: PlatformPriority.COMPONENTS,
       },

@@ -122,11 +122,13 @@ describe('tenant isolation: what each team\'s role may do in the platform bucket
     expect(list(team, 'raw/', '/')).toBe(true);
     expect(list(team, 'curated/')).toBe(false);
     expect(list(team, 'curated/', '')).toBe(false);
-    // Never the bucket, another team's prefix, or a bare prefix (which also matches "curated/sessions-archive/...").
+    // Never the bucket or another team's prefix. The bare prefix, yes: S3A HEADs it first, and S3 answers 404 (not
+    // 403) only to a caller that may list it (test/aws/s3-calls.test.ts runs every call through an IAM simulator).
     expect(list(team, '')).toBe(false);
     expect(list(team, '', '/')).toBe(false);
     expect(list(team, 'curated/orders/', '/')).toBe(false);
-    expect(list(team, 'curated/sessions')).toBe(false);
+    expect(list(team, 'curated/sessions')).toBe(true);
+    expect(list(team, 'curated/orders')).toBe(false);
     expect(list(team, 'c')).toBe(false);
   });
 
@@ -177,7 +179,7 @@ describe('tenant isolation: what each team\'s role may do in the platform bucket
     const bucketRef = { Ref: bucket };
     const arn = (suffix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', bucketRef, ...(suffix ? [suffix] : [])]] });
     expect(team).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Action: 's3:ListBucket', Resource: arn(''), Condition: { StringLike: { 's3:prefix': ['curated/sessions/', 'curated/sessions/*'] } } }),
+      expect.objectContaining({ Action: 's3:ListBucket', Resource: arn(''), Condition: { StringLike: { 's3:prefix': ['curated/sessions', 'curated/sessions/', 'curated/sessions/*'] } } }),
       expect.objectContaining({ Action: 's3:ListBucket', Resource: arn(''), Condition: { StringEquals: { 's3:prefix': ['curated/'], 's3:delimiter': '/' } } }),
       expect.objectContaining({ Action: 's3:GetObject', Resource: [arn('/curated/sessions'), arn('/curated/sessions/*')] }),
       expect.objectContaining({ Action: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], Resource: arn('/curated/sessions/*') }),
@@ -186,6 +188,16 @@ describe('tenant isolation: what each team\'s role may do in the platform bucket
     ]));
     expect(statementsOf('SparkTeamRoleorders').map(s => JSON.stringify(s)).join()).not.toContain('sessions');
     expect(cluster.roleFor(orders.serviceAccount).serviceAccount.key).toBe('orders/spark');
+  });
+
+  test('two owners\' prefixes that share leading characters without a \'/\' fail: the bare-prefix grant would list the other\'s keys', () => {
+    const archive = new SparkTeam({ name: 'archive', readWritePrefixes: ['curated/sessions-archive'] });
+    expect(() => platform({ teams: [sessions, archive] })).toThrow(
+      /Platform: invalid prop "teams\[1\]\.readWritePrefixes\[0\]" "curated\/sessions-archive": begins with "curated\/sessions" \(teams\[0\]\.readWritePrefixes\[0\], team sessions\) without a '\/' after it: .* \("curated\/sessions\/archive"\)/);
+    const logsLike = new SparkTeam({ name: 'logs', readPrefixes: ['spark-events-archive'] });
+    expect(() => platform({ teams: [logsLike] })).toThrow(/"teams\[0\]\.readPrefixes\[0\]" "spark-events-archive": begins with "spark-events" \(bucket.eventLogPrefix, event logs\)/);
+    // Nested prefixes of two teams are a different matter (a path, not a string prefix), and one team's own are its own.
+    expect(() => platform({ teams: [new SparkTeam({ name: 'own', readPrefixes: ['raw'], readWritePrefixes: ['raw-clean'] })] })).not.toThrow();
   });
 
   test('a prefix three levels deep lists each parent exactly', () => {
