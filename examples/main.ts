@@ -5,7 +5,7 @@ import { App, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import {
-  AlertRule, AlertSeverity, CapacityType, ConcurrencyPolicy, NodePool, PlatformBindings, SparkApplicationOptions, SparkJobType,
+  AlertRule, AlertSeverity, CapacityType, ConcurrencyPolicy, NetworkPeer, NodePool, PlatformBindings, SparkApplicationOptions, SparkJobType,
   SparkMemory, SparkPlatform, SparkTeam,
 } from '../lib';
 
@@ -79,6 +79,7 @@ export class ExamplePlatform extends SparkPlatform {
       gitOps: props.argoCd ?? true ? { repoUrl: 'https://github.com/acme/spark-platform-infra.git' } : undefined,
       monitoring: props.monitoring,
       logging: { output: { host: 'logs.acme.internal', user: 'spark-platform', password: { secretName: 'elasticsearch-credentials', key: 'password' } } },
+      network: { argoServerClients: [NetworkPeer.pods('ci', { 'app.kubernetes.io/name': 'ci-runner' }, 'CI runners')] }, // the submitters' CI
     });
     const bucket = `s3a://${this.bindings.bucketName}`;
     const password = { secretName: 'elasticsearch-credentials', key: 'password' }; // a Secret each team keeps

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { createApp } from '../examples/main';
-import { NamespaceIsolation, NetworkPeer, NetworkPort, SparkPlatform, SparkPorts, SparkTeam } from '../lib';
+import { NamespaceIsolation, NetworkPeer, NetworkPort, SparkPlatform, SparkPorts, SparkTeam, WorkloadIdentity } from '../lib';
 import {
   Endpoint, ExternalEndpoint, NetworkPolicyEvaluator, PodEndpoint, cidrContains, selectorMatches,
 } from './fixtures/network-policy-evaluator';
@@ -301,6 +301,79 @@ describe('network isolation: switches, options and checks', () => {
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } }, podSelector: { matchLabels: { app: 'client' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
     });
+  });
+});
+
+describe('what a real EKS cluster\'s VPC CNI would still drop (first deploy, round two)', () => {
+  const build = (props: any = {}, team = new SparkTeam({ name: 'team-a', costCenter: 'cc-1' })) => {
+    const a = new App();
+    const p = new SparkPlatform(a, 'spark-platform', { nodePools: [systemPool, spotPool], bindings, ...props });
+    const jobs = p.addTeam(team);
+    jobs.addJob('etl', { ...scalaJob, sparkVersion: '4.0.1' }); // Hadoop 3.4: Pod Identity works
+    return { app: a, platform: p, jobs };
+  };
+  const driver: PodEndpoint = { name: 'driver', namespace: 'team-a', labels: { 'spark-role': 'driver' }, ip: '10.0.3.4' };
+  // aws/eks-pod-identity-agent v0.1.37 configuration/config.go (169.254.170.23) and cmd/server.go (port 80); the
+  // agent of the VPC CNI admits only the node's own address by default (aws-network-policy-agent v1.4.1
+  // pkg/fwruleprocessor/fw_rule_processor.go).
+  const agent: ExternalEndpoint = { name: 'EKS Pod Identity agent', ip: '169.254.170.23' };
+
+  test('with EKS Pod Identity, a team\'s Spark pods and pipelines reach the agent on port 80; with IRSA nothing is opened there', () => {
+    const podIdentity = new SparkTeam({ name: 'team-a', costCenter: 'cc-1', identity: WorkloadIdentity.POD_IDENTITY });
+    const { app: a, platform: p, jobs } = build({ argoWorkflows: {} }, podIdentity);
+    p.addPipeline(jobs, 'nightly').addSparkStep('etl', { ...scalaJob, sparkVersion: '4.0.1' });
+    const ev = new NetworkPolicyEvaluator(SchemaHarness.get().assertValidSynth(a));
+    const runPod: PodEndpoint = { name: 'pipeline', namespace: 'team-a', labels: { 'workflows.argoproj.io/workflow': 'nightly-x1' }, ip: '10.0.3.9' };
+    // Only the agent on 80: not the instance metadata service (IMDS) next to it.
+    expect([ev.allows(driver, agent, 80), ev.allows(runPod, agent, 80), ev.allows(driver, { name: 'IMDS', ip: '169.254.169.254' }, 80)])
+      .toEqual([true, true, false]);
+    expect(new NetworkPolicyEvaluator(SchemaHarness.get().assertValidSynth(build().app)).allows(driver, agent, 80)).toBe(false);
+  });
+
+  test('vpcServiceCidrs: VPC interface endpoints and in-VPC log stores inside clusterCidrs are reachable; pods there are not', () => {
+    const { app: a } = build({ network: { clusterCidrs: ['10.0.0.0/16'], vpcServiceCidrs: ['10.0.32.0/24'] } });
+    const ev = new NetworkPolicyEvaluator(SchemaHarness.get().assertValidSynth(a));
+    const executor: PodEndpoint = { name: 'executor', namespace: 'team-a', labels: { 'spark-role': 'executor' }, ip: '10.0.3.5' };
+    expect([ev.allows(executor, { name: 'sts endpoint', ip: '10.0.32.17' }, 443), ev.allows(executor, { name: 'a pod', ip: '10.0.1.5' }, 443)]).toEqual([true, false]);
+    const { app: without } = build({ network: { clusterCidrs: ['10.0.0.0/16'] } });
+    expect(new NetworkPolicyEvaluator(SchemaHarness.get().assertValidSynth(without)).allows(executor, { name: 'sts endpoint', ip: '10.0.32.17' }, 443)).toBe(false);
+  });
+
+  // aws/amazon-network-policy-controller-k8s v1.1.7 pkg/resolvers/endpoints.go: egress is judged before DNAT, and only
+  // Services with a selector get their ClusterIP resolved; default/kubernetes has none.
+  test('the API server\'s peer must contain the kubernetes Service\'s ClusterIP', () => {
+    const subnets = NetworkPeer.ipBlock('10.0.0.0/19', [], 'the cluster\'s subnets');
+    expect(() => build({ network: { kubernetesApi: subnets } })).toThrow(
+      'spark-platform/network: invalid prop "kubernetesApi" "the cluster\'s subnets": is narrower than 0.0.0.0/0: give kubernetesServiceIp');
+    expect(() => build({ network: { kubernetesApi: subnets, kubernetesServiceIp: '172.20.0.1' } })).toThrow(
+      'invalid prop "kubernetesApi" "the cluster\'s subnets": does not contain the kubernetes Service\'s ClusterIP 172.20.0.1 (kubernetesServiceIp)');
+    expect(() => build({ network: { kubernetesApi: NetworkPeer.allPods('kube-system') } })).toThrow('invalid prop "kubernetesApi" "kube-system: every pod": must be an address peer');
+    expect(() => build({ network: { kubernetesApi: subnets, kubernetesServiceIp: '172.20.0' } })).toThrow('invalid prop "kubernetesServiceIp" "172.20.0": must be an IPv4 address');
+    const { app: a } = build({ network: { kubernetesApi: subnets.withAddresses(['172.20.0.1/32']), kubernetesServiceIp: '172.20.0.1' } });
+    const ev = new NetworkPolicyEvaluator(SchemaHarness.get().assertValidSynth(a));
+    expect([ev.allows(driver, { name: 'kubernetes Service', ip: '172.20.0.1' }, 443), ev.allows(driver, { name: 'endpoint ENI', ip: '10.0.7.7' }, 443)]).toEqual([true, true]);
+  });
+
+  test('a Spark step\'s pods carry the run\'s workflow label but get the Spark flows only, not the pipeline pods\'', () => {
+    const { app: a, platform: p, jobs } = build({ argoWorkflows: {}, monitoring: {} });
+    p.addPipeline(jobs, 'nightly').addSparkStep('etl', { ...scalaJob });
+    const ev = new NetworkPolicyEvaluator(SchemaHarness.get().assertValidSynth(a));
+    const pushgateway: PodEndpoint = { name: 'pushgateway', namespace: 'spark-monitoring', labels: p.monitoring!.pushgateway.podLabels, ip: '10.0.6.6' };
+    const stepDriver: PodEndpoint = { ...driver, labels: { ...driver.labels, 'workflows.argoproj.io/workflow': 'nightly-x1' } };
+    const runPod: PodEndpoint = { name: 'pipeline', namespace: 'team-a', labels: { 'workflows.argoproj.io/workflow': 'nightly-x1' }, ip: '10.0.3.9' };
+    expect([ev.allows(runPod, pushgateway, 9091), ev.allows(stepDriver, pushgateway, 9091)]).toEqual([true, false]);
+  });
+
+  test('a submitter\'s CI must be admitted to the Argo Server: without a client, synth fails; with one, it reaches the API', () => {
+    const { app: a, platform: p, jobs } = build({ argoWorkflows: {} });
+    p.addSubmitter(jobs);
+    expect(() => a.synth()).toThrow(/PipelineSubmitter team-a\/pipeline-submitter serves a CI system that calls the Argo Server, but the NetworkPolicies admit no client to it: give network.argoServerClients/);
+    const ci = NetworkPeer.pods('ci', { app: 'runner' }, 'CI runners');
+    const ok = build({ argoWorkflows: {}, network: { argoServerClients: [ci] } });
+    ok.platform.addSubmitter(ok.jobs);
+    const ev = new NetworkPolicyEvaluator(SchemaHarness.get().assertValidSynth(ok.app));
+    const server: PodEndpoint = { name: 'argo server', namespace: 'argo', labels: { 'app.kubernetes.io/name': 'argo-workflows-server', 'app.kubernetes.io/instance': 'argo-workflows' }, ip: '10.0.5.6' };
+    expect([ev.allows({ name: 'runner', namespace: 'ci', labels: { app: 'runner' }, ip: '10.0.8.8' }, server, 2746), ev.allows(driver, server, 2746)]).toEqual([true, false]);
   });
 });
 

@@ -88,8 +88,8 @@ export class NamespaceIsolation extends Construct {
       }
     }
     const ports = flow.ports.map(p => ({ protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) }));
-    if (starts) this.policy(`${flow.name}-egress`, flow.from.podSelector, { policyTypes: ['Egress'], egress: [{ to: [flow.to.toPolicyPeer()], ports }] });
-    if (ends) this.policy(`${flow.name}-ingress`, flow.to.podSelector, { policyTypes: ['Ingress'], ingress: [{ from: [flow.from.toPolicyPeer()], ports }] });
+    if (starts) this.policy(`${flow.name}-egress`, flow.from.podSelector, { policyTypes: ['Egress'], egress: [{ to: flow.to.toPolicyPeers(), ports }] });
+    if (ends) this.policy(`${flow.name}-ingress`, flow.to.podSelector, { policyTypes: ['Ingress'], ingress: [{ from: flow.from.toPolicyPeers(), ports }] });
     this.flows.push(flow);
   }
 
@@ -102,7 +102,7 @@ export class NamespaceIsolation extends Construct {
   }
 
   private dnsRule(): k8s.NetworkPolicyEgressRule {
-    return { to: [this.dns.toPolicyPeer()], ports: NetworkPort.dns().map(p => ({ protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) })) };
+    return { to: this.dns.toPolicyPeers(), ports: NetworkPort.dns().map(p => ({ protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) })) };
   }
 
   private policy(name: string, podSelector: k8s.LabelSelector, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>): void {

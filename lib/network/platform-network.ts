@@ -4,6 +4,7 @@ import { NetworkFlow } from './network-flow';
 import { NetworkPeer } from './network-peer';
 import { NetworkPort } from './network-port';
 import { ClusterAutoscaler } from '../autoscaling';
+import { ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
 import { SparkHistoryServer } from '../history';
 import { LogOutput, Logging, LoggingOperator } from '../logging';
 import { PlatformMonitoring } from '../monitoring';
@@ -21,8 +22,9 @@ const ARGO_CONTROLLER_METRICS_PORT = 9090;
 const ARGO_SERVER_PORT = 2746;
 /** fluentd's forward input: logging-operator 6.7.0 pkg/resources/fluentd/fluentd.go `ServicePort = 24240`. */
 const FLUENTD_PORT = 24240;
-/** The Pushgateway's port (the library's `Pushgateway`). */
 const HTTPS = 443;
+/** The EKS Pod Identity agent's port (aws/eks-pod-identity-agent cmd/server.go, `--port` default 80). */
+const POD_IDENTITY_AGENT_PORT = 80;
 /** The label Spark puts on its pods, `driver` or `executor` (Spark `Constants.scala` `SPARK_ROLE_LABEL`). */
 const SPARK_ROLE = 'spark-role';
 /** The label Argo Workflows puts on every pod of a workflow (argo-workflows `workflow/common/common.go` `LabelKeyWorkflow`). */
@@ -43,12 +45,41 @@ export interface PlatformNetworkOptions {
   readonly clusterCidrs?: string[];
 
   /**
+   * Addresses inside `clusterCidrs` that are not pods and that workloads reach on the same ports as outside
+   * services: the subnets of VPC interface endpoints (STS, EC2, Auto Scaling, EKS) and log stores in the VPC.
+   * `clusterCidrs` are a hard deny within the "outside" block; these are admitted as blocks of their own.
+   *
+   * @default - none
+   */
+  readonly vpcServiceCidrs?: string[];
+
+  /**
    * Where the Kubernetes API is: on EKS the endpoint's network interfaces sit in the cluster's subnets (and a
-   * public endpoint has public addresses), whose addresses are not known at synth.
+   * public endpoint has public addresses), whose addresses are not known at synth. It must be an address peer
+   * that contains the ClusterIP of the `kubernetes` Service (`kubernetesServiceIp`): the VPC CNI judges egress
+   * before the Service's address is translated, and its policy controller resolves only Services with a
+   * selector, which `kubernetes` has not (aws/amazon-network-policy-controller-k8s `pkg/resolvers/endpoints.go`).
    *
    * @default NetworkPeer.anywhere() on TCP 443
    */
   readonly kubernetesApi?: NetworkPeer;
+
+  /**
+   * The ClusterIP of the `kubernetes` Service in `default` (`kubectl get service kubernetes -n default`): on
+   * EKS the first address of the Service CIDR, 10.100.0.1 or 172.20.0.1 unless the cluster was given its own.
+   * Required with a `kubernetesApi` narrower than 0.0.0.0/0, which must contain it.
+   *
+   * @default - not checked while `kubernetesApi` is 0.0.0.0/0
+   */
+  readonly kubernetesServiceIp?: string;
+
+  /**
+   * Who may call the Argo Server's API: the CI system that starts pipelines with a `PipelineSubmitter`'s token
+   * (its runners' pods or addresses). Every `ArgoWorkflows.addSubmitter()` needs a client here or in `uiClients`.
+   *
+   * @default - none
+   */
+  readonly argoServerClients?: NetworkPeer[];
 
   /**
    * The Prometheus that scrapes the platform (the monitors' Prometheus).
@@ -108,8 +139,10 @@ export class PlatformNetwork extends Construct {
     super(scope, id);
     this.props = props;
     const cidrs = props.clusterCidrs ?? [];
-    this.outside = NetworkPeer.ipBlock('0.0.0.0/0', cidrs, cidrs.length ? `outside the cluster (0.0.0.0/0 except ${cidrs.join(', ')})` : 'outside the cluster (0.0.0.0/0)');
-    this.kubernetesApi = props.kubernetesApi ?? NetworkPeer.anywhere('Kubernetes API (EKS endpoint; 0.0.0.0/0)');
+    const vpcServices = props.vpcServiceCidrs ?? [];
+    this.outside = NetworkPeer.ipBlock('0.0.0.0/0', cidrs, cidrs.length ? `outside the cluster (0.0.0.0/0 except ${cidrs.join(', ')})` : 'outside the cluster (0.0.0.0/0)')
+      .withAddresses(vpcServices, `outside the cluster (0.0.0.0/0 except ${cidrs.join(', ')}; and ${vpcServices.join(', ')})`);
+    this.kubernetesApi = this.checkedKubernetesApi(props);
     this.prometheus = props.prometheus ?? NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' }, 'Prometheus');
     this.sparkOperatorFlows(props.sparkOperator);
     if (props.workflows) this.workflowsFlows(props.workflows);
@@ -118,6 +151,29 @@ export class PlatformNetwork extends Construct {
     if (props.loggingOperator) this.loggingFlows(props.loggingOperator, props.logging);
     if (props.monitoring) this.monitoringFlows(props.monitoring);
     for (const namespace of props.sparkOperator.jobNamespaces) this.addJobNamespace(namespace);
+  }
+
+  // The API server's peer must admit the `kubernetes` Service's ClusterIP, which in-cluster clients dial.
+  private checkedKubernetesApi(props: PlatformNetworkProps): NetworkPeer {
+    const api = props.kubernetesApi ?? NetworkPeer.anywhere('Kubernetes API (EKS endpoint; 0.0.0.0/0)');
+    const serviceIp = props.kubernetesServiceIp;
+    if (serviceIp !== undefined && !/^([0-9]{1,3})(\.[0-9]{1,3}){3}$/.test(serviceIp)) {
+      throw invalidProp(this, 'kubernetesServiceIp', serviceIp, 'must be an IPv4 address such as "172.20.0.1"');
+    }
+    if (!api.cidr) {
+      throw invalidProp(this, 'kubernetesApi', api.toString(),
+        'must be an address peer (NetworkPeer.ipBlock): the API server is not a pod, and clients dial the kubernetes Service\'s ClusterIP');
+    }
+    const wide = api.cidr === '0.0.0.0/0' && api.exceptCidrs.length === 0;
+    if (!wide && serviceIp === undefined) {
+      throw invalidProp(this, 'kubernetesApi', api.toString(),
+        'is narrower than 0.0.0.0/0: give kubernetesServiceIp (kubectl get service kubernetes -n default), which the peer must contain: the VPC CNI judges egress before the ClusterIP is translated');
+    }
+    if (serviceIp !== undefined && !api.containsAddress(serviceIp)) {
+      throw invalidProp(this, 'kubernetesApi', api.toString(),
+        `does not contain the kubernetes Service's ClusterIP ${serviceIp} (kubernetesServiceIp): in-cluster clients dial it, and the VPC CNI judges egress before it is translated; add ${serviceIp}/32 (withAddresses)`);
+    }
+    return api;
   }
 
   /** Every flow allowed, in the order added. */
@@ -147,14 +203,18 @@ export class PlatformNetwork extends Construct {
     this.addFlow({ name: `${ns}-drivers-to-executors`, from: drivers, to: executors, ports: [NetworkPort.tcp(BLOCK_MANAGER)], reason: 'the driver fetches task results and blocks from executors\' block managers' });
     this.addFlow({ name: `${ns}-executors-to-executors`, from: executors, to: executors, ports: [NetworkPort.tcp(BLOCK_MANAGER)], reason: 'shuffle fetches and block migration on decommissioning' });
     this.addFlow({ name: `${ns}-spark-to-aws`, from: spark, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'data and event logs in S3, STS for the team\'s IAM role' });
+    this.credentialsFlow(`${ns}-spark`, spark, namespace.team.serviceAccount);
     this.addFlow({ name: `${ns}-drivers-to-api`, from: drivers, to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'the driver creates and watches its executors\' pods' });
     if (this.props.monitoring) {
       this.addFlow({ name: `${ns}-driver-metrics`, from: this.prometheus, to: drivers, ports: [NetworkPort.tcp(UI)], reason: 'Prometheus scrapes the drivers\' metrics servlet (PodMonitor spark-drivers)' });
     }
     if (this.props.workflows) {
-      const pipelines = NetworkPeer.podsWithLabel(ns, WORKFLOW_LABEL, 'pipeline pods');
+      // A Spark step's SparkApplication carries the run's workflow label, and its pods inherit it: the pipeline
+      // peer leaves Spark's pods (label spark-role) out, so they get only the Spark flows.
+      const pipelines = NetworkPeer.podsWithLabel(ns, WORKFLOW_LABEL).withoutLabel(SPARK_ROLE, 'pipeline pods (not their steps\' Spark pods)');
       this.addFlow({ name: `${ns}-pipelines-to-api`, from: pipelines, to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'a Spark step creates and polls its SparkApplication; the wait container reports results' });
       this.addFlow({ name: `${ns}-pipelines-to-s3`, from: pipelines, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'the artifact repository (S3)' });
+      this.credentialsFlow(`${ns}-pipelines`, pipelines, namespace.team.pipelineServiceAccount);
       if (this.props.monitoring) {
         const pushgateway = this.props.monitoring.pushgateway;
         this.addFlow({
@@ -180,6 +240,15 @@ export class PlatformNetwork extends Construct {
     if (ends.length === 0) throw invalidProp(this, `${flow.name}.from`, flow.from.toString(), 'neither end is in a namespace the platform isolates');
     for (const namespace of ends) this.isolations.get(namespace)!.addFlow(flow);
     this.flowList.push(flow);
+  }
+
+  // With EKS Pod Identity, the AWS SDK fetches the role's credentials from the node's Pod Identity agent over
+  // HTTP (AWS_CONTAINER_CREDENTIALS_FULL_URI http://169.254.170.23/v1/credentials), not from STS on 443; the VPC
+  // CNI's policy agent admits only the node's own address by default (aws-network-policy-agent
+  // pkg/fwruleprocessor/fw_rule_processor.go).
+  private credentialsFlow(name: string, from: NetworkPeer, serviceAccount: ServiceAccountIdentity): void {
+    if (serviceAccount.identity !== WorkloadIdentity.POD_IDENTITY) return;
+    this.addFlow({ name: `${name}-to-pod-identity`, from, to: NetworkPeer.podIdentityAgent(), ports: [NetworkPort.tcp(POD_IDENTITY_AGENT_PORT)], reason: 'credentials of its IAM role from the EKS Pod Identity agent' });
   }
 
   private isolation(namespace: string, defaultDeny = true): NamespaceIsolation {
@@ -218,8 +287,21 @@ export class PlatformNetwork extends Construct {
     const labels = (name: string) => ({ 'app.kubernetes.io/name': `argo-workflows-${name}`, 'app.kubernetes.io/instance': releaseName });
     const server = NetworkPeer.pods(namespace, labels('server'), 'Argo Server');
     this.addFlow({ name: 'argo-workflows-to-api', from: NetworkPeer.allPods(namespace, 'Argo Workflows (controller, server)'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'the controller runs workflows; the server serves the API with the caller\'s token' });
-    if (workflows.archiveLogs) this.addFlow({ name: 'argo-server-to-s3', from: server, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'the server reads archived logs from S3' });
+    if (workflows.archiveLogs) {
+      this.addFlow({ name: 'argo-server-to-s3', from: server, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'the server reads archived logs from S3' });
+      this.credentialsFlow('argo-server', server, workflows.serverServiceAccount);
+    }
     (this.props.uiClients ?? []).forEach((client, i) => this.addFlow({ name: `argo-server-client-${i + 1}`, from: client, to: server, ports: [NetworkPort.tcp(ARGO_SERVER_PORT)], reason: 'the Argo Server\'s UI and API' }));
+    (this.props.argoServerClients ?? []).forEach((client, i) => this.addFlow({ name: `argo-server-api-client-${i + 1}`, from: client, to: server, ports: [NetworkPort.tcp(ARGO_SERVER_PORT)], reason: 'a CI system starts pipelines through the Argo Server\'s API (PipelineSubmitter)' }));
+    // Submitters may be added after construction: judged at synth.
+    this.node.addValidation({
+      validate: () => {
+        const clients = (this.props.uiClients ?? []).length + (this.props.argoServerClients ?? []).length;
+        if (clients > 0) return [];
+        return workflows.submitters.map(submitter => wiringProblem(submitter,
+          `PipelineSubmitter ${submitter.namespace}/${submitter.name} serves a CI system that calls the Argo Server, but the NetworkPolicies admit no client to it: give network.argoServerClients (the CI runners' pods or addresses)`));
+      },
+    });
     if (this.props.monitoring) {
       this.addFlow({ name: 'argo-workflows-metrics', from: this.prometheus, to: NetworkPeer.pods(namespace, labels('workflow-controller'), 'Argo Workflows controller'), ports: [NetworkPort.tcp(ARGO_CONTROLLER_METRICS_PORT)], reason: 'Prometheus scrapes the controller (ServiceMonitor argo-workflows-controller)' });
     }
@@ -229,6 +311,7 @@ export class PlatformNetwork extends Construct {
     this.isolation(history.namespace);
     const server = NetworkPeer.pods(history.namespace, history.podLabels, 'Spark History Server');
     this.addFlow({ name: 'spark-history-to-s3', from: server, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'reads the event logs from S3 (STS for its IAM role)' });
+    this.credentialsFlow('spark-history', server, history.serviceAccount);
     (this.props.uiClients ?? []).forEach((client, i) => this.addFlow({ name: `spark-history-client-${i + 1}`, from: client, to: server, ports: [NetworkPort.tcp(history.port)], reason: 'the history server\'s UI' }));
   }
 
@@ -238,6 +321,7 @@ export class PlatformNetwork extends Construct {
     isolation.isolatePods('cluster-autoscaler', autoscaler.podLabels);
     const pods = NetworkPeer.pods(autoscaler.namespace, autoscaler.podLabels, 'cluster-autoscaler');
     this.addFlow({ name: 'cluster-autoscaler-to-aws', from: pods, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'Auto Scaling, EC2 and EKS APIs, STS for its IAM role' });
+    this.credentialsFlow('cluster-autoscaler', pods, autoscaler.serviceAccount);
     this.addFlow({ name: 'cluster-autoscaler-to-api', from: pods, to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'watches pods and nodes' });
     if (this.props.monitoring) {
       // The library's ClusterAutoscaler serves /metrics on --address=:8085.

@@ -164,6 +164,7 @@ export class ArgoWorkflows extends Construct {
   private readonly props: ArgoWorkflowsProps;
   private readonly pipelineAccounts = new Map<JobNamespace, PipelineServiceAccount>();
   private readonly pipelineList: SparkPipeline[] = [];
+  private readonly submitterList: PipelineSubmitter[] = [];
   private readonly everyPipelineExitSteps: IPipelineExitStep[] = [];
 
   public constructor(scope: Construct, id: string, props: ArgoWorkflowsProps) {
@@ -231,7 +232,14 @@ export class ArgoWorkflows extends Construct {
    * service account with a long-lived token, allowed to create workflows in the namespace and follow them.
    */
   public addSubmitter(namespace: JobNamespace, options: PipelineSubmitterOptions = {}): PipelineSubmitter {
-    return new PipelineSubmitter(namespace, `Submitter-${options.name ?? PipelineSubmitter.DEFAULT_NAME}`, { ...options, namespace });
+    const submitter = new PipelineSubmitter(namespace, `Submitter-${options.name ?? PipelineSubmitter.DEFAULT_NAME}`, { ...options, namespace });
+    this.submitterList.push(submitter);
+    return submitter;
+  }
+
+  /** The submitters added with `addSubmitter()`, in the order added. */
+  public get submitters(): PipelineSubmitter[] {
+    return [...this.submitterList];
   }
 
   /**

@@ -42,12 +42,15 @@ export class PipelineSubmitter extends Construct {
   public readonly name: string;
   /** The name of the Secret that holds its token (`kubectl get secret <name> -o jsonpath='{.data.token}'`). */
   public readonly tokenSecretName: string;
+  /** The namespace whose pipelines it starts. */
+  public readonly namespace: string;
 
   public constructor(scope: Construct, id: string, props: PipelineSubmitterProps) {
     super(scope, id);
     this.name = checkDns1123Subdomain(this, 'name', props.name ?? PipelineSubmitter.DEFAULT_NAME);
     this.tokenSecretName = `${this.name}-token`;
     const namespace = props.namespace.name;
+    this.namespace = namespace;
     const metadata = { name: this.name, namespace, labels: props.namespace.podLabels };
     new k8s.KubeServiceAccount(this, 'Resource', { metadata });
     // A long-lived token (Kubernetes fills it in): CI systems that cannot request short-lived tokens need one.

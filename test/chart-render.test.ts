@@ -1,0 +1,72 @@
+// The pinned upstream charts rendered for real (`helm template`, test/fixtures/helm-template.ts) with exactly the
+// values the library emits, and what the API server and the kubelet would answer for what they render.
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { ManifestPolicy, PolicyRule } from '../lib';
+import { cloudHelmReleases } from './fixtures/cloud-manifests';
+import { helmTemplate, releasesIn, renderableCharts, ReleaseToRender } from './fixtures/helm-template';
+import { apiServerProblems } from './validation/api-server-rules';
+
+const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const build = (file: string): any => require(path.join(EXAMPLES_DIR, file)).createApp();
+
+/** Every release an example installs, with the values it renders: Argo CD Applications, or aws-eks-v2 HelmCharts. */
+function releasesOf(file: string): ReleaseToRender[] {
+  const app = build(file);
+  if (app instanceof App) return releasesIn(app.charts.flatMap(chart => chart.toJson()));
+  return cloudHelmReleases(app).map(r => ({ releaseName: r.release, namespace: r.namespace, chartName: r.chart, chartVersion: r.version, values: r.values }));
+}
+
+const renderable = new Set(renderableCharts());
+const releases = ['main.ts', 'same-app.ts'].flatMap(file => releasesOf(file).filter(r => renderable.has(r.chartName)).map(r => [`${file}: ${r.chartName}`, r] as const));
+const mainRelease = (chart: string) => releasesOf('main.ts').find(r => r.chartName === chart)!;
+
+test('the examples install every chart whose whole source is pinned (Spark Operator, Argo Workflows, logging-operator)', () => {
+  expect(renderable).toEqual(new Set(['argo-workflows', 'logging-operator', 'spark-operator']));
+  expect(new Set(releases.map(([, r]) => r.chartName))).toEqual(renderable);
+});
+
+describe('each chart renders, and the API server would accept every workload it renders', () => {
+  test.each(releases)('%s', (_name, release) => {
+    const documents = helmTemplate(release);
+    expect(documents.filter(d => d.kind === 'Deployment').length).toBeGreaterThan(0);
+    expect(apiServerProblems(documents)).toEqual([]);
+  });
+});
+
+describe('the kubelet would start every container the charts render under runAsNonRoot', () => {
+  test.each(releases)('%s', (_name, release) => {
+    const violations = new ManifestPolicy().check(helmTemplate(release)).filter(v => v.rule === PolicyRule.NON_ROOT_UNVERIFIABLE);
+    expect(violations).toEqual([]);
+  });
+});
+
+// argo-helm argo-workflows-1.0.18, templates/server/server-deployment.yaml: the chart mounts an emptyDir named
+// "tmp" at /tmp in argo-server, then appends server.volumes and server.volumeMounts.
+test('argo-server: one "tmp" volume and one /tmp mount (the chart\'s), with a read-only root filesystem', () => {
+  const server = helmTemplate(mainRelease('argo-workflows')).find(d => d.kind === 'Deployment' && d.metadata.name.endsWith('-server'));
+  const pod = server.spec.template.spec;
+  expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+  expect(pod.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+});
+
+test('the API server rules catch what a deploy would stop at: the second "tmp" the library used to add', () => {
+  const release = mainRelease('argo-workflows');
+  const withSecondTmp = { ...release, values: { ...release.values, server: { ...release.values.server, volumes: [{ name: 'tmp', emptyDir: {} }], volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] } } };
+  expect(apiServerProblems(helmTemplate(withSecondTmp)).map(p => p.message)).toEqual([
+    'duplicate volume name "tmp" (validateVolumes)',
+    'mount path "/tmp" must be unique (ValidateVolumeMounts)',
+  ]);
+});
+
+// kube-logging/logging-operator 6.7.0, Dockerfile: FROM gcr.io/distroless/static:latest with no USER (root).
+test('logging-operator runs as a numeric non-root user; without it the kubelet would refuse the image\'s root', () => {
+  const release = mainRelease('logging-operator');
+  const operator = helmTemplate(release).find(d => d.kind === 'Deployment');
+  expect(operator.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 });
+  const asBefore = { ...release, values: { ...release.values, podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } } };
+  const violations = new ManifestPolicy().check(helmTemplate(asBefore)).filter(v => v.rule === PolicyRule.NON_ROOT_UNVERIFIABLE);
+  expect(violations.map(v => v.message)).toEqual([expect.stringMatching(/image "ghcr.io\/kube-logging\/logging-operator:6.7.0" runs as root \(no USER\) \(kube-logging\/logging-operator 6.7.0, Dockerfile/)]);
+});
