@@ -50,7 +50,7 @@ describe('ArgoWorkflows', () => {
     expect(values.server.serviceAccount).toEqual({
       create: true,
       name: 'argo-workflows-server',
-      annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/spark-platform-argo-argo-workflows-server' },
+      annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/spark-platform-eu-west-1-argo-argo-workflows-server' },
     });
   });
 
@@ -137,7 +137,7 @@ describe('pipeline service accounts and submitters: least privilege in the names
     const { chart, workflows, namespace } = workflowsFixture({ archiveLogs: true });
     workflows.addPipeline(namespace, 'p').addSparkStep('a', job());
     expect(findObject(synthValid(chart), 'ServiceAccount', 'spark-pipeline').metadata.annotations)
-      .toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/spark-platform-team-a-spark-pipeline' });
+      .toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/spark-platform-eu-west-1-team-a-spark-pipeline' });
   });
 
   test('a submitter: its own account, a long-lived token, create and follow workflows in its namespace only', () => {

@@ -21,7 +21,7 @@ const spot = new NodePool({
   instanceTypes: ['m5.2xlarge', 'm5a.2xlarge'],
   taints: [{ key: 'spark-platform.io/capacity', value: 'spot', effect: TaintEffect.NO_SCHEDULE }],
 });
-const ROLE = 'arn:aws:iam::123456789012:role/spark-platform-kube-system-cluster-autoscaler';
+const ROLE = 'arn:aws:iam::123456789012:role/spark-platform-eu-west-1-kube-system-cluster-autoscaler';
 const base: ClusterAutoscalerProps = { bindings, nodePools: [system, spot] };
 
 /** Props of an autoscaler in a cluster of another Kubernetes minor (the AWS side's bindings say which). */
@@ -175,7 +175,7 @@ describe('ClusterAutoscaler', () => {
       bindings: new PlatformBindings({ accountId: '210987654321', clusterName: 'prod', region: 'us-east-1', bucketName: 'acme-prod' }),
     });
     const docs = synthValid(chart);
-    expect(findObject(docs, 'ServiceAccount').metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::210987654321:role/prod-kube-system-cluster-autoscaler');
+    expect(findObject(docs, 'ServiceAccount').metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::210987654321:role/prod-us-east-1-kube-system-cluster-autoscaler');
     const container = findObject(docs, 'Deployment').spec.template.spec.containers[0];
     expect(container.args).toContain('--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/prod');
     expect(container.env).toEqual([{ name: 'AWS_REGION', value: 'us-east-1' }]);

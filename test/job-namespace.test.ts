@@ -61,7 +61,7 @@ describe('SparkTeam and its JobNamespace', () => {
     expect(findObject(docs, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'analytics-spark', namespace: 'analytics-jobs' }]);
     expect(findObject(docs, 'Namespace').metadata.labels[SparkLabels.TEAM]).toBe('analytics');
     expect(findObject(docs, 'ServiceAccount').metadata.annotations['eks.amazonaws.com/role-arn'])
-      .toBe('arn:aws:iam::123456789012:role/spark-platform-analytics-jobs-analytics-spark');
+      .toBe('arn:aws:iam::123456789012:role/spark-platform-eu-west-1-analytics-jobs-analytics-spark');
   });
 
   test('a quota comes with a LimitRange, so containers without resources are not rejected', () => {

@@ -31,7 +31,7 @@ describe('SparkHistoryServer', () => {
       'Service/spark-history/spark-history-server', 'ServiceAccount/spark-history/spark-history-server',
     ]);
     expect(findObject(docs, 'ServiceAccount').metadata.annotations)
-      .toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/spark-platform-spark-history-spark-history-server' });
+      .toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/spark-platform-eu-west-1-spark-history-spark-history-server' });
     expect(findObject(docs, 'Service').spec).toEqual({
       type: 'ClusterIP', selector: { 'app.kubernetes.io/name': 'spark-history-server' }, ports: [{ name: 'http', port: 18080, targetPort: 'http', protocol: 'TCP' }],
     });

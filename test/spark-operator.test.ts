@@ -67,7 +67,7 @@ describe('SparkOperator', () => {
     operator.addTeam(new SparkTeam({ name: 'team-a' })).addJob('etl', scalaJob);
     const docs = synthValid(chart);
     expect(operator.eventLogs.s3aUri).toBe('s3a://acme-platform/history');
-    expect(findObject(docs, 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::210987654321:role/prod-team-a-spark' });
+    expect(findObject(docs, 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::210987654321:role/prod-us-east-1-team-a-spark' });
     const spec = findObject(docs, 'SparkApplication').spec;
     expect(spec.sparkConf['spark.eventLog.dir']).toBe('s3a://acme-platform/history');
     expect(spec.hadoopConf['fs.s3a.endpoint.region']).toBe('us-east-1');

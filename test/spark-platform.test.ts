@@ -168,7 +168,7 @@ describe('SparkPlatform: checks across objects', () => {
     const account = p.jobNamespaces[0].node.findChild('ServiceAccount') as ApiObject;
     account.metadata.addAnnotation('eks.amazonaws.com/role-arn', 'arn:aws:iam::123456789012:role/someone-else');
     expect(() => synthApp(app)).toThrow('the service account of team "team-a" carries role "arn:aws:iam::123456789012:role/someone-else", '
-      + 'not arn:aws:iam::123456789012:role/spark-platform-team-a-spark');
+      + 'not arn:aws:iam::123456789012:role/spark-platform-eu-west-1-team-a-spark');
   });
 
   test('a pool nothing is placed on is a warning', () => {

@@ -14,7 +14,7 @@ export interface ServiceAccountRoleProps {
   /** The service account, and how it gets the role (the same object the Kubernetes side renders it from). */
   readonly serviceAccount: ServiceAccountIdentity;
 
-  /** The role's name: `serviceAccount.roleName(<cluster name>)`, which the Kubernetes side derives too. */
+  /** The role's name: `serviceAccount.roleName(<cluster name>, <region>)`, which the Kubernetes side derives too. */
   readonly roleName: string;
 
   /**

@@ -213,6 +213,17 @@ export interface SparkEksClusterProps {
   readonly ebsCsiDriver?: boolean;
 
   /**
+   * Enforce NetworkPolicies: the `vpc-cni` EKS add-on with `enableNetworkPolicy` on (its network policy agent is
+   * off by default, aws/aws-network-policy-agent `enable-network-policy`, and amazon-vpc-cni-k8s
+   * `charts/aws-vpc-cni/values.yaml` `enableNetworkPolicy: "false"`), taking over the VPC CNI EKS installs. The
+   * Kubernetes side renders default-deny policies for every namespace of the platform: without this they are
+   * accepted and never enforced.
+   *
+   * @default true
+   */
+  readonly networkPolicies?: boolean;
+
+  /**
    * Install Argo CD from its pinned chart and point it at the repository of the committed `dist/`.
    *
    * @default - no Argo CD
@@ -280,6 +291,9 @@ export class SparkEksCluster extends Construct {
   public readonly argoCd?: HelmReleaseChart;
   /** The KMS key that encrypts the cluster's Kubernetes Secrets. */
   public readonly secretsEncryptionKey: kms.IKey;
+  /** The `vpc-cni` add-on that enforces NetworkPolicies, unless `networkPolicies` is false. */
+  public readonly vpcCni?: eks.CfnAddon;
+  private readonly systemNodegroup: eks.Nodegroup;
   private readonly roles: ServiceAccountRole[] = [];
   private readonly rolePrefixes = new Map<ServiceAccountRole, Set<string>>();
 
@@ -294,9 +308,15 @@ export class SparkEksCluster extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.cluster = this.createCluster(props);
-    this.nodegroups = Object.fromEntries(pools.map(pool =>
-      [pool.name, this.cluster.addNodegroupCapacity(`NodeGroup-${pool.name}`,
-        nodegroupOptions(pool, props.clusterName, new NodeLaunchTemplate(this, `LaunchTemplate-${pool.name}`, pool).launchTemplate))]));
+    this.vpcCni = props.networkPolicies ?? true ? this.addVpcCni() : undefined;
+    this.nodegroups = Object.fromEntries(pools.map(pool => {
+      const nodegroup = this.cluster.addNodegroupCapacity(`NodeGroup-${pool.name}`,
+        nodegroupOptions(pool, props.clusterName, new NodeLaunchTemplate(this, `LaunchTemplate-${pool.name}`, pool).launchTemplate));
+      // Nodes join with the network policy agent already on.
+      if (this.vpcCni) nodegroup.node.addDependency(this.vpcCni);
+      return [pool.name, nodegroup];
+    }));
+    this.systemNodegroup = this.nodegroups[props.systemPool.name];
     this.platformBucket = new SparkPlatformBucket(this, 'Bucket', props.bucket);
     this.bindings = new PlatformBindings({
       accountId: Stack.of(this).account,
@@ -457,10 +477,23 @@ export class SparkEksCluster extends Construct {
     role.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(EBS_CSI_DRIVER_POLICY));
     acknowledge(role, managedPolicyFinding('AmazonEBSCSIDriverPolicy', true),
       'The EBS CSI driver\'s own policy, maintained by AWS with the driver (volumes and snapshots it creates are tagged and scoped by it).');
-    new eks.CfnAddon(this, 'EbsCsiDriver', {
+    const driver = new eks.CfnAddon(this, 'EbsCsiDriver', {
       clusterName: this.cluster.clusterName,
       addonName: 'aws-ebs-csi-driver',
       serviceAccountRoleArn: role.role.roleArn,
+      resolveConflicts: 'OVERWRITE',
+    });
+    // Its controller is a Deployment: created before any node it stays DEGRADED and can fail the stack.
+    driver.node.addDependency(this.systemNodegroup);
+  }
+
+  // The VPC CNI EKS bootstraps (bootstrapSelfManagedAddons) taken over as an add-on, with its network policy agent
+  // on: the JSON value is the string "true" (EKS user guide, cni-network-policy-configure).
+  private addVpcCni(): eks.CfnAddon {
+    return new eks.CfnAddon(this, 'VpcCni', {
+      clusterName: this.cluster.clusterName,
+      addonName: 'vpc-cni',
+      configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
       resolveConflicts: 'OVERWRITE',
     });
   }
@@ -472,7 +505,7 @@ export class SparkEksCluster extends Construct {
     if (clash) throw invalidProp(this, id, serviceAccount.key, `already has a role (${clash.node.id}): one service account, one role`);
     let roleName: string;
     try {
-      roleName = serviceAccount.roleName(this.clusterName);
+      roleName = serviceAccount.roleName(this.clusterName, Stack.of(this).region);
     } catch (e) {
       throw invalidProp(this, 'clusterName', this.clusterName, (e as Error).message.replace(/^.*?: invalid prop "roleName" /, 'makes the role name '));
     }
@@ -502,6 +535,8 @@ export class SparkEksCluster extends Construct {
   private addArgoCd(gitOps: GitOpsBootstrap, placement: Placement): HelmReleaseChart {
     const release = new ArgoCdRelease({ placement, highAvailability: gitOps.highAvailability, sso: gitOps.sso });
     const argoCd = new HelmReleaseChart(this, 'ArgoCd', { cluster: this.cluster, release });
+    // `wait` and `atomic`: started before a system node is Ready, it times out and rolls the stack back.
+    argoCd.node.addDependency(this.systemNodegroup);
 
     // The root Application, rendered by the same construct as on the Kubernetes side. It starts in Argo CD's
     // `default` project; the copy in dist/ (in the platform project, created by the first sync) takes over.

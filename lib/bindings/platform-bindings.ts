@@ -182,7 +182,7 @@ export class PlatformBindings {
 
   /** The ARN of a service account's IAM role: `arn:<partition>:iam::<account>:role/<cluster>-<namespace>-<name>`. */
   public roleArn(serviceAccount: ServiceAccountIdentity): string {
-    return `arn:${this.partition}:iam::${this.accountId}:role/${serviceAccount.roleName(this.clusterName)}`;
+    return `arn:${this.partition}:iam::${this.accountId}:role/${serviceAccount.roleName(this.clusterName, this.region)}`;
   }
 
   /**

@@ -21,6 +21,8 @@ export interface ServiceAccountIdentityProps {
 
 /** IAM's limit on role names. */
 const MAX_ROLE_NAME = 64;
+/** The longest AWS region name (`ap-southeast-5`, `ap-northeast-3`), for a region known only at deploy time. */
+const LONGEST_REGION = 14;
 
 /**
  * A Kubernetes service account that has an IAM role: its namespace, its name, how it gets the role, and the
@@ -33,7 +35,7 @@ const MAX_ROLE_NAME = 64;
  * @example
  *
  * const autoscaler = new ServiceAccountIdentity({ namespace: 'kube-system', name: 'cluster-autoscaler' });
- * autoscaler.roleName('spark-platform'); // 'spark-platform-kube-system-cluster-autoscaler'
+ * autoscaler.roleName('spark-platform', 'eu-west-1'); // 'spark-platform-eu-west-1-kube-system-cluster-autoscaler'
  */
 export class ServiceAccountIdentity {
   /** The service account's namespace. */
@@ -56,15 +58,20 @@ export class ServiceAccountIdentity {
   }
 
   /**
-   * The name of the service account's IAM role in a cluster: `<cluster>-<namespace>-<name>`, at most 64
-   * characters (IAM's limit). Role names are global to the account: two clusters with one name in two regions
-   * of an account need different names.
+   * The name of the service account's IAM role in a cluster: `<cluster>-<region>-<namespace>-<name>`, at most 64
+   * characters (IAM's limit). IAM role names are global to the account, so the region is part of the name: two
+   * clusters of one name in two regions of an account get two roles.
+   *
+   * @param clusterName the EKS cluster's name
+   * @param region the cluster's region (e.g. `eu-west-1`); a deploy-time token is judged at the longest region name
    */
-  public roleName(clusterName: string): string {
-    const name = `${clusterName}-${this.namespace}-${this.name}`;
-    if (!isUnresolvedToken(clusterName) && name.length > MAX_ROLE_NAME) {
+  public roleName(clusterName: string, region: string): string {
+    const name = `${clusterName}-${region}-${this.namespace}-${this.name}`;
+    if (isUnresolvedToken(clusterName)) return name;
+    const length = isUnresolvedToken(region) ? `${clusterName}--${this.namespace}-${this.name}`.length + LONGEST_REGION : name.length;
+    if (length > MAX_ROLE_NAME) {
       throw invalidProp(`ServiceAccountIdentity "${this.key}"`, 'roleName', name,
-        `is ${name.length} characters, IAM allows ${MAX_ROLE_NAME}: shorten the cluster name, the namespace or the service account name`);
+        `is ${length} characters${isUnresolvedToken(region) ? ` in the longest region (${LONGEST_REGION} characters)` : ''}, IAM allows ${MAX_ROLE_NAME}: shorten the cluster name, the namespace or the service account name`);
     }
     return name;
   }

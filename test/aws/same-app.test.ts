@@ -41,7 +41,7 @@ describe('the same-app path: the AWS side delivers the Kubernetes side with CDK 
     for (const account of accounts) {
       // arn:<partition>:iam::<account>:role/<name>: the partition resolved by CloudFormation, the account the stack's.
       const arn = account.metadata.annotations['eks.amazonaws.com/role-arn'].replace(/__REF([0-9]+)__/g, (_: string, i: string) => `{${after.refs[Number(i)].Ref}}`);
-      const name = `spark-platform-${account.metadata.namespace}-spark`;
+      const name = `spark-platform-eu-west-1-${account.metadata.namespace}-spark`;
       expect(arn).toBe(`arn:{AWS::Partition}:iam::123456789012:role/${name}`);
       expect(roleNames).toContain(name);
     }
@@ -88,7 +88,7 @@ describe('checks that may see a token accept it and still judge a literal', () =
   test('PlatformBindings: account, region and bucket may be tokens', () => {
     const bindings = new PlatformBindings(tokens);
     expect(bindings.eventLogs.s3aUri).toMatch(/^s3a:\/\/\$\{Token\[/);
-    expect(bindings.roleArn(PlatformServiceAccounts.CLUSTER_AUTOSCALER)).toMatch(/^arn:aws:iam::\$\{Token\[AWS.AccountId.[0-9]+\]\}:role\/spark-platform-kube-system-cluster-autoscaler$/);
+    expect(bindings.roleArn(PlatformServiceAccounts.CLUSTER_AUTOSCALER)).toMatch(/^arn:aws:iam::\$\{Token\[AWS.AccountId.[0-9]+\]\}:role\/spark-platform-\$\{Token\[AWS.Region.[0-9]+\]\}-kube-system-cluster-autoscaler$/);
     expect(() => new PlatformBindings({ ...tokens, accountId: '1234' })).toThrow(/PlatformBindings: invalid prop "accountId" "1234": must be a 12-digit AWS account id/);
     expect(() => new PlatformBindings({ ...tokens, region: 'Ireland' })).toThrow(/PlatformBindings: invalid prop "region" "Ireland": must be an AWS region/);
     expect(() => new PlatformBindings({ ...tokens, bucketName: 'Not A Bucket' })).toThrow(/invalid prop "bucketName" "Not A Bucket"/);
@@ -105,7 +105,7 @@ describe('checks that may see a token accept it and still judge a literal', () =
     const deployment = docs.find(d => d.kind === 'Deployment');
     expect(deployment.spec.template.spec.containers[0].env).toEqual([{ name: 'AWS_REGION', value: Aws.REGION }]);
     expect(docs.find(d => d.kind === 'ServiceAccount' && d.metadata.namespace === 'team-a').metadata.annotations['eks.amazonaws.com/role-arn'])
-      .toBe(`arn:aws:iam::${Aws.ACCOUNT_ID}:role/spark-platform-team-a-spark`);
+      .toBe(`arn:aws:iam::${Aws.ACCOUNT_ID}:role/spark-platform-${Aws.REGION}-team-a-spark`);
   });
 
   test('tokens in a plain cdk8s app fail its synth, naming the construct and the binding', () => {

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TaintEffect } from 'cdk8s-plus-33';
@@ -161,21 +161,31 @@ describe('SparkEksCluster: workload roles', () => {
     expect(JSON.stringify(statements.find(s => s.Action === 'eks:DescribeNodegroup').Resource)).toMatch(/nodegroup\/spark-platform\/\*\/\*/);
   });
 
-  test('deterministic role names: <cluster>-<namespace>-<service account>, what the Kubernetes side derives', () => {
+  // IAM role names are global to the account (IAM User Guide, "IAM identifiers"): the region keeps two clusters
+  // of one name in two regions apart.
+  test('deterministic role names: <cluster>-<region>-<namespace>-<service account>, what the Kubernetes side derives', () => {
     const { template } = platform({ teams, argoWorkflows: {} });
     const names = Object.values<any>(template.findResources('AWS::IAM::Role')).map(r => r.Properties.RoleName).filter(n => n);
     expect(names.sort()).toEqual([
-      'spark-platform-argo-argo-workflows-server', 'spark-platform-data-engineering-spark', 'spark-platform-data-engineering-spark-pipeline',
-      'spark-platform-kube-system-cluster-autoscaler', 'spark-platform-kube-system-ebs-csi-controller-sa', 'spark-platform-spark-history-spark-history-server',
+      'spark-platform-eu-west-1-argo-argo-workflows-server', 'spark-platform-eu-west-1-data-engineering-spark', 'spark-platform-eu-west-1-data-engineering-spark-pipeline',
+      'spark-platform-eu-west-1-kube-system-cluster-autoscaler', 'spark-platform-eu-west-1-kube-system-ebs-csi-controller-sa', 'spark-platform-eu-west-1-spark-history-spark-history-server',
     ]);
     const bindings = new PlatformBindings({ accountId: '123456789012', clusterName: 'spark-platform', region: 'eu-west-1', bucketName: 'b-b-b' });
-    expect(bindings.roleArn(dataEngineering.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-data-engineering-spark');
+    expect(bindings.roleArn(dataEngineering.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-eu-west-1-data-engineering-spark');
   });
 
   test('a role name over IAM\'s 64 characters is an error naming the cluster and the service account', () => {
     const long = new SparkTeam({ name: 'a-team-with-a-rather-long-namespace-name', serviceAccountName: 'spark-jobs-service-account' });
     expect(() => platform({ teams: [long] }))
-      .toThrow(/Platform: invalid prop "clusterName" "spark-platform": makes the role name "spark-platform-a-team-with-a-rather-long-namespace-name-spark-jobs-service-account": is 82 characters, IAM allows 64/);
+      .toThrow(/Platform: invalid prop "clusterName" "spark-platform": makes the role name "spark-platform-eu-west-1-a-team-with-a-rather-long-namespace-name-spark-jobs-service-account": is 92 characters, IAM allows 64/);
+  });
+
+  test('the same cluster name in two regions of one account: two role names', () => {
+    const sa = dataEngineering.serviceAccount;
+    expect(sa.roleName('spark-platform', 'eu-west-1')).not.toBe(sa.roleName('spark-platform', 'us-east-1'));
+    // A region known only at deploy time is judged at the longest region name (14 characters).
+    expect(() => new SparkTeam({ name: 'a-team-with-a-long-name-here', serviceAccountName: 'spark' }).serviceAccount.roleName('spark-platform-prod', Aws.REGION))
+      .toThrow(/is 69 characters in the longest region \(14 characters\), IAM allows 64/);
   });
 
   test('Spark teams: read/write their data prefixes, write the event-log prefix, nothing else', () => {
@@ -190,7 +200,7 @@ describe('SparkEksCluster: workload roles', () => {
     expect(writeTargets).toContain('/curated/*');
     expect(writeTargets).not.toContain('/raw/*');
     const list = statements.find((s: any) => s.Action === 's3:ListBucket' && JSON.stringify(s.Condition).includes('raw'));
-    expect(list.Condition.StringLike['s3:prefix']).toEqual(['raw/', 'raw/*']);
+    expect(list.Condition.StringLike['s3:prefix']).toEqual(['raw', 'raw/', 'raw/*']);
   });
 
   test('the history server reads the event logs, and deletes old ones only with its cleaner (on by default, both sides)', () => {
@@ -247,7 +257,7 @@ describe('SparkEksCluster: workload roles', () => {
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'cluster-autoscaler' });
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent' });
     template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: 'spark-platform-kube-system-cluster-autoscaler',
+      RoleName: 'spark-platform-eu-west-1-kube-system-cluster-autoscaler',
       AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sts:AssumeRole', Principal: { Service: 'pods.eks.amazonaws.com' } })]) },
     });
     expect(Object.values<any>(template.findResources('Custom::AWSCDKCfnJson')).map(r => JSON.stringify(r.Properties.Value)).join())
@@ -256,22 +266,22 @@ describe('SparkEksCluster: workload roles', () => {
 
   test('no Pod Identity agent when every service account uses IRSA', () => {
     const addons = Object.values<any>(platform().template.findResources('AWS::EKS::Addon')).map(r => r.Properties.AddonName);
-    expect(addons).toEqual(['aws-ebs-csi-driver']);
+    expect(addons.sort()).toEqual(['aws-ebs-csi-driver', 'vpc-cni']);
   });
 
   // Persistent volumes on EKS need a CSI driver (the in-tree EBS plugin is migrated to ebs.csi.aws.com): without
   // it fluentd's buffer claims stay Pending and fluentd never starts.
   test('the EBS CSI driver add-on with its IRSA role, so PersistentVolumeClaims are provisioned; off on request', () => {
     const { template } = platform();
-    const addon = Object.values<any>(template.findResources('AWS::EKS::Addon'))[0].Properties;
+    const addon = Object.values<any>(template.findResources('AWS::EKS::Addon')).map(r => r.Properties).find(a => a.AddonName === 'aws-ebs-csi-driver');
     expect(addon).toMatchObject({ AddonName: 'aws-ebs-csi-driver', ResolveConflicts: 'OVERWRITE' });
     const [roleId] = addon.ServiceAccountRoleArn['Fn::GetAtt'];
     const role = template.toJSON().Resources[roleId].Properties;
-    expect(role.RoleName).toBe('spark-platform-kube-system-ebs-csi-controller-sa');
+    expect(role.RoleName).toBe('spark-platform-eu-west-1-kube-system-ebs-csi-controller-sa');
     expect(JSON.stringify(role.ManagedPolicyArns)).toContain(':iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy');
     expect(Object.values<any>(template.findResources('Custom::AWSCDKCfnJson')).map(r => JSON.stringify(r.Properties.Value)).join())
       .toContain('system:serviceaccount:kube-system:ebs-csi-controller-sa');
-    platform({ ebsCsiDriver: false }).template.resourceCountIs('AWS::EKS::Addon', 0);
+    platform({ ebsCsiDriver: false, networkPolicies: false }).template.resourceCountIs('AWS::EKS::Addon', 0);
   });
 });
 
@@ -318,7 +328,7 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     });
     expect(outputs.KubernetesVersion.Value).toBe('1.33');
     expect(read.kubernetesVersion).toBe('1.34');
-    expect(read.roleArn(analytics.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-analytics-spark');
+    expect(read.roleArn(analytics.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-eu-west-1-analytics-spark');
     expect(read.eventLogs.s3aUri).toBe('s3a://acme-spark/spark-events');
     expect(read.teamNamespaces).toBeUndefined(); // a stack without the output: not checked
     const withTeams = PlatformBindings.fromStackOutputs({
