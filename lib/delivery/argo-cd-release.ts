@@ -1,7 +1,7 @@
 import { HelmRelease } from './helm-release';
 import { Placement } from '../scheduling';
 import { requireOnDemand } from '../scheduling/component-placement';
-import { checkDns1123Subdomain, invalidProp } from '../validation';
+import { checkDns1123Subdomain, checkPlatformNamespace, invalidProp } from '../validation';
 
 /**
  * Single sign-on for Argo CD through an OIDC provider (Okta, Entra ID, Google, Cognito...). With SSO the
@@ -118,7 +118,7 @@ export class ArgoCdRelease extends HelmRelease {
   public constructor(props: ArgoCdReleaseProps = {}) {
     super({
       releaseName: 'argocd',
-      namespace: props.namespace ?? 'argocd',
+      namespace: checkPlatformNamespace('ArgoCdRelease', 'namespace', props.namespace ?? 'argocd'),
       chartName: 'argo-cd',
       repository: ArgoCdRelease.REPOSITORY,
       chartVersion: props.chartVersion ?? ArgoCdRelease.DEFAULT_CHART_VERSION,

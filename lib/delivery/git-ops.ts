@@ -7,7 +7,7 @@ import { ArgoCdProject } from './argo-cd-project';
 import { GroupKind, HelmRelease } from './helm-release';
 import { RunOnce } from './run-once';
 import { SyncWave } from './sync-wave';
-import { checkDns1123Label, invalidProp, wiringProblem } from '../validation';
+import { checkPlatformNamespace, invalidProp, wiringProblem } from '../validation';
 
 /**
  * Properties of `GitOps`.
@@ -76,7 +76,7 @@ export class GitOps extends Chart {
 
   public constructor(scope: Construct, id: string, props: GitOpsProps) {
     super(scope, id, props);
-    this.argoCdNamespace = checkDns1123Label(this, 'argoCdNamespace', props.argoCdNamespace ?? 'argocd');
+    this.argoCdNamespace = checkPlatformNamespace(this, 'argoCdNamespace', props.argoCdNamespace ?? 'argocd');
     this.project = new ArgoCdProject(this, 'Project', { name: props.projectName, argoCdNamespace: this.argoCdNamespace });
 
     const source = ApplicationSource.fromGitDirectory({ repoUrl: props.repoUrl, revision: props.revision, path: props.path });

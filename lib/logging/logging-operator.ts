@@ -3,7 +3,7 @@ import { HelmRelease } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { PlatformPriority } from '../spark';
-import { checkDns1123Label } from '../validation';
+import { checkPlatformNamespace } from '../validation';
 
 // distroless' "nonroot" user (GoogleContainerTools/distroless common/variables.bzl: NONROOT = 65532).
 const DISTROLESS_NONROOT = 65532;
@@ -139,7 +139,7 @@ export class LoggingOperator extends Construct {
     this.nodePools = [...(props.nodePools ?? [])];
     this.placement = componentPlacement(this, props.nodePools, props.placement, 'the logging-operator');
     PlatformPriority._ensure(this);
-    this.namespace = checkDns1123Label(this, 'namespace', props.namespace ?? 'logging');
+    this.namespace = checkPlatformNamespace(this, 'namespace', props.namespace ?? 'logging');
     this.release = LoggingOperatorRelease._of({
       releaseName: props.releaseName ?? 'logging-operator',
       namespace: this.namespace,

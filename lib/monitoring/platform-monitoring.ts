@@ -14,7 +14,7 @@ import { SyncWave } from '../delivery';
 import { SparkHistoryServer } from '../history';
 import { NodePool, Placement } from '../scheduling';
 import { SparkLabels, SparkOperator } from '../spark';
-import { checkDns1123Label, checkDns1123Subdomain, checkPinnedImage, invalidProp, wiringProblem } from '../validation';
+import { checkDns1123Subdomain, checkPinnedImage, checkPlatformNamespace, invalidProp, wiringProblem } from '../validation';
 import { ArgoWorkflows } from '../workflows';
 
 // The groups of the library's own rules (platformRuleGroups): addAlert refuses their names without building every rule.
@@ -128,7 +128,7 @@ export class PlatformMonitoring extends Construct {
     super(scope, id);
     this.props = props;
     this.stack = props.stack ?? PrometheusStack.kubePrometheusStack();
-    this.namespace = checkDns1123Label(this, 'namespace', props.namespace ?? 'spark-monitoring');
+    this.namespace = checkPlatformNamespace(this, 'namespace', props.namespace ?? 'spark-monitoring');
     this.runbookBaseUrl = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
     const namespace = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: { name: this.namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },

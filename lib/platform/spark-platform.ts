@@ -249,6 +249,10 @@ export class SparkPlatform extends Chart {
    * driver RBAC, quota, labels), and with logging a flow of its Spark logs to its own output or the platform's.
    */
   public addTeam(team: SparkTeam, options: SparkPlatformTeamOptions = {}): JobNamespace {
+    const owner = this.componentNamespaces().find(([ns]) => ns === team?.namespace);
+    if (owner) {
+      throw invalidProp(this, 'team', team.name, `uses namespace "${team.namespace}", which is ${owner[1]}'s: the team's Namespace, quota and NetworkPolicies would be applied to it; give the team a namespace of its own`);
+    }
     const namespace = this.sparkOperator.addTeam(team);
     if (this.logging) {
       const own = options.logOutput ? this.logging.addTeamOutput(namespace, 'logs', options.logOutput) : undefined;
@@ -290,6 +294,19 @@ export class SparkPlatform extends Chart {
   /** The platform as a Mermaid flowchart: components, pools, teams, jobs and pipelines with their steps. */
   public toMermaid(): string {
     return platformDiagram(this);
+  }
+
+  // The namespaces of the components the platform installs or renders, with their owners.
+  private componentNamespaces(): Array<[string, string]> {
+    return [
+      [this.sparkOperator.release.namespace, 'the Spark Operator'],
+      ...this.workflows ? [[this.workflows.release.namespace, 'Argo Workflows'] as [string, string]] : [],
+      ...this.loggingOperator ? [[this.loggingOperator.namespace, 'the logging-operator'] as [string, string]] : [],
+      ...this.historyServer ? [[this.historyServer.namespace, 'the Spark History Server'] as [string, string]] : [],
+      ...this.monitoring ? [[this.monitoring.namespace, 'the monitoring'] as [string, string]] : [],
+      ...this.gitOps ? [[this.gitOps.argoCdNamespace, 'Argo CD'] as [string, string]] : [],
+      ...this.clusterAutoscaler ? [[this.clusterAutoscaler.namespace, 'the cluster-autoscaler'] as [string, string]] : [],
+    ];
   }
 
   private requireWorkflows(method: string): ArgoWorkflows {

@@ -9,7 +9,7 @@ import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { NodePool, Placement } from '../scheduling';
 import { onDemandForPlatform, requireOnDemand } from '../scheduling/component-placement';
 import { EventLogLocation } from '../storage';
-import { checkInteger, invalidProp, wiringProblem } from '../validation';
+import { checkInteger, checkPlatformNamespace, invalidProp, wiringProblem } from '../validation';
 
 /**
  * Properties of a `SparkOperator`.
@@ -163,7 +163,7 @@ export class SparkOperator extends Construct {
     PlatformPriority._ensure(this);
     this.release = SparkOperatorRelease._of({
       releaseName: props.releaseName ?? 'spark-operator',
-      namespace: props.namespace ?? 'spark-operator',
+      namespace: checkPlatformNamespace(this, 'namespace', props.namespace ?? 'spark-operator'),
       chartVersion: props.chartVersion ?? SparkOperator.DEFAULT_CHART_VERSION,
       controllerReplicas: checkInteger(this, 'controllerReplicas', props.controllerReplicas ?? 1, 1),
       webhookReplicas: checkInteger(this, 'webhookReplicas', props.webhookReplicas ?? 2, 1),
@@ -192,6 +192,9 @@ export class SparkOperator extends Construct {
     if (known !== undefined && !known.includes(team.namespace)) {
       throw invalidProp(this, 'team', team.namespace, `is not a namespace the AWS side made roles for (${known.map(ns => `"${ns}"`).join(', ') || 'none'}): `
         + 'its service accounts would name IAM roles that do not exist; spell the team as on the AWS side, or add it there');
+    }
+    if (team.namespace === this.release.namespace) {
+      throw invalidProp(this, 'team', team.name, `uses namespace "${team.namespace}", the Spark Operator's own: a team's namespace is the team's alone`);
     }
     const clash = this.namespaces.find(ns => ns.name === team.namespace);
     if (clash) {

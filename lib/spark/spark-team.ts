@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { SparkLabels } from './spark-labels';
 import { ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
 import { S3Location } from '../storage';
-import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, cpuMillisOf, invalidProp, labelValueProblem } from '../validation';
+import { checkDns1123Subdomain, checkInteger, checkLabels, checkPlatformNamespace, cpuMillisOf, invalidProp, labelValueProblem } from '../validation';
 
 /**
  * A ResourceQuota for a job namespace: the most its jobs may request together.
@@ -181,7 +181,7 @@ export class SparkTeam {
     const nameProblem = labelValueProblem(props.name);
     if (nameProblem || !props.name) throw invalidProp(where, 'name', props.name, nameProblem ?? 'must not be empty');
     this.name = props.name;
-    const namespace = checkDns1123Label(where, props.namespace === undefined ? 'name' : 'namespace', props.namespace ?? props.name);
+    const namespace = checkPlatformNamespace(where, props.namespace === undefined ? 'name' : 'namespace', props.namespace ?? props.name);
     this.serviceAccount = new ServiceAccountIdentity({
       namespace,
       name: checkDns1123Subdomain(where, 'serviceAccountName', props.serviceAccountName ?? 'spark'),

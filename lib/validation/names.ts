@@ -80,3 +80,23 @@ export function checkLabels(where: IConstruct | string, prop: string, labels: { 
     if (valueProblem) throw invalidProp(where, `${prop}["${key}"]`, value, valueProblem);
   }
 }
+
+/**
+ * The namespaces Kubernetes and EKS own (aws-node, kube-proxy, CoreDNS, the cluster's leases and public info,
+ * the `kubernetes` Service): the platform never renders, labels or isolates them.
+ */
+export const KUBERNETES_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
+
+/**
+ * Throws unless `value` is a DNS-1123 label the platform may own: not one of Kubernetes' own namespaces, where
+ * the platform's Namespace (pod-security `restricted`) and default-deny NetworkPolicies would stop aws-node,
+ * kube-proxy and CoreDNS on new nodes.
+ */
+export function checkPlatformNamespace(where: IConstruct | string, prop: string, value: string): string {
+  checkDns1123Label(where, prop, value);
+  if (KUBERNETES_NAMESPACES.includes(value)) {
+    throw invalidProp(where, prop, value,
+      `is Kubernetes' own namespace (${KUBERNETES_NAMESPACES.join(', ')}): the platform would render it with pod-security "restricted" and default-deny NetworkPolicies that stop aws-node, kube-proxy and CoreDNS; choose a namespace of the platform's own`);
+  }
+  return value;
+}

@@ -11,7 +11,7 @@ import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { JobNamespace, PlatformPriority } from '../spark';
-import { checkInteger, checkOneOf, invalidProp } from '../validation';
+import { checkInteger, checkOneOf, checkPlatformNamespace, invalidProp } from '../validation';
 
 /**
  * How long finished workflows (and, through their owner references, their SparkApplications and pods) are
@@ -190,7 +190,7 @@ export class ArgoWorkflows extends Construct {
     this.release = ArgoWorkflowsRelease._of({
       workflows: this,
       releaseName: props.releaseName ?? 'argo-workflows',
-      namespace: this.serverServiceAccount.namespace,
+      namespace: checkPlatformNamespace(this, 'serverServiceAccount.namespace', this.serverServiceAccount.namespace),
       chartVersion: props.chartVersion ?? ArgoWorkflows.DEFAULT_CHART_VERSION,
       extraValues: props.extraValues,
     });
