@@ -301,6 +301,12 @@ export class Logging extends Construct {
       errors.push(wiringProblem(this, `the outputs may buffer ${Math.ceil(buffered / 1024)} GiB together (buffer.totalLimit of ${this.outputs.length} outputs), `
         + `more than fluentd's ${this.bufferVolumeSize.toGibibytes()} GiB buffer volume: a long outage would fill the disk; raise fluentd.bufferVolumeSize or lower buffer.totalLimit`));
     }
+    // An output no flow references receives nothing: whatever it was added for, its logs go nowhere.
+    const referenced = new Set(this.flows.flatMap(f => f.outputs));
+    for (const output of this.outputs.filter(o => !referenced.has(o))) {
+      errors.push(wiringProblem(output, `${output.cluster ? 'ClusterOutput' : 'Output'} ${output.namespace}/${output.name} is referenced by no Flow or ClusterFlow: `
+        + 'no log reaches it; reference it from a flow (addTeamFlow, addPlatformFlow) or remove it'));
+    }
     const flowNamespaces = new Set(this.flows.filter(f => !f.cluster).map(f => f.namespace));
     for (const namespace of all.filter((c): c is JobNamespace => c instanceof JobNamespace)) {
       if (!flowNamespaces.has(namespace.name)) {

@@ -6,13 +6,13 @@ import { ClusterAutoscaler } from '../autoscaling';
 import { PlatformBindings } from '../bindings';
 import { GitOps } from '../delivery';
 import { SparkHistoryServer } from '../history';
-import { LogOutput, LogOutputOptions, Logging, LoggingOperator, TeamLogFlowOptions } from '../logging';
+import { LogFlow, LogOutput, LogOutputOptions, Logging, LoggingOperator, TeamLogFlowOptions } from '../logging';
 import { AlertRule, PlatformMonitoring, PrometheusStack } from '../monitoring';
 import { PlatformNetwork, PlatformNetworkOptions } from '../network';
 import { NodePool, Placement } from '../scheduling';
 import { JobNamespace, SparkOperator, SparkTeam } from '../spark';
 import { EbsStorageClass } from '../storage';
-import { invalidProp, synthWarning } from '../validation';
+import { KUBERNETES_NAMESPACES, invalidProp, synthWarning } from '../validation';
 import { ArgoWorkflows, PipelineSubmitter, SparkPipeline, SparkPipelineOptions } from '../workflows';
 
 /**
@@ -196,6 +196,8 @@ export class SparkPlatform extends Chart {
   public readonly gitOps?: GitOps;
   /** The NetworkPolicies, unless switched off. */
   public readonly network?: PlatformNetwork;
+  /** The ClusterFlow of the components' own logs to `platformLogOutput`, with `logging`. */
+  public readonly platformLogFlow?: LogFlow;
 
   public constructor(scope: Construct, id: string, props: SparkPlatformProps) {
     super(scope, id, props);
@@ -227,6 +229,12 @@ export class SparkPlatform extends Chart {
     }
     if (props.networkPolicies ?? true) this.network = this.isolateNetwork(props.network ?? {});
     if (props.gitOps) this.gitOps = this.deliverWithArgoCd(scope, props.gitOps);
+    // The components' own logs (operators, servers, Argo CD) to the platform's output: the ClusterFlow docs/platform.md
+    // promises. kube-system is not the platform's: its logs are the cluster's to route.
+    if (this.logging) {
+      const namespaces = [...new Set(this.componentNamespaces().map(([ns]) => ns))].filter(ns => !KUBERNETES_NAMESPACES.includes(ns));
+      this.platformLogFlow = this.logging.addPlatformFlow({ namespaces, outputs: [this.platformLogOutput!] });
+    }
   }
 
   /**
