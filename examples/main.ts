@@ -86,7 +86,7 @@ export class ExamplePlatform extends SparkPlatform {
 
     // data-engineering: its own log index; a nightly pipeline (was a Step Functions flow of EMR steps).
     const de = this.addTeam(dataEngineering, { logOutput: { host: 'logs.acme.internal', user: 'spark-data-engineering', password } });
-    // Two executors share an 8-vCPU, 32-GiB spot node: 7630m CPU and 31415 MiB are left after kube-reserved, the
+    // Two executors share an 8-vCPU, 32-GiB spot node: 7630m CPU and 28957 MiB are left after kube-reserved, the
     // eviction threshold and the daemon sets (docs/capacity.md), so each asks 3500m CPU and 12g + 2g.
     de.addJob('daily-sessions', scala('sessions', '1.8.0', 'com.acme.sessions.DailySessions', {
       arguments: ['--input', `${bucket}/raw/events`, '--output', `${bucket}/curated/sessions`],

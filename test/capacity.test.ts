@@ -45,11 +45,21 @@ describe('NodeCapacity: allocatable as nodeadm computes it', () => {
     // 16 vCPUs, 128 GiB, 234 pods (eni-max-pods.txt), 600 GiB NVMe.
     expect(node.instanceType).toMatchObject({ vcpus: 16, memoryMiB: 131072, maxPods: 234, localNvmeGiB: 600 });
     expect(NodeCapacity.kubeReservedMemoryMiB(234)).toBe(2829);
-    expect(node.allocatableMemoryMiB).toBe(131072 - 2829 - 100);
+    // The kubelet reports the kernel's MemTotal, below the EC2 figure: 7.5% less, as Karpenter assumes
+    // (aws/karpenter-provider-aws v1.14.1 website/content/en/docs/troubleshooting.md, VM_MEMORY_OVERHEAD_PERCENT).
+    expect(NodeCapacity.memoryCapacityMiB(node.instanceType)).toBe(131072 - Math.ceil(131072 * 0.075));
+    expect(node.allocatableMemoryMiB).toBe(131072 - 9831 - 2829 - 100);
     expect(node.allocatableCpuMillis).toBe(16000 - 110);
     // aws-node 50m, ebs-csi-node 30m and 104 MiB, kube-proxy 100m.
     expect(node.availableCpuMillis).toBe(16000 - 110 - 180);
-    expect(node.availableMemoryMiB).toBe(131072 - 2829 - 100 - 104);
+    expect(node.availableMemoryMiB).toBe(131072 - 9831 - 2829 - 100 - 104);
+  });
+
+  test('an executor sized into the last GiB of the EC2 figure fails: the kubelet never sees that memory', () => {
+    const node = NodeCapacity.of(InstanceType.of('m5.2xlarge')!);
+    // 32768 MiB from EC2; what the kernel reports is about 2.4 GiB less.
+    expect(node.podsThatFit({ cpuMillis: 1000, memoryMiB: 31000 })).toBe(0);
+    expect(node.podsThatFit({ cpuMillis: 1000, memoryMiB: 29000 })).toBe(1);
   });
 
   test('the table and described types', () => {
@@ -108,7 +118,7 @@ describe('executors that fit', () => {
     jobs.addJob('huge', { ...scalaJob, executor: { cores: 8, memory: SparkMemory.of('28g') } });
     expect(() => Testing.synth(chart)).toThrow('test/spark-operator/team-a/huge: invalid prop "executor.cores" 8: makes executor pods that fit no node of pool '
       + '"spark-spot": they request 8000m CPU and 31539 MiB (heap 28672 + overhead 2867 MiB), '
-      + 'but a node of type m5.2xlarge has 7730m CPU and 31671 MiB for them after kube-reserved, the eviction threshold and the daemon sets '
+      + 'but a node of type m5.2xlarge has 7730m CPU and 29213 MiB for them after kube-reserved, the eviction threshold and the daemon sets '
       + '(aws-node, ebs-csi-node, kube-proxy): the pods would stay Pending');
   });
 

@@ -27,6 +27,12 @@ const EVICTION_MEMORY_MIB = 100;
  * second, 0.5% of the third and fourth, 0.25% of the others, each range truncated to whole millicores; memory:
  * 255 MiB + 11 MiB per pod the node may run), minus the 100 MiB memory eviction threshold (allocatable), minus
  * the requests of the daemon sets every node runs (available). There is no system-reserved.
+ *
+ * The memory the kubelet sees (the kernel's MemTotal) is below the EC2 figure: the firmware, the kernel and the
+ * hypervisor keep some. The capacity counted here is the EC2 memory less `VM_MEMORY_OVERHEAD_PERCENT`, Karpenter's
+ * default for the same gap (aws/karpenter-provider-aws v1.14.1 `website/content/en/docs/troubleshooting.md`: "tuned
+ * to closely match reality for the majority of instance types while not overestimating"), so an executor sized
+ * into the last GiB fails at synth rather than staying Pending.
  */
 export class NodeCapacity {
   /**
@@ -42,6 +48,18 @@ export class NodeCapacity {
     { name: 'kube-proxy', cpuMillis: 100, memoryMiB: 0 },
     { name: 'eks-pod-identity-agent', cpuMillis: 0, memoryMiB: 0 },
   ];
+
+  /**
+   * The share of an instance type's EC2 memory the node's kernel does not report (percent): Karpenter's
+   * `VM_MEMORY_OVERHEAD_PERCENT` default, 7.5 (aws/karpenter-provider-aws v1.14.1 pkg/operator/options/options.go).
+   */
+  public static readonly VM_MEMORY_OVERHEAD_PERCENT = 7.5;
+
+  /** The memory a node's kubelet reports as capacity for `instanceType`, in MiB (EC2 memory less the VM overhead). */
+  public static memoryCapacityMiB(instanceType: InstanceType): number {
+    // Karpenter rounds the overhead up (pkg/providers/instancetype/types.go memory()).
+    return instanceType.memoryMiB - Math.ceil(instanceType.memoryMiB * NodeCapacity.VM_MEMORY_OVERHEAD_PERCENT / 100);
+  }
 
   /** The CPU kube-reserved sets aside on a node of `vcpus` vCPUs, in millicores. */
   public static kubeReservedCpuMillis(vcpus: number): number {
@@ -68,7 +86,7 @@ export class NodeCapacity {
   public readonly daemonSets: DaemonSetRequest[];
   /** CPU the scheduler may give pods, in millicores (capacity minus kube-reserved). */
   public readonly allocatableCpuMillis: number;
-  /** Memory the scheduler may give pods, in MiB (capacity minus kube-reserved and the eviction threshold). */
+  /** Memory the scheduler may give pods, in MiB (capacity as the kubelet sees it minus kube-reserved and the eviction threshold). */
   public readonly allocatableMemoryMiB: number;
   /** CPU left for other pods once the daemon sets run, in millicores. */
   public readonly availableCpuMillis: number;
@@ -79,7 +97,7 @@ export class NodeCapacity {
     this.instanceType = instanceType;
     this.daemonSets = [...daemonSets];
     this.allocatableCpuMillis = instanceType.vcpus * 1000 - NodeCapacity.kubeReservedCpuMillis(instanceType.vcpus);
-    this.allocatableMemoryMiB = instanceType.memoryMiB - NodeCapacity.kubeReservedMemoryMiB(instanceType.maxPods) - EVICTION_MEMORY_MIB;
+    this.allocatableMemoryMiB = NodeCapacity.memoryCapacityMiB(instanceType) - NodeCapacity.kubeReservedMemoryMiB(instanceType.maxPods) - EVICTION_MEMORY_MIB;
     this.availableCpuMillis = this.allocatableCpuMillis - daemonSets.reduce((sum, d) => sum + d.cpuMillis, 0);
     this.availableMemoryMiB = this.allocatableMemoryMiB - daemonSets.reduce((sum, d) => sum + d.memoryMiB, 0);
   }
