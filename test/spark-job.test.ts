@@ -128,7 +128,8 @@ describe('SparkJob', () => {
   });
 
   test('spot resilience: decommissioning with shuffle and RDD block migration, optional S3 fallback', () => {
-    const { chart, namespace } = sparkFixture();
+    const writer = new SparkTeam({ name: 'team-a', costCenter: 'cc-1042', readWritePrefixes: ['spark'] });
+    const { chart, namespace } = sparkFixture({}, writer);
     namespace.addJob('etl', { ...scalaJob, fallbackStorage: new S3Location({ bucketName: 'acme-spark-platform', prefix: 'spark/fallback' }) });
     namespace.addJob('on-demand-only', { ...scalaJob, executor: { placement: Placement.onPool(systemPool) } });
     const docs = synthValid(chart);

@@ -13,10 +13,12 @@ import { SparkMemory } from './spark-memory';
 import { SparkPodRequest, capacityProblems, sparkPodRequest } from './spark-pod-resources';
 import { SparkPorts } from './spark-ports';
 import { SparkSettings } from './spark-settings';
+import type { SparkTeam } from './spark-team';
 import { awsSdkMajorOf, bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
 import { WorkloadIdentity } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
-import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, checkPinnedImage, invalidProp } from '../validation';
+import { S3Location } from '../storage';
+import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, checkPinnedImage, invalidProp, isUnresolvedToken } from '../validation';
 
 const URI_SCHEMES = ['local', 's3a', 'https', 'http', 'hdfs', 'file', 'abfss', 'gs'];
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -91,6 +93,7 @@ export class SparkApplicationSpec {
     if (p.fallbackStorage && !this.spotResilience) {
       throw invalidProp(scope, 'fallbackStorage', p.fallbackStorage.s3aUri, 'is used by spot decommissioning only, which is off for this job');
     }
+    if (p.fallbackStorage) checkFallbackStorage(scope, p.fallbackStorage, p.namespace.team, operator.eventLogs.bucketName);
     this.restartPolicy = p.restartPolicy ?? defaultRestartPolicy;
     this.restartPolicy._render(scope, 'restartPolicy');
 
@@ -167,6 +170,7 @@ export class SparkApplicationSpec {
     const region = this.props.namespace.operator.region;
     return sorted({
       ...SparkSettings.s3aCredentials(this.hadoopVersion, this.props.namespace.team.serviceAccount.identity),
+      ...SparkSettings.s3aDirectoryMarkers(this.hadoopVersion),
       'fs.s3a.endpoint.region': region,
       ...this.props.hadoopConf,
     });
@@ -334,4 +338,19 @@ function checkPoolsKnown(where: Construct, prop: string, placement: Placement, p
 
 function sorted(map: { [key: string]: string }): { [key: string]: string } {
   return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+// Executors of a reclaimed spot node write their blocks to the fallback storage with the team's role: it must
+// lie in a prefix the team may write (S3 would answer 403 and the blocks would be lost with the node).
+function checkFallbackStorage(where: Construct, location: S3Location, team: SparkTeam, platformBucket: string): void {
+  const prefix = location.prefix;
+  const inside = team.readWritePrefixes.some(p => prefix === p || prefix.startsWith(`${p}/`));
+  const sameBucket = isUnresolvedToken(location.bucketName) || isUnresolvedToken(platformBucket) || location.bucketName === platformBucket;
+  if (!inside || !sameBucket) {
+    const allowed = team.readWritePrefixes.length
+      ? `a location in the platform bucket below one of team "${team.name}"'s readWritePrefixes (${team.readWritePrefixes.join(', ')}), e.g. "s3a://${platformBucket}/${team.readWritePrefixes[0]}/spark-fallback"`
+      : `a location below one of team "${team.name}"'s readWritePrefixes, and the team has none: give it one`;
+    throw invalidProp(where, 'fallbackStorage', location.s3aUri,
+      `is not writable by the team's role, so executors of a reclaimed spot node could not save their blocks there (403): must be ${allowed}`);
+  }
 }

@@ -47,6 +47,20 @@ export class SparkSettings {
   }
 
   /**
+   * Hadoop settings (for `hadoopConf`) that keep S3A's directory markers where the image's Hadoop would delete
+   * them. Up to Hadoop 3.3 the default policy is `delete`: after every write S3A deletes the parent "directory"
+   * markers (`spark-events/`, `curated/`), which a team's role may not delete, and a directory whose last file
+   * expires then vanishes (Spark fails when spark.eventLog.dir does not exist). `keep` is the default from Hadoop
+   * 3.4 (HADOOP-18752) and understood since 3.3.1 (HADOOP-13230); nothing is set for 3.4 and later.
+   *
+   * @param hadoopVersion the Hadoop version of the image's hadoop-aws, e.g. "3.3.4"
+   */
+  public static s3aDirectoryMarkers(hadoopVersion: string): { [key: string]: string } {
+    const [major, minor] = checkHadoopVersion('SparkSettings', 'hadoopVersion', hadoopVersion).split('.').map(Number);
+    return major < 3 || (major === 3 && minor < 4) ? { 'fs.s3a.directory.marker.retention': 'keep' } : {};
+  }
+
+  /**
    * Graceful decommissioning for executors on spot capacity: when a node is reclaimed, the executor's shuffle
    * and cached RDD blocks migrate to other executors (or to `fallbackStorage` on S3) instead of being
    * recomputed.
