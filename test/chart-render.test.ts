@@ -15,11 +15,13 @@ const build = (file: string): any => require(path.join(EXAMPLES_DIR, file)).crea
 function releasesOf(file: string): ReleaseToRender[] {
   const app = build(file);
   if (app instanceof App) return releasesIn(app.charts.flatMap(chart => chart.toJson()));
-  return cloudHelmReleases(app).map(r => ({ releaseName: r.release, namespace: r.namespace, chartName: r.chart, chartVersion: r.version, values: r.values }));
+  return cloudHelmReleases(app)
+    .map(r => ({ releaseName: r.release, namespace: r.namespace, chartName: r.chart, chartVersion: r.version, values: r.values }));
 }
 
 const renderable = new Set(renderableCharts());
-const releases = ['main.ts', 'same-app.ts'].flatMap(file => releasesOf(file).filter(r => renderable.has(r.chartName)).map(r => [`${file}: ${r.chartName}`, r] as const));
+const releases = ['main.ts', 'same-app.ts'].flatMap(file => releasesOf(file).filter(r => renderable.has(r.chartName))
+  .map(r => [`${file}: ${r.chartName}`, r] as const));
 const mainRelease = (chart: string) => releasesOf('main.ts').find(r => r.chartName === chart)!;
 
 test('the examples install every chart whose whole source is pinned (Spark Operator, Argo Workflows, logging-operator)', () => {

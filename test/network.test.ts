@@ -305,10 +305,10 @@ describe('network isolation: switches, options and checks', () => {
 });
 
 describe('what a real EKS cluster\'s VPC CNI would still drop (first deploy, round two)', () => {
-  const build = (props: any = {}, team = new SparkTeam({ name: 'team-a', costCenter: 'cc-1' })) => {
+  const build = (props: any = {}, sparkTeam = new SparkTeam({ name: 'team-a', costCenter: 'cc-1' })) => {
     const a = new App();
     const p = new SparkPlatform(a, 'spark-platform', { nodePools: [systemPool, spotPool], bindings, ...props });
-    const jobs = p.addTeam(team);
+    const jobs = p.addTeam(sparkTeam);
     jobs.addJob('etl', { ...scalaJob, sparkVersion: '4.0.1' }); // Hadoop 3.4: Pod Identity works
     return { app: a, platform: p, jobs };
   };

@@ -272,7 +272,10 @@ export class SparkHistoryServer extends Construct {
     const props = this.props;
     const cleaner = props.cleaner ?? {};
     const seconds = (prop: string, duration: Duration) => `${checkInteger(this, prop, duration.toSeconds(), 1)}s`;
-    const hadoop = { ...SparkSettings.s3aCredentials(this.hadoopVersion, this.serviceAccount.identity), ...SparkSettings.s3aDirectoryMarkers(this.hadoopVersion) };
+    const hadoop = {
+      ...SparkSettings.s3aCredentials(this.hadoopVersion, this.serviceAccount.identity),
+      ...SparkSettings.s3aDirectoryMarkers(this.hadoopVersion),
+    };
     return {
       'spark.history.fs.logDirectory': this.eventLogs.s3aUri,
       'spark.history.fs.update.interval': seconds('updateInterval', props.updateInterval ?? Duration.seconds(30)),

@@ -79,8 +79,14 @@ export class NetworkPeer {
   public readonly name: string;
 
   private constructor(props: {
-    namespace?: string; labels?: { [key: string]: string }; labelKeys?: string[]; cidr?: string; exceptCidrs?: string[];
-    additionalCidrs?: string[]; absentLabelKeys?: string[]; name: string;
+    namespace?: string;
+    labels?: { [key: string]: string };
+    labelKeys?: string[];
+    cidr?: string;
+    exceptCidrs?: string[];
+    additionalCidrs?: string[];
+    absentLabelKeys?: string[];
+    name: string;
   }) {
     this.namespace = props.namespace;
     this.labels = { ...props.labels ?? {} };
@@ -98,7 +104,10 @@ export class NetworkPeer {
     const problem = qualifiedNameProblem(key);
     if (problem) throw invalidProp('NetworkPeer', 'key', key, problem);
     return new NetworkPeer({
-      namespace: this.namespace, labels: this.labels, labelKeys: this.labelKeys, absentLabelKeys: [...this.absentLabelKeys, key],
+      namespace: this.namespace,
+      labels: this.labels,
+      labelKeys: this.labelKeys,
+      absentLabelKeys: [...this.absentLabelKeys, key],
       name: name ?? `${this.name}, not ${key}`,
     });
   }
@@ -113,7 +122,9 @@ export class NetworkPeer {
     cidrs.forEach((c, i) => { if (!CIDR.test(c)) throw invalidProp('NetworkPeer', `cidrs[${i}]`, c, 'must be an IPv4 CIDR such as "10.0.32.0/24"'); });
     if (cidrs.length === 0) return this;
     return new NetworkPeer({
-      cidr: this.cidr, exceptCidrs: this.exceptCidrs, additionalCidrs: [...this.additionalCidrs, ...cidrs],
+      cidr: this.cidr,
+      exceptCidrs: this.exceptCidrs,
+      additionalCidrs: [...this.additionalCidrs, ...cidrs],
       name: name ?? `${this.name} and ${cidrs.join(', ')}`,
     });
   }

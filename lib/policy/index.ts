@@ -1,3 +1,3 @@
 export * from './policy-violation';
 export * from './manifest-policy';
-export { ImageUser } from './image-users';
+export type { ImageUser } from './image-users';

@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { containerViolations } from './container-rules';
-import { ImageUser, PLATFORM_IMAGE_USERS } from './image-users';
 import { exposedServiceViolations, inlineSecretViolations } from './exposure-rules';
+import { ImageUser, PLATFORM_IMAGE_USERS } from './image-users';
 import { PLATFORM_CLUSTER_WRITES, PLATFORM_EXCEPTIONS } from './platform-exceptions';
 import { policyContainers } from './pod-containers';
 import { ClusterWriteGrant, PolicyException, PolicyViolation } from './policy-violation';

@@ -97,7 +97,8 @@ export class NodeCapacity {
     this.instanceType = instanceType;
     this.daemonSets = [...daemonSets];
     this.allocatableCpuMillis = instanceType.vcpus * 1000 - NodeCapacity.kubeReservedCpuMillis(instanceType.vcpus);
-    this.allocatableMemoryMiB = NodeCapacity.memoryCapacityMiB(instanceType) - NodeCapacity.kubeReservedMemoryMiB(instanceType.maxPods) - EVICTION_MEMORY_MIB;
+    this.allocatableMemoryMiB = NodeCapacity.memoryCapacityMiB(instanceType)
+      - NodeCapacity.kubeReservedMemoryMiB(instanceType.maxPods) - EVICTION_MEMORY_MIB;
     this.availableCpuMillis = this.allocatableCpuMillis - daemonSets.reduce((sum, d) => sum + d.cpuMillis, 0);
     this.availableMemoryMiB = this.allocatableMemoryMiB - daemonSets.reduce((sum, d) => sum + d.memoryMiB, 0);
   }
