@@ -103,6 +103,30 @@ describe('each rule fails on what it forbids', () => {
     expect(rules([doc])).toEqual([rule]);
   });
 
+  // kubernetes pkg/kubelet/kuberuntime/security_context_others.go (verifyRunAsNonRoot): without runAsUser the kubelet
+  // reads the image's USER and refuses a name ("image has non-numeric user") or root ("image will run as root").
+  test('runAsNonRoot without runAsUser: only an image recorded with a numeric non-zero USER passes', () => {
+    const withImage = (image: string) => {
+      const doc = goodDeployment();
+      delete doc.spec.template.spec.securityContext.runAsUser;
+      doc.spec.template.spec.containers[0].image = image;
+      return doc;
+    };
+    expect(rules([withImage('quay.io/argoproj/workflow-controller:v4.0.6')])).toEqual([]); // USER 8737
+    expect(rules([withImage('registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.6')])).toEqual([]); // distroless nonroot
+    const messages = (image: string, policy = new ManifestPolicy()) => policy.check([withImage(image)]).map(v => `${v.rule}: ${v.message}`);
+    expect(messages('ghcr.io/kube-logging/logging-operator:6.7.0')).toEqual([expect.stringMatching(
+      /^non-root-unverifiable: .* image "ghcr.io\/kube-logging\/logging-operator:6.7.0" runs as root \(no USER\) \(kube-logging\/logging-operator 6.7.0, Dockerfile/)]);
+    expect(messages('docker.io/curlimages/curl:8.11.1')).toEqual([expect.stringMatching(/runs as "curl_user" .*set runAsUser \(and runAsGroup\) to a numeric non-zero uid \(100\)$/)]);
+    expect(messages('acme/etl:1.0.0')).toEqual([expect.stringMatching(/the user of image "acme\/etl:1.0.0" is not recorded/)]);
+    const own = new ManifestPolicy({ imageUsers: [{ image: 'acme/etl:1.0.0', user: '10001', uid: 10001, source: 'acme/etl Dockerfile: USER 10001' }] });
+    expect(messages('acme/etl:1.0.0', own)).toEqual([]);
+    // With a runAsUser the kubelet does not look at the image.
+    const pinnedUser = withImage('acme/etl:1.0.0');
+    pinnedUser.spec.template.spec.securityContext.runAsUser = 1000;
+    expect(rules([pinnedUser])).toEqual([]);
+  });
+
   test('an init container needs no probes, a Job none either; both need the rest', () => {
     const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'team' }, spec: { template: goodDeployment().spec.template } };
     delete job.spec.template.spec.containers[0].readinessProbe;

@@ -31,7 +31,6 @@ export const PLATFORM_IMAGE_USERS: ImageUser[] = [
   { image: 'quay.io/prometheus/pushgateway:v1.11.3', user: '65534', uid: 65534, source: 'prometheus/pushgateway v1.11.3, Dockerfile: USER 65534' },
   { image: 'docker.io/curlimages/curl:8.11.1', user: 'curl_user', uid: 100, source: 'curl/curl-container 8.11.1, create_appliance_image.sh: buildah config --user curl_user (alpine adduser -S: uid 100)' },
   { image: 'quay.io/argoproj/argocd:v3.4.4', user: '999', uid: 999, source: 'argoproj/argo-cd v3.4.4, Dockerfile: ENV ARGOCD_USER_ID=999; USER $ARGOCD_USER_ID' },
-  { image: 'registry.k8s.io/kubectl:v1.36.2', user: '', uid: 0, source: 'the argo-workflows chart\'s CRD job: the chart sets runAsUser 65532 (argo-helm argo-workflows-1.0.18, values.yaml crds.upgradeJob.securityContext)' },
 ];
 
 /** The `registry.k8s.io/autoscaling/cluster-autoscaler` images: `FROM gcr.io/distroless/static:nonroot` (uid 65532). */
