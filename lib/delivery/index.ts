@@ -1,4 +1,5 @@
 export * from './helm-release';
+export * from './chart-component';
 export * from './sync-wave';
 export * from './application-source';
 export * from './argo-cd-application';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { HelmRelease } from '../delivery';
+import { ChartComponent, HelmRelease, chartPort, helmNames } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { PlatformPriority } from '../spark';
@@ -96,6 +96,18 @@ export class LoggingOperatorRelease extends HelmRelease {
       clusterScopedKinds: HelmRelease.CRDS_AND_CLUSTER_RBAC,
     });
     this.placement = props.placement;
+  }
+
+  /**
+   * The operator, as the chart renders it (kube-logging/logging-operator 6.7.0 charts/logging-operator
+   * templates/deployment.yaml and service.yaml: port `http` on `http.port`).
+   */
+  public get operator(): ChartComponent {
+    const values = this.values;
+    const { name, fullname } = helmNames(this.chartName, this.releaseName, values);
+    const podLabels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': this.releaseName };
+    const http = chartPort(values.http?.port ?? 8080, 'http');
+    return { deploymentName: fullname, namespace: this.namespace, podLabels, ports: [http], service: { name: fullname, labels: podLabels, ports: [http] } };
   }
 
   protected renderValues(): { [key: string]: any } {

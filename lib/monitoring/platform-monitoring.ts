@@ -199,12 +199,13 @@ export class PlatformMonitoring extends Construct {
     const { sparkOperator, workflows, clusterAutoscaler } = this.props;
     if (sparkOperator) {
       const release = sparkOperator.release;
-      // spark-operator chart v2.5.2 templates/controller/deployment.yaml: container port "metrics" (8080, /metrics),
-      // pod labels app.kubernetes.io/{name,instance,component=controller}; no Service exposes it. honorLabels
+      // The controller's pods and metrics port as the release describes them (no Service exposes it). honorLabels
       // keeps the metrics' own `namespace` (the application's) over the operator pod's.
-      this.addChartMonitor('spark-operator', MonitorTarget.PODS, {
-        'app.kubernetes.io/name': 'spark-operator', 'app.kubernetes.io/instance': release.releaseName, 'app.kubernetes.io/component': 'controller',
-      }, [release.namespace], [{ port: 'metrics', path: '/metrics', honorLabels: true }]);
+      const controller = release.controller;
+      if (controller.ports[0]?.name) {
+        this.addChartMonitor('spark-operator', MonitorTarget.PODS, controller.podLabels, [release.namespace],
+          [{ port: controller.ports[0].name, path: '/metrics', honorLabels: true }]);
+      }
       // Spark's Constants.scala UI_PORT_NAME "spark-ui" on the driver (KubernetesConf: spark-role=driver); the
       // PrometheusServlet and PrometheusResource paths the jobs switch on (SparkSettings.prometheusMetrics).
       const drivers = new MetricsMonitor(this, 'Monitor-spark-drivers', {
@@ -221,14 +222,12 @@ export class PlatformMonitoring extends Construct {
       this.monitors.push({ monitor: drivers, checked: false });
     }
     if (workflows) {
-      // argo-helm argo-workflows 1.0.18 templates/controller/workflow-controller-service.yaml (metricsConfig on):
-      // Service <release>-workflow-controller, port "metrics" 8080 -> 9090, labels as below.
+      // The controller's metrics Service as the release describes it (metricsConfig on).
       const release = workflows.release;
-      this.addChartMonitor('argo-workflows-controller', MonitorTarget.SERVICES, {
-        'app.kubernetes.io/name': `${release.releaseName}-workflow-controller`,
-        'app.kubernetes.io/instance': release.releaseName,
-        'app.kubernetes.io/component': 'workflow-controller',
-      }, [release.namespace], [{ port: 'metrics', path: '/metrics' }]);
+      const service = release.controller.service;
+      if (service?.ports[0]?.name) {
+        this.addChartMonitor('argo-workflows-controller', MonitorTarget.SERVICES, service.labels, [release.namespace], [{ port: service.ports[0].name, path: '/metrics' }]);
+      }
     }
     if (clusterAutoscaler) {
       // Rendered by ClusterAutoscaler: the metrics Service, port "metrics" (8085; cluster-autoscaler main.go serves /metrics).

@@ -12,14 +12,6 @@ import { JobNamespace, SparkOperator, SparkPorts } from '../spark';
 import { checkDns1123Subdomain, invalidProp, wiringProblem } from '../validation';
 import { ArgoWorkflows } from '../workflows';
 
-/** Where the API server calls the Spark Operator's webhook: spark-operator chart 2.5.2 values.yaml `webhook.port`. */
-const SPARK_OPERATOR_WEBHOOK_PORT = 9443;
-/** The Spark Operator's metrics: chart 2.5.2 values.yaml `prometheus.metrics.port` (controller and webhook). */
-const SPARK_OPERATOR_METRICS_PORT = 8080;
-/** The workflow controller's metrics: argo-helm argo-workflows 1.0.18 values.yaml `controller.metricsConfig.port`. */
-const ARGO_CONTROLLER_METRICS_PORT = 9090;
-/** The Argo Server: argo-helm argo-workflows 1.0.18 templates/server/server-deployment.yaml `containerPort: 2746`. */
-const ARGO_SERVER_PORT = 2746;
 /** fluentd's forward input: logging-operator 6.7.0 pkg/resources/fluentd/fluentd.go `ServicePort = 24240`. */
 const FLUENTD_PORT = 24240;
 const HTTPS = 443;
@@ -260,39 +252,36 @@ export class PlatformNetwork extends Construct {
     return isolation;
   }
 
-  // spark-operator chart 2.5.2 templates/_helpers.tpl `spark-operator.selectorLabels` and
-  // templates/{controller,webhook}/_helpers.tpl: app.kubernetes.io/{name,instance}, component controller|webhook.
+  // The charts' pods and ports as each release describes them (checked against the rendered charts).
   private sparkOperatorFlows(operator: SparkOperator): void {
-    const { namespace, releaseName } = operator.release;
+    const { namespace, controller, webhook } = operator.release;
     this.isolation(namespace);
-    const labels = (component: string) => ({ 'app.kubernetes.io/name': 'spark-operator', 'app.kubernetes.io/instance': releaseName, 'app.kubernetes.io/component': component });
     this.addFlow({ name: 'spark-operator-to-api', from: NetworkPeer.allPods(namespace, 'Spark Operator (controller, webhook)'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'reconciles SparkApplications, submits drivers, manages its webhook configurations' });
     this.addFlow({
       name: 'spark-operator-webhook',
       from: NetworkPeer.anywhere('the API server (EKS control plane: not a pod; 0.0.0.0/0)'),
-      to: NetworkPeer.pods(namespace, labels('webhook'), 'Spark Operator webhook'),
-      ports: [NetworkPort.tcp(SPARK_OPERATOR_WEBHOOK_PORT)],
+      to: NetworkPeer.pods(namespace, webhook.podLabels, 'Spark Operator webhook'),
+      ports: [NetworkPort.tcp(webhook.ports[0].port)], // the pod's webhook port (the Service targets it by name)
       reason: 'admission: the API server calls the webhook on SparkApplications and Spark pods',
     });
-    if (this.props.monitoring) {
-      this.addFlow({ name: 'spark-operator-metrics', from: this.prometheus, to: NetworkPeer.pods(namespace, labels('controller'), 'Spark Operator controller'), ports: [NetworkPort.tcp(SPARK_OPERATOR_METRICS_PORT)], reason: 'Prometheus scrapes the controller (PodMonitor spark-operator)' });
+    if (this.props.monitoring && controller.ports.length > 0) {
+      this.addFlow({ name: 'spark-operator-metrics', from: this.prometheus, to: NetworkPeer.pods(namespace, controller.podLabels, 'Spark Operator controller'), ports: controller.ports.map(p => NetworkPort.tcp(p.port)), reason: 'Prometheus scrapes the controller (PodMonitor spark-operator)' });
     }
   }
 
-  // argo-helm argo-workflows 1.0.18 templates/_helpers.tpl `argo-workflows.selectorLabels`: app.kubernetes.io/name
-  // <chart name>-<component name> (workflow-controller, server), app.kubernetes.io/instance <release>.
   private workflowsFlows(workflows: ArgoWorkflows): void {
-    const { namespace, releaseName } = workflows.release;
+    const { namespace, controller } = workflows.release;
+    const serverComponent = workflows.release.server;
+    const serverPorts = serverComponent.ports.map(p => NetworkPort.tcp(p.port));
     this.isolation(namespace);
-    const labels = (name: string) => ({ 'app.kubernetes.io/name': `argo-workflows-${name}`, 'app.kubernetes.io/instance': releaseName });
-    const server = NetworkPeer.pods(namespace, labels('server'), 'Argo Server');
+    const server = NetworkPeer.pods(namespace, serverComponent.podLabels, 'Argo Server');
     this.addFlow({ name: 'argo-workflows-to-api', from: NetworkPeer.allPods(namespace, 'Argo Workflows (controller, server)'), to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'the controller runs workflows; the server serves the API with the caller\'s token' });
     if (workflows.archiveLogs) {
       this.addFlow({ name: 'argo-server-to-s3', from: server, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'the server reads archived logs from S3' });
       this.credentialsFlow('argo-server', server, workflows.serverServiceAccount);
     }
-    (this.props.uiClients ?? []).forEach((client, i) => this.addFlow({ name: `argo-server-client-${i + 1}`, from: client, to: server, ports: [NetworkPort.tcp(ARGO_SERVER_PORT)], reason: 'the Argo Server\'s UI and API' }));
-    (this.props.argoServerClients ?? []).forEach((client, i) => this.addFlow({ name: `argo-server-api-client-${i + 1}`, from: client, to: server, ports: [NetworkPort.tcp(ARGO_SERVER_PORT)], reason: 'a CI system starts pipelines through the Argo Server\'s API (PipelineSubmitter)' }));
+    (this.props.uiClients ?? []).forEach((client, i) => this.addFlow({ name: `argo-server-client-${i + 1}`, from: client, to: server, ports: serverPorts, reason: 'the Argo Server\'s UI and API' }));
+    (this.props.argoServerClients ?? []).forEach((client, i) => this.addFlow({ name: `argo-server-api-client-${i + 1}`, from: client, to: server, ports: serverPorts, reason: 'a CI system starts pipelines through the Argo Server\'s API (PipelineSubmitter)' }));
     // Submitters may be added after construction: judged at synth.
     this.node.addValidation({
       validate: () => {
@@ -302,8 +291,8 @@ export class PlatformNetwork extends Construct {
           `PipelineSubmitter ${submitter.namespace}/${submitter.name} serves a CI system that calls the Argo Server, but the NetworkPolicies admit no client to it: give network.argoServerClients (the CI runners' pods or addresses)`));
       },
     });
-    if (this.props.monitoring) {
-      this.addFlow({ name: 'argo-workflows-metrics', from: this.prometheus, to: NetworkPeer.pods(namespace, labels('workflow-controller'), 'Argo Workflows controller'), ports: [NetworkPort.tcp(ARGO_CONTROLLER_METRICS_PORT)], reason: 'Prometheus scrapes the controller (ServiceMonitor argo-workflows-controller)' });
+    if (this.props.monitoring && controller.ports.length > 0) {
+      this.addFlow({ name: 'argo-workflows-metrics', from: this.prometheus, to: NetworkPeer.pods(namespace, controller.podLabels, 'Argo Workflows controller'), ports: controller.ports.map(p => NetworkPort.tcp(p.port)), reason: 'Prometheus scrapes the controller (ServiceMonitor argo-workflows-controller)' });
     }
   }
 

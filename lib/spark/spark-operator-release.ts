@@ -1,6 +1,6 @@
 import { PlatformPriority } from './platform-priority';
 import type { SparkOperator } from './spark-operator';
-import { HelmRelease } from '../delivery';
+import { ChartComponent, HelmRelease, chartPort, helmNames } from '../delivery';
 
 /** What `SparkOperator` gives its release (internal: the release is built by the operator only). */
 interface SparkOperatorReleaseProps {
@@ -74,6 +74,51 @@ export class SparkOperatorRelease extends HelmRelease {
     this.operator = props.operator;
     this.controllerReplicas = props.controllerReplicas;
     this.webhookReplicas = props.webhookReplicas;
+  }
+
+  /**
+   * The controller, as the chart renders it (kubeflow/spark-operator v2.5.2 charts/spark-operator-chart
+   * templates/controller/deployment.yaml, `spark-operator.controller.selectorLabels`): its metrics port when
+   * `prometheus.metrics.enable`.
+   */
+  public get controller(): ChartComponent {
+    const values = this.values;
+    return {
+      deploymentName: `${helmNames(this.chartName, this.releaseName, values).fullname}-controller`,
+      namespace: this.namespace,
+      podLabels: this.componentLabels(values, 'controller'),
+      ports: values.prometheus?.metrics?.enable ? [this.metricsPort(values)] : [],
+    };
+  }
+
+  /**
+   * The webhook, as the chart renders it (templates/webhook/deployment.yaml and service.yaml: the Service
+   * `<fullname>-webhook-svc` the API server calls, on `webhook.port`).
+   */
+  public get webhook(): ChartComponent {
+    const values = this.values;
+    const labels = this.componentLabels(values, 'webhook');
+    const webhook = chartPort(values.webhook?.port ?? 9443, values.webhook?.portName ?? 'webhook');
+    return {
+      deploymentName: `${helmNames(this.chartName, this.releaseName, values).fullname}-webhook`,
+      namespace: this.namespace,
+      podLabels: labels,
+      ports: [webhook, ...values.prometheus?.metrics?.enable ? [this.metricsPort(values)] : []],
+      service: { name: `${helmNames(this.chartName, this.releaseName, values).fullname}-webhook-svc`, labels, ports: [webhook] },
+    };
+  }
+
+  // templates/_helpers.tpl spark-operator.selectorLabels and templates/{controller,webhook}/_helpers.tpl.
+  private componentLabels(values: { [key: string]: any }, component: string): { [key: string]: string } {
+    return {
+      'app.kubernetes.io/name': helmNames(this.chartName, this.releaseName, values).name,
+      'app.kubernetes.io/instance': this.releaseName,
+      'app.kubernetes.io/component': component,
+    };
+  }
+
+  private metricsPort(values: { [key: string]: any }) {
+    return chartPort(values.prometheus?.metrics?.port ?? 8080, values.prometheus?.metrics?.portName ?? 'metrics');
   }
 
   // The chart renders the controller's and the webhook's Role and RoleBinding into every job namespace

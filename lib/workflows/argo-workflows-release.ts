@@ -1,5 +1,9 @@
 import type { ArgoWorkflows } from './argo-workflows';
-import { HelmRelease } from '../delivery';
+import { ChartComponent, HelmRelease, chartPort, helmNames } from '../delivery';
+
+// The Argo Server listens on 2746 (argo-workflows cmd/argo/commands/server.go `--port` default; the chart's
+// containerPort is fixed).
+const ARGO_SERVER_PORT = 2746;
 
 /** What `ArgoWorkflows` gives its release (internal: the release is built by `ArgoWorkflows` only). */
 interface ArgoWorkflowsReleaseProps {
@@ -58,5 +62,53 @@ export class ArgoWorkflowsRelease extends HelmRelease {
 
   protected renderValues(): { [key: string]: any } {
     return this.workflows._renderValues();
+  }
+
+  /**
+   * The workflow controller, as the chart renders it (argo-helm argo-workflows-1.0.18
+   * templates/controller/workflow-controller-deployment.yaml and -service.yaml, `argo-workflows.selectorLabels`):
+   * its metrics port and the Service a ServiceMonitor scrapes when `controller.metricsConfig.enabled`.
+   */
+  public get controller(): ChartComponent {
+    const values = this.values;
+    const controller = values.controller ?? {};
+    const metrics = controller.metricsConfig ?? {};
+    const { name, fullname } = helmNames(this.chartName, this.releaseName, values);
+    const component = controller.name ?? 'workflow-controller';
+    const podLabels = { 'app.kubernetes.io/name': `${name}-${component}`, 'app.kubernetes.io/instance': this.releaseName };
+    return {
+      deploymentName: `${fullname}-${component}`,
+      namespace: this.namespace,
+      podLabels,
+      ports: metrics.enabled ? [chartPort(metrics.port ?? 9090, metrics.portName ?? 'metrics')] : [],
+      service: metrics.enabled ? {
+        name: `${fullname}-${component}`,
+        labels: { ...podLabels, 'app.kubernetes.io/component': component },
+        ports: [chartPort(metrics.servicePort ?? 8080, metrics.servicePortName ?? 'metrics')],
+      } : undefined,
+    };
+  }
+
+  /**
+   * The Argo Server, as the chart renders it (templates/server/server-deployment.yaml: container port 2746, named
+   * `web`; server-service.yaml on `server.servicePort`).
+   */
+  public get server(): ChartComponent {
+    const values = this.values;
+    const server = values.server ?? {};
+    const { name, fullname } = helmNames(this.chartName, this.releaseName, values);
+    const component = server.name ?? 'server';
+    const podLabels = { 'app.kubernetes.io/name': `${name}-${component}`, 'app.kubernetes.io/instance': this.releaseName };
+    return {
+      deploymentName: `${fullname}-${component}`,
+      namespace: this.namespace,
+      podLabels,
+      ports: [chartPort(ARGO_SERVER_PORT, 'web')],
+      service: {
+        name: `${fullname}-${component}`,
+        labels: { ...podLabels, 'app.kubernetes.io/component': component },
+        ports: [chartPort(server.servicePort ?? ARGO_SERVER_PORT, server.servicePortName || undefined)],
+      },
+    };
   }
 }
