@@ -71,8 +71,63 @@ export const PLATFORM_CLUSTER_WRITES: ClusterWriteGrant[] = [
   },
 ];
 
+// The operators' pinned charts at their default release names, as `helm template` renders them with the library's
+// values (test/chart-render.test.ts runs the policy over that output).
+const CHART_EXCEPTIONS: PolicyException[] = [
+  {
+    rule: PolicyRule.CLUSTER_WRITE,
+    kind: 'ClusterRole',
+    name: 'spark-operator-webhook',
+    reason: 'the webhook generates its serving certificate and writes the CA bundle into its Mutating/ValidatingWebhookConfigurations, '
+      + 'which are cluster-scoped (kubeflow/spark-operator v2.5.2 charts/spark-operator-chart templates/webhook/rbac.yaml)',
+  },
+  {
+    rule: PolicyRule.CLUSTER_WRITE,
+    kind: 'ClusterRole',
+    name: 'argo-workflows-workflow-controller',
+    reason: 'the controller creates and deletes the pods, PVCs and PDBs of every workflow and updates Workflows, CronWorkflows and their task '
+      + 'results in every namespace it watches (all: argo-helm argo-workflows-1.0.18 templates/controller/workflow-controller-cluster-roles.yaml)',
+  },
+  {
+    rule: PolicyRule.CLUSTER_WRITE,
+    kind: 'ClusterRole',
+    name: 'argo-workflows-server',
+    reason: 'upstream\'s argo-server role (templates/server/server-cluster-roles.yaml): with the library\'s client auth mode every API call '
+      + 'runs with the caller\'s own token, so these grants serve only the SSO mode; the server deletes no pod on its own',
+  },
+  {
+    rule: PolicyRule.CLUSTER_WRITE,
+    kind: 'ClusterRole',
+    name: 'argo-workflows-crd-install',
+    reason: 'the chart\'s CRD job applies Argo Workflows\' CustomResourceDefinitions on install and upgrade (templates/crds-install-job.yaml)',
+  },
+  ...[PolicyRule.CLUSTER_WRITE, PolicyRule.RBAC_WILDCARD].map(rule => ({
+    rule,
+    kind: 'ClusterRole',
+    name: 'logging-operator',
+    reason: 'the operator reconciles fluentd and fluent-bit (StatefulSets, DaemonSets, Services, Secrets, RBAC) for every Logging and reads flows '
+      + 'everywhere; the role is generated from its kubebuilder markers (kube-logging/logging-operator 6.7.0 charts/logging-operator '
+      + 'templates/clusterrole.yaml), "*" on coordination.k8s.io leases being its leader election',
+  })),
+  {
+    rule: PolicyRule.MISSING_PROBES,
+    kind: 'Deployment',
+    name: 'argo-workflows-workflow-controller',
+    reason: 'the chart renders the controller\'s liveness probe (/healthz on 6060) and offers no readiness probe '
+      + '(templates/controller/workflow-controller-deployment.yaml); the controller serves no traffic a readiness gate would hold back',
+  },
+  {
+    rule: PolicyRule.MISSING_PROBES,
+    kind: 'Deployment',
+    name: 'logging-operator',
+    reason: 'the chart renders no probes and offers no value for them (kube-logging/logging-operator 6.7.0 charts/logging-operator '
+      + 'templates/deployment.yaml); the operator serves only its metrics',
+  },
+];
+
 /** The exceptions the library's own objects need, each with its reason. */
 export const PLATFORM_EXCEPTIONS: PolicyException[] = [
+  ...CHART_EXCEPTIONS,
   ...['SparkApplication', 'ScheduledSparkApplication'].map(kind => ({
     rule: PolicyRule.WRITABLE_ROOT_FILESYSTEM,
     kind,

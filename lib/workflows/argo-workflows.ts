@@ -310,6 +310,8 @@ export class ArgoWorkflows extends Construct {
           },
         },
         resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+        // The chart sets no pod security context for the controller (values.yaml controller.podSecurityContext {}).
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         ...scheduling,
         priorityClassName: PlatformPriority.COMPONENTS,
       },
@@ -324,6 +326,10 @@ export class ArgoWorkflows extends Construct {
         // `server.tmpVolume`) and appends `server.volumes`: a second one would be a duplicate the API server rejects.
         securityContext: SERVER_CONTAINER,
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        // The chart renders a readiness probe always, a liveness probe only on request (server.livenessProbe).
+        livenessProbe: { enabled: true },
+        // The platform uses namespaced WorkflowTemplates only: the server reads ClusterWorkflowTemplates, never edits them.
+        clusterWorkflowTemplates: { enableEditing: false },
         ...scheduling,
         priorityClassName: PlatformPriority.COMPONENTS,
       },
