@@ -8,6 +8,7 @@ import { NamespaceIsolation, NetworkPeer, NetworkPort, SparkPlatform, SparkPorts
 import {
   Endpoint, ExternalEndpoint, NetworkPolicyEvaluator, PodEndpoint, cidrContains, selectorMatches,
 } from './fixtures/network-policy-evaluator';
+import { helmTemplate, releasesIn } from './fixtures/helm-template';
 import { bindings, scalaJob, spotPool, systemPool } from './fixtures/spark-platform';
 import { SchemaHarness } from './validation/harness';
 
@@ -48,6 +49,14 @@ const ml = sparkPods('ml-platform', 'model-scoring');
 // argo-workflows workflow/common/common.go LabelKeyWorkflow "workflows.argoproj.io/workflow" on every workflow pod.
 const pipeline = (team: string) => pod(`${team} pipeline`, team, { 'workflows.argoproj.io/workflow': `${team}-run-x7k2p`, 'workflows.argoproj.io/completed': 'false' });
 const templateLabels = (kind: string, namespace: string, name: string) => find(kind, namespace, name).spec.template.metadata.labels;
+/** A pod of an operator's chart: the labels and container ports of its Deployment in the real `helm template` output. */
+function chartPod(name: string, chart: string, deployment: string): Pod {
+  const release = releasesIn(docs).find(r => r.chartName === chart)!;
+  const rendered = helmTemplate(release).find(d => d.kind === 'Deployment' && d.metadata.name === deployment);
+  const spec = rendered.spec.template.spec;
+  const ports = [...spec.containers, ...spec.initContainers ?? []].flatMap((c: any) => (c.ports ?? []).map((p: any) => p.containerPort));
+  return pod(name, rendered.metadata.namespace ?? release.namespace, rendered.spec.template.metadata.labels, ports);
+}
 
 const pods = {
   deDriver: de.driver,
@@ -59,35 +68,15 @@ const pods = {
   mlDriver: ml.driver,
   mlExecutor: ml.executor,
   mlPipeline: pipeline('ml-platform'),
-  // spark-operator chart v2.5.2 templates/_helpers.tpl selectorLabels + templates/{controller,webhook}/_helpers.tpl;
-  // ports: values.yaml prometheus.metrics.port 8080 (both), webhook.port 9443.
-  operatorController: pod('Spark Operator controller', 'spark-operator', {
-    'app.kubernetes.io/name': 'spark-operator', 'app.kubernetes.io/instance': 'spark-operator', 'app.kubernetes.io/component': 'controller',
-  }, [8080]),
-  operatorWebhook: pod('Spark Operator webhook', 'spark-operator', {
-    'app.kubernetes.io/name': 'spark-operator', 'app.kubernetes.io/instance': 'spark-operator', 'app.kubernetes.io/component': 'webhook',
-  }, [9443, 8080]),
-  // argo-helm argo-workflows 1.0.18 templates/_helpers.tpl argo-workflows.labels; controller ports metrics 9090 and
-  // 6060 (templates/controller/workflow-controller-deployment.yaml), server 2746 (templates/server/server-deployment.yaml).
-  argoController: pod('Argo Workflows controller', 'argo', {
-    'app.kubernetes.io/name': 'argo-workflows-workflow-controller',
-    'app.kubernetes.io/instance': 'argo-workflows',
-    'app.kubernetes.io/component': 'workflow-controller',
-    'app': 'workflow-controller',
-    'app.kubernetes.io/part-of': 'argo-workflows',
-  }, [9090, 6060]),
-  argoServer: pod('Argo Server', 'argo', {
-    'app.kubernetes.io/name': 'argo-workflows-server',
-    'app.kubernetes.io/instance': 'argo-workflows',
-    'app.kubernetes.io/component': 'server',
-    'app': 'server',
-    'app.kubernetes.io/part-of': 'argo-workflows',
-  }, [2746]),
+  // The operators' pods as the pinned charts really render them with the example's values (helm template).
+  operatorController: chartPod('Spark Operator controller', 'spark-operator', 'spark-operator-controller'),
+  operatorWebhook: chartPod('Spark Operator webhook', 'spark-operator', 'spark-operator-webhook'),
+  argoController: chartPod('Argo Workflows controller', 'argo-workflows', 'argo-workflows-workflow-controller'),
+  argoServer: chartPod('Argo Server', 'argo-workflows', 'argo-workflows-server'),
   history: pod('history server', 'spark-history', templateLabels('Deployment', 'spark-history', 'spark-history-server'), [18080]),
   pushgateway: pod('Pushgateway', 'spark-monitoring', templateLabels('Deployment', 'spark-monitoring', 'pushgateway'), [9091]),
   autoscaler: pod('cluster-autoscaler', 'kube-system', templateLabels('Deployment', 'kube-system', 'cluster-autoscaler'), [8085]),
-  // logging-operator 6.7.0 charts/logging-operator/templates/deployment.yaml: pod labels name + instance, port http 8080.
-  loggingOperator: pod('logging-operator', 'logging', { 'app.kubernetes.io/name': 'logging-operator', 'app.kubernetes.io/instance': 'logging-operator' }, [8080]),
+  loggingOperator: chartPod('logging-operator', 'logging-operator', 'logging-operator'),
   // logging-operator 6.7.0 pkg/sdk/logging/api/v1beta1/logging_types.go GetFluentdLabels + statefulset.go (instance);
   // pkg/resources/fluentd/fluentd.go ServicePort 24240.
   fluentd: pod('fluentd', 'logging', {
@@ -328,6 +317,17 @@ describe('what a real EKS cluster\'s VPC CNI would still drop (first deploy, rou
     expect([ev.allows(driver, agent, 80), ev.allows(runPod, agent, 80), ev.allows(driver, { name: 'IMDS', ip: '169.254.169.254' }, 80)])
       .toEqual([true, true, false]);
     expect(new NetworkPolicyEvaluator(SchemaHarness.get().assertValidSynth(build().app)).allows(driver, agent, 80)).toBe(false);
+  });
+
+  // aws/aws-network-policy-agent v1.4.1 pkg/fwruleprocessor/fw_rule_processor.go: the node's own address is always
+  // allowed, so kubelet probes reach isolated pods; any other address of the VPC needs a rule.
+  test('under the VPC CNI\'s semantics the kubelet probes every isolated pod from its node; another VPC address does not get in', () => {
+    const vpcCni = new NetworkPolicyEvaluator(docs, {}, { nodeIps: ['10.0.2.5'] });
+    const node: ExternalEndpoint = { name: 'node', ip: '10.0.2.5' };
+    const elsewhere: ExternalEndpoint = { name: 'another instance', ip: '10.0.2.6' };
+    for (const target of [pods.history, pods.pushgateway, pods.argoServer, pods.operatorController, pods.loggingOperator]) {
+      for (const [port] of target.ports) expect([target.name, port, vpcCni.allows(node, target, port), vpcCni.allows(elsewhere, target, port)]).toEqual([target.name, port, true, false]);
+    }
   });
 
   test('vpcServiceCidrs: VPC interface endpoints and in-VPC log stores inside clusterCidrs are reachable; pods there are not', () => {
