@@ -3,9 +3,10 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ManifestPolicy, PolicyRule } from '../lib';
-import { cloudHelmReleases } from './fixtures/cloud-manifests';
+import { cloudHelmReleases, cloudManifests } from './fixtures/cloud-manifests';
 import { helmTemplate, releasesIn, renderableCharts, ReleaseToRender } from './fixtures/helm-template';
 import { apiServerProblems } from './validation/api-server-rules';
+import { SchemaHarness } from './validation/harness';
 
 const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -29,12 +30,53 @@ test('the examples install every chart whose whole source is pinned (Spark Opera
   expect(new Set(releases.map(([, r]) => r.chartName))).toEqual(renderable);
 });
 
-describe('each chart renders, and the API server would accept every workload it renders', () => {
+/**
+ * The chart's documents as the API server stores them when Argo CD applies them into the release's namespace: a
+ * namespaced object without a namespace lands in the Application's destination; a cluster-scoped object's
+ * namespace is cleared (k8s.io/apiserver pkg/registry/rest/create.go BeforeCreate); a JSON null is an absent
+ * field (encoding/json decodes null into the zero value).
+ */
+function asApplied(documents: any[], namespace: string): any[] {
+  const harness = SchemaHarness.get();
+  const withoutNulls = (v: any): any => (Array.isArray(v) ? v.map(withoutNulls)
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)])) : v);
+  return documents.map(withoutNulls).map(d => {
+    const namespaced = harness.isNamespaced(d);
+    const metadata = { ...d.metadata };
+    if (namespaced === true && !metadata.namespace) metadata.namespace = namespace;
+    if (namespaced === false) delete metadata.namespace;
+    return { ...d, metadata };
+  });
+}
+
+describe('each chart renders, and the API server would accept every object it renders (schema and rules beyond it)', () => {
   test.each(releases)('%s', (_name, release) => {
-    const documents = helmTemplate(release);
+    const documents = asApplied(helmTemplate(release), release.namespace);
     expect(documents.filter(d => d.kind === 'Deployment').length).toBeGreaterThan(0);
+    expect(SchemaHarness.get().validate(documents)).toEqual([]);
     expect(apiServerProblems(documents)).toEqual([]);
   });
+});
+
+test('the API server\'s rules hold for everything the examples render themselves too', () => {
+  for (const file of ['main.ts', 'same-app.ts']) {
+    const app = build(file);
+    const documents = app instanceof App ? app.charts.flatMap(chart => chart.toJson()) : cloudManifests(app);
+    expect({ file, problems: apiServerProblems(documents) }).toEqual({ file, problems: [] });
+  }
+});
+
+// The AppProject allows exactly the cluster-scoped kinds the releases declare (clusterScopedKinds): every one
+// the chart really renders must be among them, or Argo CD refuses the sync ("resource ... is not permitted").
+test('the platform\'s AppProject allows every cluster-scoped kind the charts render', () => {
+  const app = build('main.ts');
+  const project = app.charts.flatMap((chart: any) => chart.toJson()).find((d: any) => d.kind === 'AppProject');
+  const allowed = new Set(project.spec.clusterResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`));
+  for (const release of releasesOf('main.ts').filter(r => renderable.has(r.chartName))) {
+    const clusterKinds = [...new Set(helmTemplate(release).filter(d => SchemaHarness.get().isNamespaced(d) === false)
+      .map(d => `${d.apiVersion.includes('/') ? d.apiVersion.split('/')[0] : ''}/${d.kind}`))];
+    expect({ chart: release.chartName, missing: clusterKinds.filter(k => !allowed.has(k)) }).toEqual({ chart: release.chartName, missing: [] });
+  }
 });
 
 // The whole manifest policy, the kubelet's non-root rule included, over the charts' real output: what the chart

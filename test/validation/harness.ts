@@ -113,6 +113,17 @@ export class SchemaHarness {
    * whatever namespace the applier defaults to (Argo CD: the Application's destination), never what was meant.
    */
   private scopeProblem(doc: any): string | undefined {
+    const namespaced = this.isNamespaced(doc);
+    if (namespaced === true && !doc.metadata?.namespace) return `${doc.kind} is namespaced: metadata.namespace is required`;
+    if (namespaced === false && doc.metadata?.namespace !== undefined) return `${doc.kind} is cluster-scoped: metadata.namespace must not be set`;
+    return undefined;
+  }
+
+  /**
+   * Whether the API server serves the document's kind in namespaces (the OpenAPI's paths, the CRDs' `spec.scope`),
+   * or undefined for a kind it does not know.
+   */
+  public isNamespaced(doc: any): boolean | undefined {
     const group = doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : '';
     const key = `${group}|${doc.kind}`;
     let namespaced: boolean | undefined = this.namespacedKinds.has(key) ? true : this.clusterKinds.has(key) ? false : undefined;
@@ -120,9 +131,7 @@ export class SchemaHarness {
       const scope = /^ {2}scope: (\S+)\s*$/m.exec(fs.readFileSync(this.crdFiles.get(key)!, 'utf-8').slice(0, 20_000))?.[1];
       namespaced = scope === undefined ? undefined : scope === 'Namespaced';
     }
-    if (namespaced === true && !doc.metadata?.namespace) return `${doc.kind} is namespaced: metadata.namespace is required`;
-    if (namespaced === false && doc.metadata?.namespace !== undefined) return `${doc.kind} is cluster-scoped: metadata.namespace must not be set`;
-    return undefined;
+    return namespaced;
   }
 
   private validatorFor(apiVersion: unknown, kind: unknown): ValidateFunction | string {
