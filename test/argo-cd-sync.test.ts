@@ -1,7 +1,9 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { SyncWave } from '../lib';
-import { keyOf, namespacesNamedInValues, platformHealth, simulateSync, waveOf } from './fixtures/argo-cd-sync';
+import { ChartApplicationFacts, keyOf, namespacesNamedInValues, platformHealth, simulateSync, waveOf } from './fixtures/argo-cd-sync';
+import { helmTemplate, releasesIn } from './fixtures/helm-template';
+import { apiServerProblems } from './validation/api-server-rules';
 
 // The example platform as Argo CD's root Application sees it: every document of dist/.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -10,6 +12,16 @@ const documents = (): any[] => (createApp() as App).charts.flatMap(c => c.toJson
 const withoutWave = (docs: any[], kind: string) => docs.map(d => (d.kind === kind
   ? { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, 'argocd.argoproj.io/sync-wave': '0' } } }
   : d));
+
+// What an operator's Application would really apply: the pinned chart rendered with its values.
+const chartFacts = (application: any): ChartApplicationFacts => {
+  const [release] = releasesIn([application]);
+  const rendered = helmTemplate(release);
+  return {
+    namespaces: [...new Set(rendered.map(d => d.metadata?.namespace).filter((ns: unknown): ns is string => typeof ns === 'string'))],
+    refused: apiServerProblems(rendered).map(p => `${p.object} ${p.path}: ${p.message}`),
+  };
+};
 
 describe('examples/main.ts under Argo CD (argo-cd v3.4.4 gitops-engine sync_context.go)', () => {
   test('every namespace a Helm Application\'s values name is created by a Namespace in an earlier wave', () => {
@@ -43,6 +55,39 @@ describe('examples/main.ts under Argo CD (argo-cd v3.4.4 gitops-engine sync_cont
     const outcome = simulateSync(documents(), platformHealth(runs));
     expect(outcome).toMatchObject({ phase: 'Succeeded' });
     expect(outcome.appliedWaves).toEqual([-20, -15, -10, 0, 10, 20]);
+  });
+
+  test('the first sync completes with the operators\' Applications judged by what their charts really render', () => {
+    const docs = documents();
+    // Every namespace the charts render into (the Spark Operator's Roles in the job namespaces) is one the platform creates.
+    for (const application of docs.filter(d => d.kind === 'Application' && d.spec.source.chart)) {
+      const { namespaces } = chartFacts(application);
+      for (const ns of namespaces.filter(n => n !== application.spec.destination.namespace)) {
+        const namespace = docs.find(d => d.kind === 'Namespace' && d.metadata.name === ns);
+        expect({ application: application.metadata.name, ns, wave: namespace && waveOf(namespace) < waveOf(application) }).toEqual({ application: application.metadata.name, ns, wave: true });
+      }
+    }
+    expect(simulateSync(docs, platformHealth('Progressing', chartFacts))).toMatchObject({ phase: 'Succeeded', appliedWaves: [-20, -15, -10, 0, 10, 20] });
+  });
+
+  test('the model with real charts catches a chart the API server refuses: a second "tmp" volume in argo-server stops the whole sync', () => {
+    const docs = documents().map(d => (d.kind === 'Application' && d.spec.source.chart === 'argo-workflows' ? {
+      ...d,
+      spec: {
+        ...d.spec,
+        source: {
+          ...d.spec.source,
+          helm: {
+            ...d.spec.source.helm,
+            valuesObject: {
+              ...d.spec.source.helm.valuesObject,
+              server: { ...d.spec.source.helm.valuesObject.server, volumes: [{ name: 'tmp', emptyDir: {} }], volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] },
+            },
+          },
+        },
+      },
+    } : d));
+    expect(simulateSync(docs, platformHealth('Progressing', chartFacts))).toEqual({ phase: 'Failed', message: 'Application/argocd/argo-workflows is Degraded', appliedWaves: [-20, -15, -10] });
   });
 
   test.each(['Progressing', 'Degraded'] as const)('a later sync completes while jobs of earlier syncs are %s', (runs) => {

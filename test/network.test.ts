@@ -5,10 +5,10 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { createApp } from '../examples/main';
 import { NamespaceIsolation, NetworkPeer, NetworkPort, SparkPlatform, SparkPorts, SparkTeam, WorkloadIdentity } from '../lib';
+import { helmTemplate, releasesIn } from './fixtures/helm-template';
 import {
   Endpoint, ExternalEndpoint, NetworkPolicyEvaluator, PodEndpoint, cidrContains, selectorMatches,
 } from './fixtures/network-policy-evaluator';
-import { helmTemplate, releasesIn } from './fixtures/helm-template';
 import { bindings, scalaJob, spotPool, systemPool } from './fixtures/spark-platform';
 import { SchemaHarness } from './validation/harness';
 
