@@ -64,7 +64,8 @@ describe('examples/main.ts under Argo CD (argo-cd v3.4.4 gitops-engine sync_cont
       const { namespaces } = chartFacts(application);
       for (const ns of namespaces.filter(n => n !== application.spec.destination.namespace)) {
         const namespace = docs.find(d => d.kind === 'Namespace' && d.metadata.name === ns);
-        expect({ application: application.metadata.name, ns, wave: namespace && waveOf(namespace) < waveOf(application) }).toEqual({ application: application.metadata.name, ns, wave: true });
+        const where = { application: application.metadata.name, ns };
+        expect({ ...where, earlier: namespace !== undefined && waveOf(namespace) < waveOf(application) }).toEqual({ ...where, earlier: true });
       }
     }
     expect(simulateSync(docs, platformHealth('Progressing', chartFacts))).toMatchObject({ phase: 'Succeeded', appliedWaves: [-20, -15, -10, 0, 10, 20] });

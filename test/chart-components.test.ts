@@ -8,10 +8,12 @@ import { helmTemplate } from './fixtures/helm-template';
 import { bindings, spotPool, systemPool } from './fixtures/spark-platform';
 
 function rendered(release: HelmRelease): any[] {
-  return helmTemplate({ releaseName: release.releaseName, namespace: release.namespace, chartName: release.chartName, chartVersion: release.chartVersion, values: release.values });
+  const { releaseName, namespace, chartName, chartVersion, values } = release;
+  return helmTemplate({ releaseName, namespace, chartName, chartVersion, values });
 }
 
-const selects = (selector: { [k: string]: string }, labels: { [k: string]: string } = {}) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const selects = (selector: { [k: string]: string }, labels: { [k: string]: string } = {}) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /** What is wrong with a component's description, against the chart's output. */
 function problems(documents: any[], component: ChartComponent): string[] {

@@ -88,7 +88,15 @@ describe('what the charts render passes the manifest policy, the kubelet\'s non-
 
   test('without the library\'s values the charts would not (the check is not vacuous)', () => {
     const release = mainRelease('argo-workflows');
-    const bare = { ...release, values: { ...release.values, controller: { ...release.values.controller, podSecurityContext: {} }, server: { ...release.values.server, livenessProbe: { enabled: false } } } };
+    const values = release.values;
+    const bare = {
+      ...release,
+      values: {
+        ...values,
+        controller: { ...values.controller, podSecurityContext: {} },
+        server: { ...values.server, livenessProbe: { enabled: false } },
+      },
+    };
     expect(new ManifestPolicy().check(helmTemplate(bare)).map(v => `${v.rule} ${v.object}`)).toEqual([
       'seccomp Deployment argo/argo-workflows-workflow-controller',
       'missing-probes Deployment argo/argo-workflows-server',

@@ -326,7 +326,10 @@ describe('what a real EKS cluster\'s VPC CNI would still drop (first deploy, rou
     const node: ExternalEndpoint = { name: 'node', ip: '10.0.2.5' };
     const elsewhere: ExternalEndpoint = { name: 'another instance', ip: '10.0.2.6' };
     for (const target of [pods.history, pods.pushgateway, pods.argoServer, pods.operatorController, pods.loggingOperator]) {
-      for (const [port] of target.ports) expect([target.name, port, vpcCni.allows(node, target, port), vpcCni.allows(elsewhere, target, port)]).toEqual([target.name, port, true, false]);
+      for (const [port] of target.ports) {
+        const seen = [vpcCni.allows(node, target, port), vpcCni.allows(elsewhere, target, port)];
+        expect([target.name, port, ...seen]).toEqual([target.name, port, true, false]);
+      }
     }
   });
 

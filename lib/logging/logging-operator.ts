@@ -107,7 +107,13 @@ export class LoggingOperatorRelease extends HelmRelease {
     const { name, fullname } = helmNames(this.chartName, this.releaseName, values);
     const podLabels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': this.releaseName };
     const http = chartPort(values.http?.port ?? 8080, 'http');
-    return { deploymentName: fullname, namespace: this.namespace, podLabels, ports: [http], service: { name: fullname, labels: podLabels, ports: [http] } };
+    return {
+      deploymentName: fullname,
+      namespace: this.namespace,
+      podLabels,
+      ports: [http],
+      service: { name: fullname, labels: podLabels, ports: [http] },
+    };
   }
 
   protected renderValues(): { [key: string]: any } {
