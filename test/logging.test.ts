@@ -167,7 +167,9 @@ describe('Logging', () => {
     const security = findObject(synthValid(fixture().chart), 'FluentbitAgent').spec.security;
     expect(security).toEqual({
       podSecurityContext: { runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
-      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+      // kube-logging/logging-operator 6.7.0 pkg/resources/fluentbit/daemonset.go sets the pod's seccomp profile from
+      // the container's security context: without it there, the pod's RuntimeDefault is dropped.
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, seccompProfile: { type: 'RuntimeDefault' } },
     });
   });
 });
@@ -379,7 +381,19 @@ describe('wiring checked at synth', () => {
     f.logging.addTeamFlow(f.teamA, { outputs: [f.logging.addTeamOutput(f.teamA, 'es', es), f.logging.addTeamOutput(f.teamA, 'es2', { ...es, name: 'es' })] });
     f.logging.addTeamFlow(f.teamB, { outputs: [f.logging.addTeamOutput(f.teamB, 'es', { ...es, buffer: { totalLimit: Size.gibibytes(18) } })] });
     expect(() => Testing.synth(f.chart)).toThrow('logging/team-a-es2: Output team-a/es is also test/logging/team-a-es: give one of them another name');
-    expect(() => Testing.synth(f.chart)).toThrow('the outputs may buffer 22 GiB together (buffer.totalLimit of 3 outputs), more than fluentd\'s 20 GiB buffer volume');
+    expect(() => Testing.synth(f.chart)).toThrow('the outputs may buffer 22 GiB together (buffer.totalLimit of 3 output instances: one per flow that references an output), more than fluentd\'s 20 GiB buffer volume');
+  });
+
+  // logging-operator 6.7.0 pkg/resources/model/system.go: each flow renders the outputs it references into its own
+  // label section, so fluentd runs one instance of an output, with its own buffer, per referencing flow.
+  test('an output referenced by several flows is buffered once per flow', () => {
+    const f = fixture();
+    const shared = f.logging.addClusterOutput('shared', { ...es, buffer: { totalLimit: Size.gibibytes(8) } });
+    f.logging.addTeamFlow(f.teamA, { outputs: [shared] });
+    expect(() => Testing.synth(f.chart)).not.toThrow();
+    f.logging.addTeamFlow(f.teamB, { outputs: [shared] });
+    f.logging.addPlatformFlow({ namespaces: ['argo'], outputs: [shared] });
+    expect(() => Testing.synth(f.chart)).toThrow('the outputs may buffer 24 GiB together (buffer.totalLimit of 3 output instances');
   });
 
   test('a team namespace without a flow is a warning, not an error', () => {

@@ -48,13 +48,23 @@ describe('Pushgateway', () => {
     // The image's Dockerfile: USER 65534.
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.nodeSelector).toEqual({ 'spark-platform.io/node-pool': 'system' });
-    expect(pod.volumes).toEqual([{ name: 'data', emptyDir: { sizeLimit: '1024Mi' } }]);
+    // Persistent by default: the pipelines' alerts read what it keeps (a lost group resolves a failure alert).
+    expect(pod.volumes).toEqual([{ name: 'data', persistentVolumeClaim: { claimName: 'pushgateway-data' } }]);
+    expect(findObject(docs, 'PersistentVolumeClaim', 'pushgateway-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1024Mi' } } });
     expect(findObject(docs, 'Service', 'pushgateway').spec.ports).toEqual([{ name: 'http', port: 9091, targetPort: 'http', protocol: 'TCP' }]);
     // Its own namespace before everything else, restricted.
     expect(findObject(docs, 'Namespace', 'spark-monitoring').metadata.labels).toEqual({ 'pod-security.kubernetes.io/enforce': 'restricted' });
   });
 
-  test('optional persistence: a claim, one pod at a time', () => {
+  test('ephemeral on request: an emptyDir, no claim; not both', () => {
+    const docs = synthValid(platform({ pushgatewayPersistence: { ephemeral: true } }).chart);
+    expect(findObject(docs, 'Deployment', 'pushgateway').spec.template.spec.volumes).toEqual([{ name: 'data', emptyDir: { sizeLimit: '1024Mi' } }]);
+    expect(docs.some(d => d.kind === 'PersistentVolumeClaim')).toBe(false);
+    expect(() => platform({ pushgatewayPersistence: { ephemeral: true, storageClassName: 'ebs-gp3' } }))
+      .toThrow('invalid prop "persistence.storageClassName" "ebs-gp3": is for a claim, and persistence.ephemeral keeps the series in an emptyDir');
+  });
+
+  test('a claim of the StorageClass given, one pod at a time', () => {
     const { chart } = platform({ pushgatewayPersistence: { size: Size.gibibytes(2), storageClassName: 'ebs-gp3' } });
     const docs = synthValid(chart);
     expect(findObject(docs, 'PersistentVolumeClaim', 'pushgateway-data').spec).toEqual({
@@ -95,8 +105,12 @@ describe('monitors', () => {
     };
     check('pushgateway', 'Service', 'pushgateway');
     check('cluster-autoscaler', 'Service', 'cluster-autoscaler');
-    // Pushed series keep the pusher's labels (pushgateway README: honor_labels).
-    expect(findObject(docs, 'ServiceMonitor', 'pushgateway').spec.endpoints).toEqual([{ port: 'http', path: '/metrics', scheme: 'http', interval: '30s', honorLabels: true }]);
+    // Pushed series keep the pusher's labels (pushgateway README: honor_labels) and none of the Pushgateway pod's:
+    // a new pod must not make new series (which would resolve and re-fire every pipeline alert).
+    expect(findObject(docs, 'ServiceMonitor', 'pushgateway').spec.endpoints).toEqual([{
+      port: 'http', path: '/metrics', scheme: 'http', interval: '30s', honorLabels: true,
+      metricRelabelings: [{ action: 'labeldrop', regex: 'pod|container|endpoint|service' }],
+    }]);
     // cluster-autoscaler main.go serves /metrics on --address (:8085), the Service's "metrics" port.
     expect(findObject(docs, 'Service', 'cluster-autoscaler').spec.ports[0]).toMatchObject({ name: 'metrics', port: 8085 });
   });
@@ -120,7 +134,9 @@ describe('monitors', () => {
         },
       },
       namespaceSelector: { matchNames: ['argo'] },
-      endpoints: [{ port: 'metrics', path: '/metrics', scheme: 'http', interval: '30s' }],
+      // honorLabels: the controller labels its series with the workflow's namespace; without it Prometheus renames
+      // that label exported_namespace and every workflow shows as "argo" (Prometheus scrape config honor_labels).
+      endpoints: [{ port: 'metrics', path: '/metrics', scheme: 'http', interval: '30s', honorLabels: true }],
     });
   });
 
@@ -173,12 +189,13 @@ describe('alerts', () => {
   test('every rule group passes promtool check rules; each alert has severity, summary, description and a runbook', () => {
     const { monitoring } = platform();
     const result = promtoolCheckRules(monitoring.ruleGroups);
-    expect(result.output).toContain('SUCCESS: 10 rules found');
+    expect(result.output).toContain('SUCCESS: 11 rules found');
     expect(result.ok).toBe(true);
     const alerts = monitoring.ruleGroups.flatMap(g => g.rules);
     expect(alerts.map(a => a.alert).sort()).toEqual([
       'ArgoWorkflowsControllerDown', 'ClusterAutoscalerDown', 'ClusterAutoscalerErrors', 'PushgatewayDown', 'SparkApplicationFailed', 'SparkHistoryServerDown',
-      'SparkOperatorDown', 'SparkPipelineFailed', 'SparkPipelineOverdue', 'SparkPodsUnschedulable',
+      // Two rules of the overdue alert: a success too long ago, and no success on record.
+      'SparkOperatorDown', 'SparkPipelineFailed', 'SparkPipelineOverdue', 'SparkPipelineOverdue', 'SparkPodsUnschedulable',
     ]);
     for (const alert of alerts) {
       expect(Object.values(AlertSeverity)).toContain(alert.labels.severity);

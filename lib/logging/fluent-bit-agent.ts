@@ -87,7 +87,9 @@ export class FluentBitAgent extends Construct {
         // no capability, cannot escalate, and writes only to its mounted buffers and position database.
         security: {
           podSecurityContext: { runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+          // The operator sets the pod's seccomp profile from the container's security context
+          // (kube-logging/logging-operator 6.7.0 pkg/resources/fluentbit/daemonset.go): on both, or it is dropped.
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, seccompProfile: { type: 'RuntimeDefault' } },
         },
         // The operator serves fluent-bit's HTTP server on 2020 and probes "/" for liveness
         // (pkg/sdk/logging/api/v1beta1/logging_types.go); readiness on its health endpoint alike.

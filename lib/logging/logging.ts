@@ -296,9 +296,12 @@ export class Logging extends Construct {
       seen.set(key, output);
     }
     // Every output may buffer up to its total limit on each replica's volume.
-    const buffered = this.outputs.reduce((sum, o) => sum + o.bufferTotalLimit.toMebibytes(), 0);
+    // fluentd runs one instance of an output, with its own buffer, per flow that references it (logging-operator
+    // 6.7.0 pkg/resources/model/system.go: each flow renders its outputs into its own label section).
+    const instances = this.flows.flatMap(f => f.outputs);
+    const buffered = instances.reduce((sum, o) => sum + o.bufferTotalLimit.toMebibytes(), 0);
     if (buffered > this.bufferVolumeSize.toMebibytes()) {
-      errors.push(wiringProblem(this, `the outputs may buffer ${Math.ceil(buffered / 1024)} GiB together (buffer.totalLimit of ${this.outputs.length} outputs), `
+      errors.push(wiringProblem(this, `the outputs may buffer ${Math.ceil(buffered / 1024)} GiB together (buffer.totalLimit of ${instances.length} output instances: one per flow that references an output), `
         + `more than fluentd's ${this.bufferVolumeSize.toGibibytes()} GiB buffer volume: a long outage would fill the disk; raise fluentd.bufferVolumeSize or lower buffer.totalLimit`));
     }
     // An output no flow references receives nothing: whatever it was added for, its logs go nowhere.

@@ -42,6 +42,14 @@ export interface MonitorEndpoint {
    * @default Duration.seconds(30)
    */
   readonly interval?: Duration;
+
+  /**
+   * Labels to drop from every scraped series (a `labeldrop` metric relabeling): target labels that are not the
+   * series' own.
+   *
+   * @default - none
+   */
+  readonly dropLabels?: string[];
 }
 
 /**
@@ -120,6 +128,7 @@ export class MetricsMonitor extends Construct {
       scheme: 'http',
       interval: `${checkInteger(this, 'endpoints.interval', (e.interval ?? Duration.seconds(30)).toSeconds(), 5)}s`,
       ...(e.honorLabels ? { honorLabels: true } : {}),
+      ...(e.dropLabels?.length ? { metricRelabelings: [{ action: 'labeldrop', regex: e.dropLabels.join('|') }] } : {}),
     }));
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'monitoring.coreos.com/v1',

@@ -29,11 +29,19 @@ export class PlatformAlertRules {
     });
   }
 
-  /** The last run of a pipeline failed: its exit handler pushed `spark_pipeline_last_run_succeeded 0`. */
-  public static sparkPipelineFailed(runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+  /**
+   * The last run of a pipeline failed: its exit handler pushed `spark_pipeline_last_run_succeeded 0`. Only the
+   * platform's pipelines: the Pushgateway keeps a group until it is deleted (prometheus/pushgateway README, no
+   * TTL), so a removed or renamed pipeline whose last run failed would otherwise alert forever.
+   */
+  public static sparkPipelineFailed(pipelines: SparkPipeline[], runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    const byNamespace = new Map<string, string[]>();
+    for (const p of pipelines) byNamespace.set(p.namespace.name, [...byNamespace.get(p.namespace.name) ?? [], p.name]);
+    const expr = [...byNamespace].map(([ns, names]) =>
+      `${PipelineOutcomeMetrics.LAST_RUN_SUCCEEDED}{job="${PipelineOutcomeMetrics.JOB}", namespace="${ns}", pipeline=~"${names.sort().join('|')}"} == 0`).join(' or ');
     return new AlertRule({
       name: 'SparkPipelineFailed',
-      expr: `${PipelineOutcomeMetrics.LAST_RUN_SUCCEEDED}{job="${PipelineOutcomeMetrics.JOB}"} == 0`,
+      expr: expr || `${PipelineOutcomeMetrics.LAST_RUN_SUCCEEDED}{job="${PipelineOutcomeMetrics.JOB}"} == 0`,
       severity: AlertSeverity.CRITICAL,
       summary: 'Pipeline {{ $labels.namespace }}/{{ $labels.pipeline }} failed',
       description: 'The last run of pipeline {{ $labels.pipeline }} (team {{ $labels.team }}) failed or errored; it stays firing until a run succeeds. '
@@ -59,6 +67,29 @@ export class PlatformAlertRules {
         + 'but its last success was {{ $value | humanizeDuration }} ago: runs failed, were skipped (a suspended or forbidden concurrent schedule) or never started.',
       runbookUrl: runbook(runbookBaseUrl, 'SparkPipelineOverdue'),
       labels: { namespace: pipeline.namespace.name, pipeline: pipeline.name },
+    });
+  }
+
+  /**
+   * A scheduled pipeline has no success at all on record (it never succeeded, or the Pushgateway lost its group)
+   * for longer than the overdue limit: the other half of `SparkPipelineOverdue`, under the same name (a
+   * comparison with a missing series is empty, so that alert alone stays silent).
+   */
+  public static sparkPipelineNeverSucceeded(pipeline: SparkPipeline, schedule: PipelineSchedule,
+    runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    const limit = schedule.longestInterval.toSeconds() + pipeline.deadline.toSeconds() + 3600;
+    const selector = `job="${PipelineOutcomeMetrics.JOB}", namespace="${pipeline.namespace.name}", pipeline="${pipeline.name}"`;
+    return new AlertRule({
+      name: 'SparkPipelineOverdue',
+      expr: `absent(${PipelineOutcomeMetrics.LAST_SUCCESS_TIMESTAMP}{${selector}})`,
+      for: Duration.seconds(limit),
+      severity: AlertSeverity.WARNING,
+      summary: `Pipeline ${pipeline.namespace.name}/${pipeline.name} has no success on record`,
+      description: `Schedule ${schedule.name} starts ${pipeline.name} at least every ${Math.round(schedule.longestInterval.toSeconds() / 3600 * 10) / 10} h, `
+        + 'but no run has pushed a success for longer than that: it never succeeded since it was added, or the Pushgateway lost its groups.',
+      runbookUrl: runbook(runbookBaseUrl, 'SparkPipelineOverdue'),
+      // Told apart from the other rule of the alert (promtool's lint refuses two rules of one name and labels).
+      labels: { namespace: pipeline.namespace.name, pipeline: pipeline.name, cause: 'no-success-on-record' },
     });
   }
 

@@ -70,7 +70,7 @@ export interface PlatformMonitoringProps {
   /**
    * The Pushgateway's volume.
    *
-   * @default - an emptyDir: pushed series survive a container restart, not a new pod
+   * @default - a 1 GiB claim of the cluster's default StorageClass
    */
   readonly pushgatewayPersistence?: PushgatewayPersistence;
 
@@ -226,7 +226,10 @@ export class PlatformMonitoring extends Construct {
       const release = workflows.release;
       const service = release.controller.service;
       if (service?.ports[0]?.name) {
-        this.addChartMonitor('argo-workflows-controller', MonitorTarget.SERVICES, service.labels, [release.namespace], [{ port: service.ports[0].name, path: '/metrics' }]);
+        // honorLabels keeps the metrics' own `namespace` (the workflow's) instead of renaming it exported_namespace
+        // under the controller's (Prometheus' honor_labels).
+        this.addChartMonitor('argo-workflows-controller', MonitorTarget.SERVICES, service.labels, [release.namespace],
+          [{ port: service.ports[0].name, path: '/metrics', honorLabels: true }]);
       }
     }
     if (clusterAutoscaler) {
@@ -254,7 +257,8 @@ export class PlatformMonitoring extends Construct {
   private platformRuleGroups(): Array<{ name: string; rules: AlertRule[] }> {
     const { sparkOperator, workflows, clusterAutoscaler, historyServer } = this.props;
     const base = this.runbookBaseUrl;
-    const overdue = (workflows?.pipelines ?? []).flatMap(p => p.schedules.map(s => PlatformAlertRules.sparkPipelineOverdue(p, s, base)));
+    const overdue = (workflows?.pipelines ?? []).flatMap(p => p.schedules.flatMap(s =>
+      [PlatformAlertRules.sparkPipelineOverdue(p, s, base), PlatformAlertRules.sparkPipelineNeverSucceeded(p, s, base)]));
     const down = (alert: string, what: string, monitor: string) => {
       const m = this.monitors.find(x => x.monitor.name === monitor)!.monitor;
       // Prometheus Operator: a ServiceMonitor's job is the Service's name; a PodMonitor's "<its namespace>/<its name>".
@@ -263,7 +267,7 @@ export class PlatformMonitoring extends Construct {
     };
     return [
       { name: RULE_GROUPS.applications, rules: sparkOperator ? [PlatformAlertRules.sparkApplicationFailed(base)] : [] },
-      { name: RULE_GROUPS.pipelines, rules: workflows ? [PlatformAlertRules.sparkPipelineFailed(base), ...overdue] : [] },
+      { name: RULE_GROUPS.pipelines, rules: workflows?.pipelines.length ? [PlatformAlertRules.sparkPipelineFailed(workflows.pipelines, base), ...overdue] : [] },
       {
         name: RULE_GROUPS.capacity,
         rules: clusterAutoscaler ? [PlatformAlertRules.podsUnschedulable(base), PlatformAlertRules.clusterAutoscalerErrors(base)] : [],

@@ -6,7 +6,7 @@ import { PrometheusStack } from './prometheus-stack';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { PlatformPriority } from '../spark';
-import { checkDns1123Subdomain, checkInteger, checkPinnedImage } from '../validation';
+import { checkDns1123Subdomain, checkInteger, checkPinnedImage, invalidProp } from '../validation';
 
 /**
  * Where the Pushgateway keeps what was pushed across restarts.
@@ -25,6 +25,14 @@ export interface PushgatewayPersistence {
    * @default - the cluster's default StorageClass
    */
   readonly storageClassName?: string;
+
+  /**
+   * Keep the pushed series in an emptyDir instead: they survive a container restart, not a new pod. A lost group
+   * resolves its pipeline's failure alert, and its overdue alert waits for its `absent()` branch.
+   *
+   * @default false
+   */
+  readonly ephemeral?: boolean;
 }
 
 /**
@@ -55,15 +63,17 @@ export interface PushgatewayProps {
   readonly image?: string;
 
   /**
-   * A volume that keeps pushed series across pod restarts and moves (a PersistentVolumeClaim, one replica,
-   * recreated rather than rolled).
+   * Where pushed series are kept across pod restarts and moves: a PersistentVolumeClaim (one replica, recreated
+   * rather than rolled), written every minute. The pipelines' failure and overdue alerts read them: a lost
+   * group would resolve a firing failure alert.
    *
-   * @default - the series are written to an emptyDir every minute: they survive a container restart, not a new pod
+   * @default - a 1 GiB claim of the cluster's default StorageClass
    */
   readonly persistence?: PushgatewayPersistence;
 }
 
 const NAME = 'pushgateway';
+
 const PORT = 9091;
 // The image's USER (Dockerfile `USER 65534`, nobody).
 const NOBODY = 65534;
@@ -76,6 +86,12 @@ const DATA_DIR = '/data';
  */
 export class Pushgateway extends Construct {
   /** The Pushgateway image the library is tested with. */
+  /**
+   * The labels the Prometheus Operator adds from a ServiceMonitor's target (pod, container, endpoint, service):
+   * not the pushing pipeline's, so they are dropped from the Pushgateway's series.
+   */
+  public static readonly TARGET_LABELS = ['pod', 'container', 'endpoint', 'service'];
+
   public static readonly DEFAULT_IMAGE = 'quay.io/prometheus/pushgateway:v1.11.3';
 
   /** The namespace. */
@@ -101,12 +117,16 @@ export class Pushgateway extends Construct {
     const placement = componentPlacement(this, props.nodePools, props.placement, 'the Pushgateway');
     PlatformPriority._ensure(this);
     const image = checkPinnedImage(this, 'image', props.image ?? Pushgateway.DEFAULT_IMAGE);
-    const persistence = props.persistence;
-    if (persistence?.storageClassName !== undefined) checkDns1123Subdomain(this, 'persistence.storageClassName', persistence.storageClassName);
-    const sizeMiB = checkInteger(this, 'persistence.size', (persistence?.size ?? Size.gibibytes(1)).toMebibytes(), 64);
+    const persistence = props.persistence ?? {};
+    if (persistence.storageClassName !== undefined) checkDns1123Subdomain(this, 'persistence.storageClassName', persistence.storageClassName);
+    const sizeMiB = checkInteger(this, 'persistence.size', (persistence.size ?? Size.gibibytes(1)).toMebibytes(), 64);
+    if (persistence.ephemeral && persistence.storageClassName !== undefined) {
+      throw invalidProp(this, 'persistence.storageClassName', persistence.storageClassName, 'is for a claim, and persistence.ephemeral keeps the series in an emptyDir: give one of them');
+    }
+    const claim = !persistence.ephemeral;
 
-    if (persistence) this.renderClaim(persistence.storageClassName, sizeMiB);
-    this.renderDeployment(placement, image, persistence !== undefined, sizeMiB);
+    if (claim) this.renderClaim(persistence.storageClassName, sizeMiB);
+    this.renderDeployment(placement, image, claim, sizeMiB);
     this.renderService();
     this.monitor = new MetricsMonitor(this, 'Monitor', {
       name: NAME,
@@ -115,8 +135,9 @@ export class Pushgateway extends Construct {
       target: MonitorTarget.SERVICES,
       selector: this.podLabels,
       namespaces: [this.namespace],
-      // The pushed series keep their own job and labels (Pushgateway README: "honor_labels: true").
-      endpoints: [{ port: 'http', honorLabels: true }],
+      // The pushed series keep their own job and labels (Pushgateway README: "honor_labels: true"), and none of
+      // the Pushgateway pod's: a new pod would otherwise make new series, resolving and re-firing every alert.
+      endpoints: [{ port: 'http', honorLabels: true, dropLabels: Pushgateway.TARGET_LABELS }],
     });
   }
 

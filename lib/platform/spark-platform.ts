@@ -225,6 +225,8 @@ export class SparkPlatform extends Chart {
         workflows: this.workflows,
         clusterAutoscaler: this.clusterAutoscaler,
         historyServer: this.historyServer,
+        // The pipelines' alerts read what the Pushgateway keeps: on the platform's EBS StorageClass.
+        pushgatewayPersistence: this.storageClass ? { storageClassName: this.storageClass.name } : undefined,
       });
     }
     if (props.networkPolicies ?? true) this.network = this.isolateNetwork(props.network ?? {});

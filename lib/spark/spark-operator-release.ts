@@ -34,6 +34,11 @@ export class SparkOperatorRelease extends HelmRelease {
   public static readonly REPOSITORY = 'https://kubeflow.github.io/spark-operator';
   /** The chart name. */
   public static readonly CHART = 'spark-operator';
+  /**
+   * The labels the operator puts on its metrics (`--metrics-labels`): `app_type` (the chart's default) and
+   * `namespace`, the application's namespace, which is the team's.
+   */
+  public static readonly METRICS_LABELS = ['app_type', 'namespace'];
 
   /**
    * The release of a `SparkOperator`.
@@ -156,7 +161,10 @@ export class SparkOperatorRelease extends HelmRelease {
         serviceAccount: { create: false },
         rbac: { create: false },
       },
-      prometheus: { metrics: { enable: true } },
+      // The operator labels its metrics with the application's namespace only when `namespace` is among
+      // --metrics-labels (kubeflow/spark-operator v2.5.2 internal/metrics/sparkapplication_metrics.go
+      // getMetricLabels; the chart's default is app_type alone): the alerts and the team panels group by it.
+      prometheus: { metrics: { enable: true, labels: SparkOperatorRelease.METRICS_LABELS.join(',') } },
     };
   }
 }
