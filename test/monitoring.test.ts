@@ -108,7 +108,11 @@ describe('monitors', () => {
     // Pushed series keep the pusher's labels (pushgateway README: honor_labels) and none of the Pushgateway pod's:
     // a new pod must not make new series (which would resolve and re-fire every pipeline alert).
     expect(findObject(docs, 'ServiceMonitor', 'pushgateway').spec.endpoints).toEqual([{
-      port: 'http', path: '/metrics', scheme: 'http', interval: '30s', honorLabels: true,
+      port: 'http',
+      path: '/metrics',
+      scheme: 'http',
+      interval: '30s',
+      honorLabels: true,
       metricRelabelings: [{ action: 'labeldrop', regex: 'pod|container|endpoint|service' }],
     }]);
     // cluster-autoscaler main.go serves /metrics on --address (:8085), the Service's "metrics" port.

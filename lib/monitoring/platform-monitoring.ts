@@ -267,7 +267,10 @@ export class PlatformMonitoring extends Construct {
     };
     return [
       { name: RULE_GROUPS.applications, rules: sparkOperator ? [PlatformAlertRules.sparkApplicationFailed(base)] : [] },
-      { name: RULE_GROUPS.pipelines, rules: workflows?.pipelines.length ? [PlatformAlertRules.sparkPipelineFailed(workflows.pipelines, base), ...overdue] : [] },
+      {
+        name: RULE_GROUPS.pipelines,
+        rules: workflows?.pipelines.length ? [PlatformAlertRules.sparkPipelineFailed(workflows.pipelines, base), ...overdue] : [],
+      },
       {
         name: RULE_GROUPS.capacity,
         rules: clusterAutoscaler ? [PlatformAlertRules.podsUnschedulable(base), PlatformAlertRules.clusterAutoscalerErrors(base)] : [],
