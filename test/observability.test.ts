@@ -2,9 +2,9 @@
 // example's own monitors scraped them (promtool test rules): the labels come from the rendered chart's arguments,
 // the pipelines' push and the monitors' scrape settings, never from what the library wishes they were.
 import { createApp } from '../examples/main';
-import { SparkPlatform } from '../lib';
+import { AlertRule, AlertSeverity, SparkPlatform } from '../lib';
 import { helmTemplate, releasesIn } from './fixtures/helm-template';
-import { promtoolTestRules } from './fixtures/prometheus-tools';
+import { promtoolCheckRules, promtoolTestRules } from './fixtures/prometheus-tools';
 
 const app = createApp();
 const platform = app.charts.find(c => c instanceof SparkPlatform) as SparkPlatform;
@@ -110,4 +110,62 @@ test('a scheduled pipeline that never succeeded is overdue once its longest gap,
     silent('SparkPipelineOverdue', '40h'),
     { eval_time: '60h', alertname: 'SparkPipelineOverdue', exp_alerts: [{ exp_labels: labels }] },
   ]);
+});
+
+describe('alerts that cannot work are refused', () => {
+  const base = { name: 'TeamAlert', severity: AlertSeverity.WARNING, expr: 'up == 0', summary: 'Down', description: 'It is down.' };
+
+  // prometheus template/template.go (the functions), Go text/template (the syntax): promtool refuses the same rule,
+  // and the prometheus-operator's webhook the whole PrometheusRule with it.
+  test.each([
+    ['{{ $labels.namespace }', 'has "{{" without a closing "}}"'],
+    ['{{ $value | humanise }}', 'calls "humanise", which is not a template function of Prometheus'],
+    ['{{ $label.namespace }}', 'uses "$label", which is not a variable of an alert template'],
+    ['{{ if gt $value 1.0 }}many', 'opens an if, range or with without "{{ end }}"'],
+    ['{{ "unterminated }}', 'has an unterminated string'],
+  ])('a description %s', (description, message) => {
+    expect(() => new AlertRule({ ...base, description })).toThrow(`AlertRule "TeamAlert": invalid prop "description" ${JSON.stringify(description)}: ${message}`);
+    // promtool agrees that the template is broken.
+    const rule = { alert: 'TeamAlert', expr: 'up == 0', labels: { severity: 'warning' }, annotations: { summary: 'Down', description } };
+    expect(promtoolCheckRules([{ name: 'g', rules: [rule] }]).ok).toBe(false);
+  });
+
+  test('templates Prometheus accepts pass, and promtool accepts them too', () => {
+    const good = ['{{ $labels.namespace }}/{{ $labels.pipeline }}', '{{ $value | humanizeDuration }} ago', '{{ if gt $value 1.0 }}many{{ else }}one{{ end }}',
+      '{{ with $labels.team }}team {{ . }}{{ end }}', '{{ printf "%.2f" $value }} at {{ $externalURL }}', 'plain text, no template'];
+    for (const description of good) {
+      const rule = new AlertRule({ ...base, description });
+      expect(promtoolCheckRules([{ name: 'g', rules: [rule.toRule()] }]).output).toContain('SUCCESS');
+    }
+  });
+
+  test('a range vector as the expression: loaded, and never evaluated (promtool: "rule result is not a vector or scalar")', () => {
+    expect(() => new AlertRule({ ...base, expr: 'spark_application_failure_count[10m]' }))
+      .toThrow('invalid prop "expr" "spark_application_failure_count[10m]": returns a range vector, which an alerting rule cannot evaluate');
+    expect(() => new AlertRule({ ...base, expr: '(up[5m:1m])' })).toThrow('returns a range vector');
+    const rangeRule = [{ name: 'g', rules: [{ alert: 'A', expr: 'up[5m]' }] }];
+    expect(promtoolCheckRules(rangeRule).ok).toBe(true);
+    const evaluated = promtoolTestRules(rangeRule, [{
+      interval: '1m',
+      input_series: [{ series: 'up{job="x"}', values: '0x10' }],
+      alert_rule_test: [{ eval_time: '5m', alertname: 'A', exp_alerts: [{ exp_labels: { job: 'x' } }] }],
+    }]);
+    expect(evaluated.output).toContain('rule result is not a vector or scalar');
+    expect(() => new AlertRule({ ...base, expr: 'max_over_time(up[5m]) == 0' })).not.toThrow();
+  });
+
+  test('a namespace, team or pipeline the platform does not have fails at synth, listing those it has', () => {
+    const build = () => createApp().charts.find(c => c instanceof SparkPlatform) as SparkPlatform;
+    const p1 = build();
+    p1.addAlert(new AlertRule({ ...base, expr: 'spark_pipeline_last_run_succeeded{namespace="analytics", pipeline="weekly-atribution"} == 0' }), 'analytics');
+    expect(() => p1.node.root.node.findAll().forEach(c => c.node.validate().forEach(e => { throw new Error(e); })))
+      .toThrow(/alert TeamAlert \(group analytics\) selects pipeline="weekly-atribution" in analytics, which the platform does not have \(.*analytics\/weekly-attribution.*\): it would never fire/);
+    const p2 = build();
+    p2.addAlert(new AlertRule({ ...base, expr: 'sum by (namespace) (increase(spark_application_failure_count{namespace="analytic"}[1h])) > 0', labels: { team: 'finance' } }), 'analytics');
+    const errors = p2.node.root.node.findAll().flatMap(c => c.node.validate());
+    expect(errors).toEqual([
+      expect.stringMatching(/alert TeamAlert \(group analytics\) selects namespace="analytic", which is no team's namespace \(data-engineering, analytics, ml-platform\)/),
+      expect.stringMatching(/alert TeamAlert \(group analytics\) names team "finance", which the platform does not have/),
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { checkPromql, invalidProp } from '../validation';
+import { alertTemplateProblem } from './alert-template';
+import { checkPromql, invalidProp, promqlReturnsRangeVector } from '../validation';
 
 /**
  * How urgent an alert is (the `severity` label Alertmanager routes on).
@@ -95,6 +96,10 @@ export class AlertRule {
     }
     this.name = options.name;
     this.expr = checkPromql(where, 'expr', options.expr);
+    if (promqlReturnsRangeVector(this.expr)) {
+      throw invalidProp(where, 'expr', options.expr, 'returns a range vector, which an alerting rule cannot evaluate (Prometheus: "rule result is not a vector or scalar" at every evaluation, so it never fires): '
+        + 'wrap the selector in a function such as rate(), increase() or max_over_time()');
+    }
     if (!Object.values(AlertSeverity).includes(options.severity)) {
       throw invalidProp(where, 'severity', options.severity, `allowed: ${Object.values(AlertSeverity).join(', ')}`);
     }
@@ -104,6 +109,10 @@ export class AlertRule {
     }
     for (const prop of ['summary', 'description'] as const) {
       if (typeof options[prop] !== 'string' || options[prop].trim() === '') throw invalidProp(where, prop, options[prop], 'is required: the text a person is paged with');
+      const problem = alertTemplateProblem(options[prop]);
+      if (problem) {
+        throw invalidProp(where, prop, options[prop], `${problem}: the Prometheus Operator's webhook would reject the whole PrometheusRule, and no alert of it would load`);
+      }
     }
     for (const key of Object.keys(options.labels ?? {})) {
       if (!LABEL_NAME.test(key) || key === 'severity') throw invalidProp(where, 'labels', key, 'must be Prometheus label names (letters, digits, "_"); severity is its own prop');

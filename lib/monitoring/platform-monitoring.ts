@@ -14,7 +14,7 @@ import { SyncWave } from '../delivery';
 import { SparkHistoryServer } from '../history';
 import { NodePool, Placement } from '../scheduling';
 import { SparkLabels, SparkOperator } from '../spark';
-import { checkDns1123Subdomain, checkPinnedImage, checkPlatformNamespace, invalidProp, wiringProblem } from '../validation';
+import { checkDns1123Subdomain, checkPinnedImage, checkPlatformNamespace, invalidProp, promqlEqualityMatchers, wiringProblem } from '../validation';
 import { ArgoWorkflows } from '../workflows';
 
 // The groups of the library's own rules (platformRuleGroups): addAlert refuses their names without building every rule.
@@ -151,6 +151,7 @@ export class PlatformMonitoring extends Construct {
     SyncWave.markCustomResource(this.rules);
     this.addPlatformDashboards();
     this.node.addValidation({ validate: () => this.checkMonitors() });
+    this.node.addValidation({ validate: () => this.checkAlertNames() });
   }
 
   /**
@@ -175,6 +176,39 @@ export class PlatformMonitoring extends Construct {
     const rules = this.customRules.get(group) ?? [];
     rules.push(rule);
     this.customRules.set(group, rules);
+  }
+
+  // An alert of yours that selects a namespace, team or pipeline of the platform's series by a name the platform
+  // does not have matches nothing and stays silent forever.
+  private checkAlertNames(): string[] {
+    const { sparkOperator, workflows } = this.props;
+    const namespaces = sparkOperator?.jobNamespaces ?? [];
+    const pipelines = workflows?.pipelines ?? [];
+    const platformSeries = (metric?: string) => metric === undefined || /^spark_(pipeline|application|executor)_/.test(metric);
+    const errors: string[] = [];
+    for (const [group, rules] of this.customRules) {
+      for (const rule of rules) {
+        const where = `alert ${rule.name} (group ${group})`;
+        const matchers = promqlEqualityMatchers(rule.expr).filter(m => platformSeries(m.metric));
+        const namespace = matchers.find(m => m.label === 'namespace')?.value;
+        const teams = [...matchers.filter(m => m.label === 'team').map(m => m.value), ...[rule.toRule().labels.team].filter((t): t is string => typeof t === 'string')];
+        if (sparkOperator && namespace !== undefined && !namespaces.some(ns => ns.name === namespace)) {
+          errors.push(wiringProblem(this, `${where} selects namespace="${namespace}", which is no team's namespace (${namespaces.map(ns => ns.name).join(', ') || 'none'}): it would never fire`));
+        }
+        for (const team of sparkOperator ? teams : []) {
+          if (!namespaces.some(ns => ns.team.name === team)) {
+            errors.push(wiringProblem(this, `${where} names team "${team}", which the platform does not have (${namespaces.map(ns => ns.team.name).join(', ') || 'none'})`));
+          }
+        }
+        for (const m of workflows ? matchers.filter(x => x.label === 'pipeline') : []) {
+          if (!pipelines.some(p => p.name === m.value && (namespace === undefined || p.namespace.name === namespace))) {
+            errors.push(wiringProblem(this, `${where} selects pipeline="${m.value}"${namespace ? ` in ${namespace}` : ''}, which the platform does not have `
+              + `(${pipelines.map(p => `${p.namespace.name}/${p.name}`).join(', ') || 'none'}): it would never fire`));
+          }
+        }
+      }
+    }
+    return errors;
   }
 
   /** Adds a dashboard (a ConfigMap for Grafana's sidecar in this namespace). */

@@ -51,3 +51,57 @@ export function checkPromql(where: IConstruct | string, prop: string, expr: stri
   if (problem) throw invalidProp(where, prop, expr, problem);
   return expr;
 }
+
+interface PromqlNode { readonly name: string; readonly from: number; readonly to: number }
+
+// Every node of the expression's syntax tree, in document order.
+function promqlNodes(expr: string): PromqlNode[] {
+  const nodes: PromqlNode[] = [];
+  promqlParser().parse(expr).iterate({
+    enter: (node: any) => {
+      nodes.push({ name: node.type.name, from: node.from, to: node.to });
+      return true;
+    },
+  });
+  return nodes;
+}
+
+/**
+ * Whether the expression returns a range vector (a matrix selector or a subquery, through parentheses): an
+ * alerting rule needs an instant vector; Prometheus loads the rule and fails every evaluation of it ("rule
+ * result is not a vector or scalar", prometheus rules/alerting.go), so it never fires.
+ */
+export function promqlReturnsRangeVector(expr: string): boolean {
+  const nodes = promqlNodes(expr).filter(n => n.name !== 'PromQL');
+  const top = nodes.find(n => n.name !== 'ParenExpr');
+  return top !== undefined && (top.name === 'MatrixSelector' || top.name === 'SubqueryExpr');
+}
+
+/** A `label="value"` matcher of a selector in an expression. */
+export interface PromqlEqualityMatcher {
+  /** The selector's metric name, if it names one. */
+  readonly metric?: string;
+  /** The label. */
+  readonly label: string;
+  /** The value it must equal. */
+  readonly value: string;
+}
+
+/** The equality matchers (`=`) of every selector in the expression, with the metric each selects. */
+export function promqlEqualityMatchers(expr: string): PromqlEqualityMatcher[] {
+  const nodes = promqlNodes(expr);
+  const text = (n: PromqlNode) => expr.slice(n.from, n.to);
+  const found: PromqlEqualityMatcher[] = [];
+  for (const selector of nodes.filter(n => n.name === 'VectorSelector')) {
+    const inside = nodes.filter(n => n.from >= selector.from && n.to <= selector.to);
+    const identifier = inside.find(n => n.name === 'Identifier' && n.from === selector.from);
+    for (const matcher of inside.filter(n => n.name === 'UnquotedLabelMatcher')) {
+      const parts = inside.filter(n => n.from >= matcher.from && n.to <= matcher.to);
+      const label = parts.find(n => n.name === 'LabelName');
+      const literal = parts.find(n => n.name === 'StringLiteral');
+      if (!label || !literal || !parts.some(n => n.name === 'EqlSingle')) continue;
+      found.push({ ...(identifier ? { metric: text(identifier) } : {}), label: text(label), value: JSON.parse(text(literal).replace(/^'|'$/g, '"')) });
+    }
+  }
+  return found;
+}
