@@ -183,6 +183,19 @@ describe('SparkPlatform: checks across objects', () => {
       stderr.mockRestore();
     }
   });
+
+  test('a pool that only pipeline steps use is used: the steps\' SparkApplications count', () => {
+    const stepsOnly = new NodePool({ name: 'steps-spot', capacityType: CapacityType.SPOT, instanceTypes: ['m5.2xlarge'], taints: [{ key: 'steps', effect: TaintEffect.NO_SCHEDULE }] });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { app, platform: p, jobs } = platform({ nodePools: [systemPool, spotPool, stepsOnly], executorPlacement: Placement.onPool(spotPool) });
+      p.addPipeline(jobs, 'nightly').addSparkStep('etl', { ...scalaJob, executor: { placement: Placement.onPool(stepsOnly) } });
+      synthValid(app);
+      expect(SynthWarnings.of(app)).toEqual([]);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
 });
 
 describe('SparkPlatform: the picture', () => {

@@ -249,6 +249,8 @@ function unusedPools(platform: SparkPlatform, rendered: Rendered[]): string[] {
   rendered.forEach(r => walk(r.json));
   // The operators' charts place their pods through their values.
   [platform.sparkOperator.release, platform.workflows?.release, platform.loggingOperator?.release].forEach(r => walk(r?.values));
+  // A pipeline step's SparkApplication travels as a manifest string in its WorkflowTemplate: walk its spec.
+  for (const pipeline of platform.workflows?.pipelines ?? []) pipeline.sparkSteps.forEach(step => walk(step._renderSpec()));
   return platform.nodePools.filter(p => !used.has(p.name))
     .map(p => `pool "${p.name}" runs nothing of the platform (no placement selects it): remove it, or place work on it`);
 }
