@@ -45,7 +45,7 @@ export const mlPlatform = new SparkTeam({ name: 'ml-platform', costCenter: 'cc-3
 /** Every team. */
 export const teams = [dataEngineering, analytics, mlPlatform];
 
-/** What the AWS side outputs after `cdk deploy` (`PlatformBindings.fromStackOutputs()` reads them in a pipeline). */
+/** What the AWS side outputs after `cdk deploy` (`PlatformBindings.fromOutputsFile()` reads them in a pipeline). */
 export const exampleBindings = new PlatformBindings({
   accountId: '123456789012', clusterName: 'spark-platform', region: 'eu-west-1', bucketName: 'acme-spark-platform-eu-west-1', eventLogPrefix: 'spark-events',
 });

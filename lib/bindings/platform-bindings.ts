@@ -120,6 +120,37 @@ export class PlatformBindings {
     });
   }
 
+  /**
+   * Bindings from the JSON the AWS tools print, as they print it:
+   * - `aws cloudformation describe-stacks --stack-name <stack>` (`{"Stacks": [{"StackName", "Outputs": [...]}]}`),
+   *   or its `Outputs` list alone (`--query "Stacks[0].Outputs"`: `[{"OutputKey", "OutputValue"}, ...]`);
+   * - `cdk deploy --outputs-file <file>` (`{"<stack>": {"<OutputKey>": "<value>"}}`).
+   *
+   * @param json the parsed JSON
+   * @param stackName the stack to read when the JSON holds several
+   */
+  public static fromOutputsJson(json: any, stackName?: string): PlatformBindings {
+    return PlatformBindings.fromStackOutputs(outputsOf(json, stackName));
+  }
+
+  /**
+   * Bindings from a file holding what `fromOutputsJson()` reads, e.g. the one `cdk deploy --outputs-file
+   * outputs.json` writes, or `aws cloudformation describe-stacks --stack-name SparkPlatform > outputs.json`.
+   *
+   * @param file the JSON file
+   * @param stackName the stack to read when the file holds several
+   */
+  public static fromOutputsFile(file: string, stackName?: string): PlatformBindings {
+    let json: any;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      json = JSON.parse((require('fs') as typeof import('fs')).readFileSync(file, 'utf-8'));
+    } catch (e) {
+      throw invalidProp('PlatformBindings', 'file', file, `must be a readable JSON file (${(e as Error).message})`);
+    }
+    return PlatformBindings.fromOutputsJson(json, stackName);
+  }
+
   /** The AWS account of the cluster. */
   public readonly accountId: string;
   /** The EKS cluster's name. */
@@ -192,4 +223,25 @@ export class PlatformBindings {
   public serviceAccountAnnotations(serviceAccount: ServiceAccountIdentity): { [key: string]: string } {
     return serviceAccount.identity === WorkloadIdentity.IRSA ? { 'eks.amazonaws.com/role-arn': this.roleArn(serviceAccount) } : {};
   }
+}
+
+// The `OutputKey` -> value map of one stack, from the shapes the AWS CLI and the CDK CLI print.
+function outputsOf(json: any, stackName?: string): { [key: string]: string } {
+  const fromList = (list: any[]) => Object.fromEntries(list.filter(o => o && typeof o.OutputKey === 'string').map(o => [o.OutputKey, String(o.OutputValue)]));
+  const pick = <T>(candidates: Array<[string, T]>, what: string): T => {
+    const chosen = stackName === undefined ? candidates : candidates.filter(([name]) => name === stackName);
+    if (chosen.length === 1) return chosen[0][1];
+    throw invalidProp('PlatformBindings', 'stackName', stackName,
+      chosen.length === 0 ? `names none of the stacks in the ${what} (${candidates.map(([n]) => n).join(', ') || 'none'})`
+        : `must be given: the ${what} holds several stacks (${candidates.map(([n]) => n).join(', ')})`);
+  };
+  if (Array.isArray(json)) return fromList(json);
+  if (json && typeof json === 'object' && Array.isArray(json.Stacks)) {
+    return fromList(pick(json.Stacks.map((s: any) => [s.StackName, s.Outputs ?? []] as [string, any[]]), 'describe-stacks output') as any[]);
+  }
+  if (json && typeof json === 'object' && Object.values(json).every(v => v && typeof v === 'object' && !Array.isArray(v))) {
+    return pick(Object.entries(json) as Array<[string, { [key: string]: string }]>, 'outputs file');
+  }
+  throw invalidProp('PlatformBindings', 'json', typeof json === 'object' ? Object.keys(json ?? {}) : json,
+    'must be what `aws cloudformation describe-stacks` or `cdk deploy --outputs-file` prints');
 }

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Aws, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -344,6 +347,38 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     });
     expect(withTeams.teamNamespaces).toEqual(['analytics']);
     expect(() => PlatformBindings.fromStackOutputs({ ClusterName: 'x' })).toThrow(/PlatformBindings: invalid prop "outputs" \["ClusterName"\]: lacks AccountId, Region, BucketName, EventLogPrefix, ArtifactPrefix, KubernetesVersion, HistoryServerCleaner/);
+  });
+
+  // What the CLIs print: `aws cloudformation describe-stacks` (Stacks[].Outputs[] of OutputKey/OutputValue) and
+  // `cdk deploy --outputs-file` ({"<stack>": {"<OutputKey>": "<value>"}}).
+  test('the JSON the AWS CLI and the CDK CLI print, as they print it, or in a file', () => {
+    const outputs: { [key: string]: string } = {
+      AccountId: '123456789012',
+      ClusterName: 'spark-platform',
+      Region: 'eu-west-1',
+      BucketName: 'acme-spark',
+      EventLogPrefix: 'spark-events',
+      ArtifactPrefix: 'argo-artifacts',
+      KubernetesVersion: '1.33',
+      HistoryServerCleaner: 'true',
+      TeamNamespaces: 'analytics',
+    };
+    const list = Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue, Description: 'x' }));
+    const describeStacks = { Stacks: [{ StackName: 'SparkPlatform', StackStatus: 'CREATE_COMPLETE', Outputs: list }] };
+    const outputsFile = { SparkPlatform: outputs };
+    for (const json of [describeStacks, list, outputsFile]) {
+      const read = PlatformBindings.fromOutputsJson(json);
+      expect([read.clusterName, read.bucketName, read.teamNamespaces, read.roleArn(new SparkTeam({ name: 'analytics' }).serviceAccount)])
+        .toEqual(['spark-platform', 'acme-spark', ['analytics'], 'arn:aws:iam::123456789012:role/spark-platform-eu-west-1-analytics-spark']);
+    }
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'outputs-')), 'outputs.json');
+    fs.writeFileSync(file, JSON.stringify(outputsFile));
+    expect(PlatformBindings.fromOutputsFile(file).region).toBe('eu-west-1');
+    const two = { ...outputsFile, Other: { X: '1' } };
+    expect(() => PlatformBindings.fromOutputsJson(two)).toThrow('PlatformBindings: invalid prop "stackName" undefined: must be given: the outputs file holds several stacks (SparkPlatform, Other)');
+    expect(PlatformBindings.fromOutputsJson(two, 'SparkPlatform').clusterName).toBe('spark-platform');
+    expect(() => PlatformBindings.fromOutputsJson(describeStacks, 'Nope')).toThrow('names none of the stacks in the describe-stacks output (SparkPlatform)');
+    expect(() => PlatformBindings.fromOutputsFile(`${file}.missing`)).toThrow(/invalid prop "file" ".*outputs.json.missing": must be a readable JSON file/);
   });
 });
 
