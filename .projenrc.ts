@@ -85,6 +85,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testTimeout: 120_000,
       // One cloud assembly folder per worker instead of one per AWS CDK App (tests synthesize hundreds).
       setupFiles: ['<rootDir>/test/setup-outdir.ts'],
+      // Says once what the suite cannot find (../shared) and how to get it, instead of failing every test with it.
+      globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/teardown-outdir.ts',
       // Type checking is the `typecheck` task's job (run before jest): ts-jest only transpiles.
       transform: {
