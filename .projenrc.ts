@@ -165,4 +165,7 @@ project.npmignore?.exclude(
   'artifacts',
 );
 
+// A real pre-1.0 version (release automation is off): the API is experimental while it is 0.x.
+project.package.addVersion('0.1.0');
+
 project.synth();
