@@ -3,7 +3,7 @@
 // from the same NodePool objects examples/main.ts places its pods on.
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { onDemandExecutorPool, spotPool, systemPool, teams } from './main';
+import { onDemandExecutorPool, spotPool, systemPool, teams } from './platform-objects';
 import { aws } from '../lib';
 
 /** The EKS cluster, bucket, workload roles and Argo CD of the example platform. */

@@ -5,7 +5,8 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
-import { ExamplePlatform, onDemandExecutorPool, spotPool, systemPool, teams } from './main';
+import { ExamplePlatform } from './main';
+import { onDemandExecutorPool, spotPool, systemPool, teams } from './platform-objects';
 import { aws } from '../lib';
 
 /** The cluster, and the example platform's Kubernetes side deployed into it. */

@@ -9,7 +9,8 @@ import { cloudHelmReleases, cloudManifests } from './fixtures/cloud-manifests';
 import { chartsDir } from './validation/schema-dirs';
 
 const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
-const examples = fs.readdirSync(EXAMPLES_DIR).filter(f => f.endsWith('.ts')).sort();
+// Every example app (a module of shared objects such as platform-objects.ts builds no app).
+const examples = fs.readdirSync(EXAMPLES_DIR).filter(f => f.endsWith('.ts') && /export function createApp/.test(fs.readFileSync(path.join(EXAMPLES_DIR, f), 'utf-8'))).sort();
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const build = (file: string): any => require(path.join(EXAMPLES_DIR, file)).createApp();
