@@ -33,7 +33,15 @@ export class ExamplePlatformStack extends Stack {
 /** Builds the example AWS app without writing it (the test suite validates it). */
 export function createApp(context: { [key: string]: any } = {}, outdir?: string): App {
   // The native OIDC provider (AWS::IAM::OIDCProvider) instead of aws-eks-v2's deprecated custom resource.
-  const app = new App({ outdir, context: { '@aws-cdk/aws-eks:useNativeOidcProvider': true, ...context } });
+  const app = new App({
+    outdir,
+    context: {
+      '@aws-cdk/aws-eks:useNativeOidcProvider': true,
+      // The region's zones, so `cdk synth` makes no AWS call (what cdk.context.json would cache after a lookup).
+      ...aws.SparkEksCluster.availabilityZonesContext('123456789012', 'eu-west-1', ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']),
+      ...context,
+    },
+  });
   new ExamplePlatformStack(app, 'SparkPlatform', { env: { account: '123456789012', region: 'eu-west-1' } });
   return app;
 }

@@ -275,6 +275,25 @@ export class SparkEksCluster extends Construct {
     return `RoleArn${words.map(w => w[0].toUpperCase() + w.slice(1)).join('')}`;
   }
 
+  /**
+   * The context entry that names a region's availability zones for an account, as `cdk.context.json` caches it
+   * after a lookup. Put it in the App's `context` (or commit `cdk.context.json`) and `cdk synth` needs no AWS
+   * credentials: a stack with an explicit account and region otherwise looks its zones up in the account
+   * (aws-cdk-lib `Stack.availabilityZones`), and the new VPC spans up to three of them.
+   *
+   * @param account the stack's account
+   * @param region the stack's region
+   * @param zones the zones, e.g. `['eu-west-1a', 'eu-west-1b', 'eu-west-1c']`
+   */
+  public static availabilityZonesContext(account: string, region: string, zones: string[]): { [key: string]: any } {
+    if (!/^[0-9]{12}$/.test(account)) throw invalidProp('SparkEksCluster', 'account', account, 'must be a 12-digit AWS account id');
+    const problem = (zone: string) => typeof zone !== 'string' || !zone.startsWith(region) || !/^[a-z]$/.test(zone.slice(region.length));
+    if (!Array.isArray(zones) || zones.length < 2 || zones.some(problem)) {
+      throw invalidProp('SparkEksCluster', 'zones', zones, `must list at least two zones of ${region}, e.g. ["${region}a", "${region}b", "${region}c"]`);
+    }
+    return { [`availability-zones:account=${account}:region=${region}`]: [...zones] };
+  }
+
   /** The EKS cluster. */
   public readonly cluster: eks.Cluster;
   /** The cluster's name. */

@@ -1,6 +1,9 @@
 // What a first `cdk deploy` of the AWS side would still stop at, each pinned to the upstream behaviour it relies on.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { platform } from './fixtures';
-import { SparkTeam } from '../../lib';
+import { SparkTeam, aws } from '../../lib';
 
 const logicalIds = (template: any, type: string) => Object.entries<any>(template.Resources).filter(([, r]) => r.Type === type).map(([id]) => id);
 const dependsOn = (template: any, id: string): string[] => [].concat(template.Resources[id].DependsOn ?? []);
@@ -36,4 +39,26 @@ test('Argo CD (wait, atomic) and the EBS CSI driver wait for the system node gro
   expect(dependsOn(template, argoCd)).toContain(system);
   expect(dependsOn(template, ebs)).toContain(system);
   expect(SparkTeam).toBeDefined();
+});
+
+// aws-cdk-lib Stack.availabilityZones: with an explicit account and region and no zones given, the VPC's zones are a
+// context lookup (the manifest's "missing" entries), which the CDK CLI answers with an AWS call.
+describe('the AWS side synthesizes without AWS credentials', () => {
+  test('examples/aws.ts: a cloud assembly with no context lookup left, written to the outdir', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk.out-'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../../examples/aws').createApp({}, outdir).synth();
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf-8'));
+    expect(manifest.missing ?? []).toEqual([]);
+    expect(fs.existsSync(path.join(outdir, 'SparkPlatform.template.json'))).toBe(true);
+  });
+
+  test('without the zones in the context the lookup is still needed (the check is not vacuous); bad zones fail', () => {
+    const { stack } = platform();
+    expect((stack.node.root as any).synth().manifest.missing?.map((m: any) => m.provider)).toEqual(['availability-zones']);
+    expect(aws.SparkEksCluster.availabilityZonesContext('123456789012', 'eu-west-1', ['eu-west-1a', 'eu-west-1b']))
+      .toEqual({ 'availability-zones:account=123456789012:region=eu-west-1': ['eu-west-1a', 'eu-west-1b'] });
+    expect(() => aws.SparkEksCluster.availabilityZonesContext('123456789012', 'eu-west-1', ['eu-west-1a', 'us-east-1b']))
+      .toThrow('SparkEksCluster: invalid prop "zones" ["eu-west-1a","us-east-1b"]: must list at least two zones of eu-west-1');
+  });
 });
