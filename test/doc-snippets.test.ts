@@ -128,6 +128,7 @@ describe('every code block of the README and docs/ compiles', () => {
       // The relative modules pages import, as in the repository: the example platform and the test harness.
       fs.writeFileSync(path.join(dir, 'main.ts'), 'export * from \'../examples/main\';\n');
       fs.writeFileSync(path.join(dir, 'platform-objects.ts'), 'export * from \'../examples/platform-objects\';\n');
+      fs.writeFileSync(path.join(dir, 'objects.ts'), 'export * from \'../examples/platform-objects\';\n');
       fs.mkdirSync(path.join(dir, 'validation'));
       fs.writeFileSync(path.join(dir, 'validation', 'harness.ts'), 'export * from \'../../test/validation/harness\';\n');
       const files = all.map((block, i) => {
