@@ -3,8 +3,18 @@
 // from the same NodePool objects examples/main.ts places its pods on.
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { createApp as createKubernetesApp } from './main';
 import { onDemandExecutorPool, spotPool, systemPool, teams } from './platform-objects';
-import { aws } from '../lib';
+import { GitOps, aws } from '../lib';
+
+/**
+ * The objects of dist/gitops.k8s.yaml, rendered from examples/main.ts (in another repository: read the committed
+ * file with `yaml.parseAllDocuments(fs.readFileSync('dist/gitops.k8s.yaml', 'utf-8'))`).
+ */
+function kubernetesSideGitOps(): any[] {
+  // The platform's GitOps chart (a sibling of the platform chart, id "gitops").
+  return (createKubernetesApp().node.findChild('gitops') as GitOps).toJson();
+}
 
 /** The EKS cluster, bucket, workload roles and Argo CD of the example platform. */
 export class ExamplePlatformStack extends Stack {
@@ -25,7 +35,9 @@ export class ExamplePlatformStack extends Stack {
       historyServer: { cleaner: true },
       // The Kubernetes side runs pipelines (ArgoWorkflows): the server reads the artifact repository.
       argoWorkflows: {},
-      gitOps: { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist' },
+      // The bootstrap is the Kubernetes side's own gitops.k8s.yaml (the AppProject, the root Application, the
+      // operators' Applications): one rendering, which Argo CD then keeps syncing from dist/.
+      gitOps: { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist', manifests: kubernetesSideGitOps() },
     });
   }
 }

@@ -89,6 +89,19 @@ export interface GitOpsBootstrap {
   readonly rootApplicationName?: string;
 
   /**
+   * The objects of the Kubernetes side's `gitops.k8s.yaml` (the platform's AppProject, the root Application, the
+   * operators' Applications), as `cdk8s synth` wrote them: the bootstrap applies exactly these once Argo CD runs,
+   * so the root Application exists once, as dist/ holds it, and syncs itself from then on. Read the committed file
+   * (`yaml.parseAllDocuments(fs.readFileSync('dist/gitops.k8s.yaml', 'utf-8')).map(d => d.toJS())`) or, in one
+   * repository, render the Kubernetes side's `GitOps` chart (`gitOps.toJson()`). Its root Application must follow
+   * `repoUrl`, `revision` and `path` and be named `rootApplicationName`.
+   *
+   * @default - a root Application of its own in Argo CD's `default` project, which the copy in dist/ replaces at
+   * the first sync
+   */
+  readonly manifests?: any[];
+
+  /**
    * Run Argo CD highly available.
    *
    * @default false
@@ -234,6 +247,26 @@ export interface SparkEksClusterProps {
 // The object pattern of a location, as IAM resources and cdk-nag findings name it: "<prefix>/*".
 function objectsOf(location: S3Location): string {
   return `${location.prefix}/*`;
+}
+
+// The bootstrap objects must be the Kubernetes side's GitOps output for this repository: an AppProject and the root
+// Application (a git directory source) that follows gitOps' repository, revision and path under its name.
+function checkedBootstrap(scope: Construct, gitOps: GitOpsBootstrap): any[] {
+  const docs = (gitOps.manifests ?? []).filter(d => d && typeof d === 'object');
+  const name = gitOps.rootApplicationName ?? 'spark-platform';
+  const roots = docs.filter(d => d.kind === 'Application' && d.spec?.source?.path !== undefined);
+  const root = roots.find(d => d.metadata?.name === name);
+  if (!docs.some(d => d.kind === 'AppProject') || !root) {
+    throw invalidProp(scope, 'gitOps.manifests', `${docs.length} objects (${[...new Set(docs.map(d => d.kind))].join(', ')})`,
+      `must be the Kubernetes side's gitops.k8s.yaml: an AppProject and the root Application "${name}" (rootApplicationName)`);
+  }
+  const want = { repoURL: gitOps.repoUrl, targetRevision: gitOps.revision ?? 'main', path: gitOps.path ?? 'dist' };
+  const got = { repoURL: root.spec.source.repoURL, targetRevision: root.spec.source.targetRevision, path: root.spec.source.path };
+  if (JSON.stringify(want) !== JSON.stringify(got)) {
+    throw invalidProp(scope, 'gitOps.manifests', JSON.stringify(got),
+      `hold a root Application following another source than repoUrl, revision and path (${JSON.stringify(want)}): render the Kubernetes side with the same gitOps settings`);
+  }
+  return docs;
 }
 
 interface PrefixGrant {
@@ -557,6 +590,12 @@ export class SparkEksCluster extends Construct {
     // `wait` and `atomic`: started before a system node is Ready, it times out and rolls the stack back.
     argoCd.node.addDependency(this.systemNodegroup);
 
+    if (gitOps.manifests !== undefined) {
+      // The Kubernetes side's own gitops.k8s.yaml: one rendering of the project and the root Application.
+      const manifest = this.cluster.addManifest('ArgoCdBootstrap', ...checkedBootstrap(this, gitOps));
+      manifest.node.addDependency(argoCd);
+      return argoCd;
+    }
     // The root Application, rendered by the same construct as on the Kubernetes side. It starts in Argo CD's
     // `default` project; the copy in dist/ (in the platform project, created by the first sync) takes over.
     const bootstrap = new cdk8s.Chart(new cdk8s.App(), 'bootstrap');

@@ -62,3 +62,35 @@ describe('the AWS side synthesizes without AWS credentials', () => {
       .toThrow('SparkEksCluster: invalid prop "zones" ["eu-west-1a","us-east-1b"]: must list at least two zones of eu-west-1');
   });
 });
+
+// One bootstrap: the AWS side applies the Kubernetes side's own gitops.k8s.yaml, so the root Application exists
+// once, as dist/ holds it (its project, its ignoreDifferences), and syncs itself from then on.
+describe('the GitOps bootstrap is the Kubernetes side\'s gitops.k8s.yaml', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const gitops = () => (require('../../examples/main').createApp().node.findChild('gitops') as any).toJson();
+
+  test('examples/aws.ts applies exactly those objects once Argo CD runs, and renders no root Application of its own', () => {
+    const docs = gitops();
+    const { template } = platform({ gitOps: { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist', manifests: docs } });
+    const json = template.toJSON();
+    const manifests = Object.entries<any>(json.Resources).filter(([, r]) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource');
+    const bootstrap = manifests.filter(([id]) => id.includes('ArgoCdBootstrap'));
+    expect(bootstrap.length).toBe(1);
+    expect(manifests.filter(([id]) => id.includes('RootApplication'))).toEqual([]);
+    const applied = JSON.parse(bootstrap[0][1].Properties.Manifest);
+    expect(applied).toEqual(docs);
+    const root = applied.find((d: any) => d.kind === 'Application' && d.spec.source.path === 'dist');
+    expect(root.spec.project).toBe('spark-platform');
+    expect(root.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+    const [argoCd] = Object.keys(json.Resources).filter(id => json.Resources[id].Type === 'Custom::AWSCDK-EKS-HelmChart');
+    expect([].concat(bootstrap[0][1].DependsOn ?? [])).toContain(argoCd);
+  });
+
+  test('objects of another repository, revision or path, or without the AppProject, fail', () => {
+    const docs = gitops();
+    expect(() => platform({ gitOps: { repoUrl: 'https://github.com/acme/other.git', manifests: docs } }))
+      .toThrow(/invalid prop "gitOps.manifests" .*hold a root Application following another source than repoUrl, revision and path/);
+    expect(() => platform({ gitOps: { repoUrl: 'https://github.com/acme/spark-platform-infra.git', manifests: docs.filter((d: any) => d.kind !== 'AppProject') } }))
+      .toThrow(/must be the Kubernetes side's gitops.k8s.yaml: an AppProject and the root Application "spark-platform"/);
+  });
+});
