@@ -33,7 +33,7 @@ beforeAll(() => {
 }, 120_000);
 
 /** A scratch cdk8s app with the package installed from the tarball, and the given peers linked. */
-function scratchApp(peers: string[]): string {
+function scratchApp(peers: string[], files: string[]): string {
   const app = fs.mkdtempSync(path.join(os.tmpdir(), 'newcomer-'));
   const modules = path.join(app, 'node_modules');
   fs.mkdirSync(path.join(modules, '@types'), { recursive: true });
@@ -46,7 +46,7 @@ function scratchApp(peers: string[]): string {
   // The tsconfig `cdk8s init typescript-app` writes (cdk8s-cli templates/typescript-app), as it ships.
   fs.copyFileSync(path.join(NODE_MODULES, 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json'), path.join(app, 'tsconfig.json'));
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'infra', version: '0.0.0', private: true }));
-  for (const [file, code] of Object.entries(readmeFiles())) fs.writeFileSync(path.join(app, file), `${code}\n`);
+  for (const [file, code] of Object.entries(readmeFiles()).filter(([name]) => files.includes(name))) fs.writeFileSync(path.join(app, file), `${code}\n`);
   return app;
 }
 
@@ -60,15 +60,16 @@ function tsc(app: string): { ok: boolean; output: string } {
 
 const KUBERNETES_SIDE = ['cdk8s', 'constructs', 'cdk8s-plus-33'];
 
-test('the README names its files: objects.ts (shared, synthesizes nothing) and platform.ts (the app)', () => {
+test('the README names its files: objects.ts (shared, synthesizes nothing), platform.ts (the cdk8s app), aws.ts (the CDK app)', () => {
   const files = readmeFiles();
-  expect(Object.keys(files).sort()).toEqual(['objects.ts', 'platform.ts']);
+  expect(Object.keys(files).sort()).toEqual(['aws.ts', 'objects.ts', 'platform.ts']);
+  expect(files['aws.ts']).toContain("from './objects'");
   expect(files['objects.ts']).not.toContain('synth()');
   expect(files['platform.ts']).toContain("from './objects'");
 });
 
-test('the Kubernetes side type-checks with the template\'s tsconfig and synthesizes the README\'s example', () => {
-  const app = scratchApp([...KUBERNETES_SIDE, 'aws-cdk-lib', '@aws-cdk/lambda-layer-kubectl-v33']);
+test('both sides type-check with the template\'s tsconfig and synthesize the README\'s example, with no AWS call', () => {
+  const app = scratchApp([...KUBERNETES_SIDE, 'aws-cdk-lib', '@aws-cdk/lambda-layer-kubectl-v33', 'yaml'], ['objects.ts', 'platform.ts', 'aws.ts']);
   const compiled = tsc(app);
   expect(compiled.output).toBe('');
   expect(compiled.ok).toBe(true);
@@ -77,12 +78,20 @@ test('the Kubernetes side type-checks with the template\'s tsconfig and synthesi
   const written = fs.readdirSync(outdir).sort();
   expect(written).toEqual(['gitops.k8s.yaml', 'spark-platform.k8s.yaml']);
   expect(fs.readFileSync(path.join(outdir, 'spark-platform.k8s.yaml'), 'utf-8')).toContain('kind: WorkflowTemplate');
-}, 180_000);
+  // The AWS side, as `cdk deploy --app "npx ts-node ... aws.ts"` runs it: it reads dist/gitops.k8s.yaml, and the
+  // cloud assembly leaves no context lookup (no AWS call, no credentials).
+  const assembly = path.join(app, 'cdk.out');
+  execFileSync(process.execPath, [path.join(app, 'aws.js')], { cwd: app, env: { ...process.env, CDK_OUTDIR: assembly }, stdio: 'pipe' });
+  const manifest = JSON.parse(fs.readFileSync(path.join(assembly, 'manifest.json'), 'utf-8'));
+  expect(manifest.missing ?? []).toEqual([]);
+  const template = JSON.parse(fs.readFileSync(path.join(assembly, 'SparkPlatform.template.json'), 'utf-8'));
+  expect(Object.keys(template.Resources).some(id => id.includes('ArgoCdBootstrap'))).toBe(true);
+}, 300_000);
 
 // The `aws` namespace's declarations name aws-cdk-lib's types: a tsconfig that checks libraries' declarations
 // (the template's has no skipLibCheck) needs aws-cdk-lib installed; the README's install step says so.
 test('without aws-cdk-lib, the template\'s tsconfig reports exactly that, and skipLibCheck lets the Kubernetes side through', () => {
-  const app = scratchApp(KUBERNETES_SIDE);
+  const app = scratchApp(KUBERNETES_SIDE, ['objects.ts', 'platform.ts']);
   const compiled = tsc(app);
   expect(compiled.ok).toBe(false);
   expect(compiled.output).toMatch(/Cannot find module 'aws-cdk-lib/);
