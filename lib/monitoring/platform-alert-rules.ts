@@ -8,6 +8,15 @@ export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-spark-platform
 
 const runbook = (base: string, alert: string) => `${base}#${alert.toLowerCase()}`;
 
+// When a scheduled pipeline is overdue (its schedules' longest interval, its deadline and an hour for time zones,
+// DST and start delays, in seconds), and the selector of its pushed series.
+function overdue(pipeline: SparkPipeline, schedule: PipelineSchedule): { limit: number; selector: string } {
+  return {
+    limit: schedule.longestInterval.toSeconds() + pipeline.deadline.toSeconds() + 3600,
+    selector: `job="${PipelineOutcomeMetrics.JOB}", namespace="${pipeline.namespace.name}", pipeline="${pipeline.name}"`,
+  };
+}
+
 /**
  * The platform's alerting rules. Every metric is one the component exports in the pinned version; the
  * comment on each names its source.
@@ -56,8 +65,7 @@ export class PlatformAlertRules {
    */
   public static sparkPipelineOverdue(pipeline: SparkPipeline, schedule: PipelineSchedule,
     runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
-    const limit = schedule.longestInterval.toSeconds() + pipeline.deadline.toSeconds() + 3600;
-    const selector = `job="${PipelineOutcomeMetrics.JOB}", namespace="${pipeline.namespace.name}", pipeline="${pipeline.name}"`;
+    const { limit, selector } = overdue(pipeline, schedule);
     return new AlertRule({
       name: 'SparkPipelineOverdue',
       expr: `time() - ${PipelineOutcomeMetrics.LAST_SUCCESS_TIMESTAMP}{${selector}} > ${limit}`,
@@ -77,8 +85,7 @@ export class PlatformAlertRules {
    */
   public static sparkPipelineNeverSucceeded(pipeline: SparkPipeline, schedule: PipelineSchedule,
     runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
-    const limit = schedule.longestInterval.toSeconds() + pipeline.deadline.toSeconds() + 3600;
-    const selector = `job="${PipelineOutcomeMetrics.JOB}", namespace="${pipeline.namespace.name}", pipeline="${pipeline.name}"`;
+    const { limit, selector } = overdue(pipeline, schedule);
     return new AlertRule({
       name: 'SparkPipelineOverdue',
       expr: `absent(${PipelineOutcomeMetrics.LAST_SUCCESS_TIMESTAMP}{${selector}})`,

@@ -1,5 +1,5 @@
 import type { ArgoWorkflows } from './argo-workflows';
-import { ChartComponent, HelmRelease, chartPort, helmNames } from '../delivery';
+import { ChartComponent, ChartPort, HelmRelease, chartPort, helmNames } from '../delivery';
 
 // The Argo Server listens on 2746 (argo-workflows cmd/argo/commands/server.go `--port` default; the chart's
 // containerPort is fixed).
@@ -70,23 +70,10 @@ export class ArgoWorkflowsRelease extends HelmRelease {
    * its metrics port and the Service a ServiceMonitor scrapes when `controller.metricsConfig.enabled`.
    */
   public get controller(): ChartComponent {
-    const values = this.values;
-    const controller = values.controller ?? {};
-    const metrics = controller.metricsConfig ?? {};
-    const { name, fullname } = helmNames(this.chartName, this.releaseName, values);
-    const component = controller.name ?? 'workflow-controller';
-    const podLabels = { 'app.kubernetes.io/name': `${name}-${component}`, 'app.kubernetes.io/instance': this.releaseName };
-    return {
-      deploymentName: `${fullname}-${component}`,
-      namespace: this.namespace,
-      podLabels,
-      ports: metrics.enabled ? [chartPort(metrics.port ?? 9090, metrics.portName ?? 'metrics')] : [],
-      service: metrics.enabled ? {
-        name: `${fullname}-${component}`,
-        labels: { ...podLabels, 'app.kubernetes.io/component': component },
-        ports: [chartPort(metrics.servicePort ?? 8080, metrics.servicePortName ?? 'metrics')],
-      } : undefined,
-    };
+    const metrics = this.values.controller?.metricsConfig ?? {};
+    return this.component(this.values.controller?.name ?? 'workflow-controller',
+      metrics.enabled ? [chartPort(metrics.port ?? 9090, metrics.portName ?? 'metrics')] : [],
+      metrics.enabled ? [chartPort(metrics.servicePort ?? 8080, metrics.servicePortName ?? 'metrics')] : undefined);
   }
 
   /**
@@ -94,21 +81,22 @@ export class ArgoWorkflowsRelease extends HelmRelease {
    * `web`; server-service.yaml on `server.servicePort`).
    */
   public get server(): ChartComponent {
-    const values = this.values;
-    const server = values.server ?? {};
-    const { name, fullname } = helmNames(this.chartName, this.releaseName, values);
-    const component = server.name ?? 'server';
+    const server = this.values.server ?? {};
+    return this.component(server.name ?? 'server', [chartPort(ARGO_SERVER_PORT, 'web')],
+      [chartPort(server.servicePort ?? ARGO_SERVER_PORT, server.servicePortName || undefined)]);
+  }
+
+  // A component as the chart's templates name it: `<fullname>-<component>` for the Deployment and the Service,
+  // `argo-workflows.selectorLabels` (`<name>-<component>`, the release) on the pods, the component on the Service.
+  private component(component: string, ports: ChartPort[], servicePorts?: ChartPort[]): ChartComponent {
+    const { name, fullname } = helmNames(this.chartName, this.releaseName, this.values);
     const podLabels = { 'app.kubernetes.io/name': `${name}-${component}`, 'app.kubernetes.io/instance': this.releaseName };
     return {
       deploymentName: `${fullname}-${component}`,
       namespace: this.namespace,
       podLabels,
-      ports: [chartPort(ARGO_SERVER_PORT, 'web')],
-      service: {
-        name: `${fullname}-${component}`,
-        labels: { ...podLabels, 'app.kubernetes.io/component': component },
-        ports: [chartPort(server.servicePort ?? ARGO_SERVER_PORT, server.servicePortName || undefined)],
-      },
+      ports,
+      service: servicePorts ? { name: `${fullname}-${component}`, labels: { ...podLabels, 'app.kubernetes.io/component': component }, ports: servicePorts } : undefined,
     };
   }
 }
