@@ -8,6 +8,18 @@ import { TaintEffect } from 'cdk8s-plus-33';
 import { allStatements, gravitonPool, platform, spotPool, systemPool, testStack } from './fixtures';
 import { CapacityType, HelmRelease, NodePool, PlatformBindings, ServiceAccountIdentity, SparkTeam, WorkloadIdentity, aws } from '../../lib';
 
+// The bindings' outputs of a SparkEksCluster stack, as a pipeline reads them.
+const STACK_OUTPUTS = {
+  AccountId: '123456789012',
+  ClusterName: 'spark-platform',
+  Region: 'eu-west-1',
+  BucketName: 'acme-spark',
+  EventLogPrefix: 'spark-events',
+  ArtifactPrefix: 'argo-artifacts',
+  KubernetesVersion: '1.33',
+  HistoryServerCleaner: 'true',
+};
+
 function asList(value: unknown): string[] {
   return value === undefined ? [] : ([] as any[]).concat(value);
 }
@@ -334,17 +346,7 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
     expect(read.roleArn(analytics.serviceAccount)).toBe('arn:aws:iam::123456789012:role/spark-platform-eu-west-1-analytics-spark');
     expect(read.eventLogs.s3aUri).toBe('s3a://acme-spark/spark-events');
     expect(read.teamNamespaces).toBeUndefined(); // a stack without the output: not checked
-    const withTeams = PlatformBindings.fromStackOutputs({
-      AccountId: '123456789012',
-      ClusterName: 'spark-platform',
-      Region: 'eu-west-1',
-      BucketName: 'acme-spark',
-      EventLogPrefix: 'spark-events',
-      ArtifactPrefix: 'argo-artifacts',
-      KubernetesVersion: '1.33',
-      HistoryServerCleaner: 'true',
-      TeamNamespaces: outputs.TeamNamespaces.Value,
-    });
+    const withTeams = PlatformBindings.fromStackOutputs({ ...STACK_OUTPUTS, TeamNamespaces: outputs.TeamNamespaces.Value });
     expect(withTeams.teamNamespaces).toEqual(['analytics']);
     expect(() => PlatformBindings.fromStackOutputs({ ClusterName: 'x' })).toThrow(/PlatformBindings: invalid prop "outputs" \["ClusterName"\]: lacks AccountId, Region, BucketName, EventLogPrefix, ArtifactPrefix, KubernetesVersion, HistoryServerCleaner/);
   });
@@ -352,17 +354,7 @@ describe('SparkEksCluster: Argo CD and bindings', () => {
   // What the CLIs print: `aws cloudformation describe-stacks` (Stacks[].Outputs[] of OutputKey/OutputValue) and
   // `cdk deploy --outputs-file` ({"<stack>": {"<OutputKey>": "<value>"}}).
   test('the JSON the AWS CLI and the CDK CLI print, as they print it, or in a file', () => {
-    const outputs: { [key: string]: string } = {
-      AccountId: '123456789012',
-      ClusterName: 'spark-platform',
-      Region: 'eu-west-1',
-      BucketName: 'acme-spark',
-      EventLogPrefix: 'spark-events',
-      ArtifactPrefix: 'argo-artifacts',
-      KubernetesVersion: '1.33',
-      HistoryServerCleaner: 'true',
-      TeamNamespaces: 'analytics',
-    };
+    const outputs: { [key: string]: string } = { ...STACK_OUTPUTS, TeamNamespaces: 'analytics' };
     const list = Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue, Description: 'x' }));
     const describeStacks = { Stacks: [{ StackName: 'SparkPlatform', StackStatus: 'CREATE_COMPLETE', Outputs: list }] };
     const outputsFile = { SparkPlatform: outputs };
