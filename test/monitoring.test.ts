@@ -3,7 +3,7 @@ import { promisify } from 'util';
 import { Duration, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
-  AlertRule, AlertSeverity, ArgoWorkflows, ClusterAutoscaler, MonitorTarget, PipelineOutcomeMetrics, PipelineOutcomePush,
+  AlertRule, AlertSeverity, ArgoWorkflows, ClusterAutoscaler, MonitorTarget, PipelineGroupCleanup, PipelineOutcomeMetrics, PipelineOutcomePush,
   PlatformMonitoring, PlatformMonitoringProps, PrometheusStack, SparkHistoryServer, SparkOperator, SparkTeam,
 } from '../lib';
 import { LocalPushgateway, promtoolCheckRules, promtoolTestRules } from './fixtures/prometheus-tools';
@@ -353,6 +353,27 @@ describe('pipelines push their outcome', () => {
     expect(value(failed, PipelineOutcomeMetrics.LAST_RUN_TIMESTAMP)).toBeGreaterThan(success);
     // Pushgateway's own bookkeeping per group (push_time_seconds), which the stale-data checks read.
     expect(named(failed, 'push_time_seconds')).toEqual(group);
+  });
+
+  // prometheus/pushgateway README: groups never expire. The platform's hourly cleanup deletes the groups of pipelines
+  // it no longer has, read from the Pushgateway's own push_time_seconds series, and keeps the others.
+  test('the cleanup deletes the group of a removed pipeline and keeps the platform\'s, run for real', async () => {
+    const { chart, monitoring } = platform();
+    const cronJob = synthValid(chart).find(d => d.kind === 'CronJob' && d.metadata.name === 'pushgateway-cleanup');
+    const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.command).toEqual(['sh', '-c', PipelineGroupCleanup.script()]);
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+    expect(env.KEEP).toBe('team-a/daily');
+    expect(monitoring.pipelineGroupCleanup).toBeDefined();
+    const push = (key: string) => promisify(execFile)('sh', ['-c', PipelineOutcomePush.script()], {
+      env: { ...process.env, PUSHGATEWAY_URL: gateway.url, GROUPING_KEY: key, WORKFLOW_STATUS: 'Failed', WORKFLOW_DURATION: '1' },
+    });
+    await push('job/spark_pipeline/namespace/team-a/pipeline/daily/team/team-a');
+    await push('job/spark_pipeline/namespace/team-a/pipeline/renamed-long-ago/team/team-a');
+    const { stdout } = await promisify(execFile)('sh', ['-c', PipelineGroupCleanup.script()], { env: { ...process.env, PUSHGATEWAY_URL: gateway.url, KEEP: env.KEEP } });
+    expect(stdout).toContain('deleted the group of pipeline team-a/renamed-long-ago');
+    const pipelines = new Set((await gateway.series()).filter(s => s.name === 'push_time_seconds' && s.labels.namespace === 'team-a').map(s => s.labels.pipeline));
+    expect(pipelines).toEqual(new Set(['daily']));
   });
 
   test('an Error run is a failure', async () => {

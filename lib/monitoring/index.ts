@@ -7,3 +7,4 @@ export * from './platform-alert-rules';
 export * from './grafana-dashboard';
 export * from './platform-dashboards';
 export * from './platform-monitoring';
+export * from './pipeline-group-cleanup';

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AlertRule, AlertRuleGroup } from './alert-rule';
 import { GrafanaDashboard, GrafanaDashboardOptions } from './grafana-dashboard';
 import { MetricsMonitor, MetricsMonitorOptions, MonitorTarget } from './metrics-monitor';
+import { PipelineGroupCleanup } from './pipeline-group-cleanup';
 import { PipelineOutcomePush } from './pipeline-outcome-push';
 import { DEFAULT_RUNBOOK_BASE_URL, PlatformAlertRules } from './platform-alert-rules';
 import { PlatformDashboards } from './platform-dashboards';
@@ -121,6 +122,8 @@ export class PlatformMonitoring extends Construct {
   private readonly props: PlatformMonitoringProps;
   private readonly runbookBaseUrl: string;
   private readonly monitors: Array<{ monitor: MetricsMonitor; checked: boolean }> = [];
+  /** The hourly job that deletes the Pushgateway groups of pipelines the platform no longer has, with pipelines. */
+  public readonly pipelineGroupCleanup?: PipelineGroupCleanup;
   private readonly customRules = new Map<string, AlertRule[]>();
   private readonly dashboards: GrafanaDashboard[] = [];
 
@@ -140,7 +143,12 @@ export class PlatformMonitoring extends Construct {
     this.monitors.push({ monitor: this.pushgateway.monitor, checked: true });
     this.monitorComponents();
     if (props.workflows) {
-      props.workflows.addExitStepToEveryPipeline(new PipelineOutcomePush(this.pushgateway, checkPinnedImage(this, 'pushImage', props.pushImage ?? PipelineOutcomePush.DEFAULT_IMAGE)));
+      const image = checkPinnedImage(this, 'pushImage', props.pushImage ?? PipelineOutcomePush.DEFAULT_IMAGE);
+      props.workflows.addExitStepToEveryPipeline(new PipelineOutcomePush(this.pushgateway, image));
+      // The groups of removed or renamed pipelines go: the Pushgateway keeps them forever otherwise.
+      this.pipelineGroupCleanup = new PipelineGroupCleanup(this, 'PipelineGroupCleanup', {
+        pushgateway: this.pushgateway, workflows: props.workflows, nodePools: props.nodePools, placement: props.placement, image,
+      });
     }
     this.rules = new ApiObject(this, 'Rules', {
       apiVersion: 'monitoring.coreos.com/v1',

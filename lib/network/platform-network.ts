@@ -363,6 +363,16 @@ export class PlatformNetwork extends Construct {
   private monitoringFlows(monitoring: PlatformMonitoring): void {
     const pushgateway = monitoring.pushgateway;
     this.isolation(pushgateway.namespace);
+    const cleanup = monitoring.pipelineGroupCleanup;
+    if (cleanup) {
+      this.addFlow({
+        name: 'pushgateway-cleanup',
+        from: NetworkPeer.pods(pushgateway.namespace, cleanup.podLabels, 'Pushgateway cleanup'),
+        to: NetworkPeer.pods(pushgateway.namespace, pushgateway.podLabels, 'Pushgateway'),
+        ports: [NetworkPort.tcp(pushgateway.port)],
+        reason: 'the hourly cleanup lists the groups and deletes those of pipelines the platform no longer has',
+      });
+    }
     this.addFlow({ name: 'pushgateway-metrics', from: this.prometheus, to: NetworkPeer.pods(pushgateway.namespace, pushgateway.podLabels, 'Pushgateway'), ports: [NetworkPort.tcp(pushgateway.port)], reason: 'Prometheus scrapes the pushed series (ServiceMonitor pushgateway)' });
   }
 
