@@ -211,7 +211,7 @@ export class PlatformBindings {
     return new S3Location({ bucketName: this.bucketName, prefix, partition: this.partition });
   }
 
-  /** The ARN of a service account's IAM role: `arn:<partition>:iam::<account>:role/<cluster>-<namespace>-<name>`. */
+  /** The ARN of a service account's IAM role: `arn:<partition>:iam::<account>:role/<cluster>-<region>-<namespace>-<name>`. */
   public roleArn(serviceAccount: ServiceAccountIdentity): string {
     return `arn:${this.partition}:iam::${this.accountId}:role/${serviceAccount.roleName(this.clusterName, this.region)}`;
   }
