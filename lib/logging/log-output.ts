@@ -2,7 +2,7 @@ import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LogIndex } from './log-index';
 import { SyncWave } from '../delivery';
-import { checkDns1123Subdomain, checkInteger, checkOneOf, invalidProp } from '../validation';
+import { checkDns1123Subdomain, checkInteger, checkNoCredentials, checkOneOf, invalidProp } from '../validation';
 
 /**
  * The log store an output writes to.
@@ -280,6 +280,8 @@ function renderBuffer(where: Construct, buffer: LogBufferOptions): { [key: strin
 }
 
 function checkExtraSettings(where: Construct, extra: { [key: string]: any }): { [key: string]: any } {
+  checkNoCredentials(where, 'extraSettings', Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'password')),
+    'give it as a Secret reference ({ valueFrom: { secretKeyRef: { name, key } } }, logging-operator\'s secret type), which the operator reads from the output\'s namespace');
   for (const key of ['password', 'host', 'port', 'scheme', 'ssl_verify', 'buffer']) {
     if (key in extra) {
       throw invalidProp(where, `extraSettings.${key}`, key === 'password' ? '<redacted>' : extra[key],

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { SparkApplicationOptions } from './spark-application-options';
 import { Placement } from '../scheduling';
 import { requireOnDemand } from '../scheduling/component-placement';
-import { checkOneOf, invalidProp } from '../validation';
+import { checkNoCredentials, checkOneOf, invalidProp } from '../validation';
 
 // Spark settings the typed props own: set in sparkConf, they would bypass the props the capacity, quota and
 // placement checks read (and the operator's own fields, which spark-operator passes as these same confs).
@@ -109,6 +109,12 @@ export function checkSparkSettings(where: Construct, p: SparkApplicationOptions)
       if (EMRFS.test(String(value))) throw invalidProp(where, `${prop}["${key}"]`, value, emrfs(String(value)));
     }
   }
+  // Conf and env land in the SparkApplication, and so in Git.
+  checkNoCredentials(where, 'sparkConf', p.sparkConf,
+    'reference a Secret instead (sparkConf "spark.kubernetes.driver.secretKeyRef.<ENV>": "<secret>:<key>", and the executor\'s), or give the team\'s role the access (IRSA)');
+  checkNoCredentials(where, 'hadoopConf', p.hadoopConf,
+    'S3A takes the team\'s IAM role from its service account (IRSA or Pod Identity): remove the keys; other credentials come from a Secret (spark.kubernetes.driver.secretKeyRef.<ENV>)');
+  checkNoCredentials(where, 'env', p.env, 'reference a Secret instead (sparkConf "spark.kubernetes.driver.secretKeyRef.<ENV>": "<secret>:<key>", and spark.kubernetes.executor.secretKeyRef.<ENV>)');
   for (const key of Object.keys(p.sparkConf ?? {})) {
     const typed = TYPED_PROPS[key] ?? TYPED_PREFIXES.find(([prefix]) => key.startsWith(prefix))?.[1];
     if (typed) throw invalidProp(where, 'sparkConf', key, `is set by the library from ${typed}: use that prop, which the capacity, quota and placement checks read`);

@@ -7,3 +7,4 @@ export * from './aws-values';
 export * from './images';
 export * from './warnings';
 export * from './promql';
+export * from './credentials';
