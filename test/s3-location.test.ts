@@ -48,3 +48,24 @@ describe('EventLogLocation', () => {
     expect(logs.objectsArn).toBe('arn:aws:s3:::acme-spark/spark-events/*');
   });
 });
+
+// java.net.URI and org.apache.hadoop.fs.Path (hadoop-common Path.java: new URI(scheme, authority, path, null, null)
+// then normalize()): what Hadoop would read as another key than the one IAM grants.
+describe('prefixes Hadoop would read as another key', () => {
+  test.each([
+    ['curated#x', 'holds "#", "%", "\\" or a control character'],
+    ['curated/%2e%2e/raw', 'holds "#", "%", "\\" or a control character'],
+    ['curated\\sessions', 'holds "#", "%", "\\" or a control character'],
+    ['curated/../raw', 'holds a "." or ".." segment, which Hadoop normalizes into another prefix (a wider grant)'],
+    ['curated/./sessions', 'holds a "." or ".." segment'],
+    ['curated/date:2026', 'holds ":" in a segment'],
+  ])('%s', (prefix, message) => {
+    expect(() => new S3Location({ bucketName: 'acme-spark', prefix })).toThrow(`invalid prop "prefix" ${JSON.stringify(prefix)}: ${message}`);
+  });
+
+  test('ordinary prefixes pass: dots inside names, dashes, underscores, "=" of partitions', () => {
+    for (const prefix of ['curated/sessions', 'raw/v1.2/events', 'curated/date=2026-07-01', 'a_b-c']) {
+      expect(new S3Location({ bucketName: 'acme-spark', prefix }).prefix).toBe(prefix);
+    }
+  });
+});

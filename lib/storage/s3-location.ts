@@ -66,6 +66,14 @@ export class S3Location {
       throw invalidProp(where, 'prefix', prefix, 'must be a key prefix without leading or trailing \'/\', empty path segments, wildcards or spaces, e.g. "spark/event-logs"');
     }
     if (prefix.length > 900) throw invalidProp(where, 'prefix', prefix, 'must be at most 900 characters (S3 keys are at most 1024)');
+    // Hadoop reads an s3a:// URI through java.net.URI and org.apache.hadoop.fs.Path: "#" starts a fragment (the key
+    // is cut there), "%" starts an escape (the key is decoded into another), "." and ".." segments are normalized
+    // away (the prefix becomes another, possibly a parent: a wider grant), ":" in a segment is "Relative path in
+    // absolute URI", and a backslash or a control character is no URI character.
+    const hadoopProblem = /[#%\\\u0000-\u001f\u007f]/.test(prefix) ? 'holds "#", "%", "\\" or a control character, which Hadoop reads as a fragment, an escape or not at all'
+      : prefix.split('/').some(s => s === '.' || s === '..') ? 'holds a "." or ".." segment, which Hadoop normalizes into another prefix (a wider grant)'
+        : prefix.split('/').some(s => s.includes(':')) ? 'holds ":" in a segment, which Hadoop\'s Path refuses ("Relative path in absolute URI")' : undefined;
+    if (hadoopProblem) throw invalidProp(where, 'prefix', prefix, `${hadoopProblem}: use letters, digits, "-", "_", "." inside names and "/" between them, e.g. "curated/sessions"`);
     this.bucketName = props.bucketName;
     this.prefix = prefix;
     this.partition = checkAwsPartition(where, 'partition', props.partition ?? 'aws');
