@@ -12,7 +12,7 @@ import { PlatformNetwork, PlatformNetworkOptions } from '../network';
 import { NodePool, Placement } from '../scheduling';
 import { JobNamespace, SparkOperator, SparkTeam } from '../spark';
 import { EbsStorageClass } from '../storage';
-import { KUBERNETES_NAMESPACES, invalidProp, synthWarning } from '../validation';
+import { checkList, invalidProp, KUBERNETES_NAMESPACES, synthWarning } from '../validation';
 import { ArgoWorkflows, PipelineSubmitter, SparkPipeline, SparkPipelineOptions } from '../workflows';
 
 /**
@@ -202,6 +202,7 @@ export class SparkPlatform extends Chart {
   public constructor(scope: Construct, id: string, props: SparkPlatformProps) {
     super(scope, id, props);
     if (!Array.isArray(props.nodePools) || props.nodePools.length === 0) throw invalidProp(this, 'nodePools', props.nodePools, 'must list the platform\'s node pools');
+    checkList<NodePool>(this, 'nodePools', props.nodePools, p => p instanceof NodePool, 'NodePools');
     if (!(props.bindings instanceof PlatformBindings)) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings');
     this.nodePools = [...props.nodePools];
     this.bindings = props.bindings;

@@ -3,7 +3,7 @@ import { TaintEffect } from 'cdk8s-plus-33';
 import { CapacityType, CpuArchitecture } from './capacity-type';
 import { InstanceType } from './instance-type';
 import { NodeTaint, NodeTaints } from './taint';
-import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, invalidProp, labelValueProblem, qualifiedNameProblem } from '../validation';
+import { checkDns1123Label, checkInteger, checkLabels, checkList, checkOneOf, invalidProp, labelValueProblem, qualifiedNameProblem } from '../validation';
 
 /**
  * Properties of a `NodePool`.
@@ -153,7 +153,7 @@ export class NodePool {
 
     this.instanceTypes = validateInstanceTypes(where, props.instanceTypes);
     this.cpuArchitecture = architectureOf(where, this.instanceTypes);
-    this.taints = validateTaints(where, props.taints ?? []);
+    this.taints = validateTaints(where, checkList<NodeTaint>(where, 'taints', props.taints ?? [], t => typeof t === 'object' && t !== null && !Array.isArray(t), 'taints ({ key, value?, effect })'));
     this.userLabels = validateLabels(where, props.labels ?? {});
 
     this.minSize = checkInteger(where, 'minSize', props.minSize ?? 0, 0);

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { SparkApplicationOptions } from './spark-application-options';
 import { Placement } from '../scheduling';
 import { requireOnDemand } from '../scheduling/component-placement';
-import { checkNoCredentials, checkOneOf, invalidProp } from '../validation';
+import { checkList, checkNoCredentials, checkOneOf, invalidProp } from '../validation';
 
 // Spark settings the typed props own: set in sparkConf, they would bypass the props the capacity, quota and
 // placement checks read (and the operator's own fields, which spark-operator passes as these same confs).
@@ -101,7 +101,7 @@ const EMRFS = /\bs3n?:\/\//;
 /** The checks of a job's settings, arguments and pull policy. */
 export function checkSparkSettings(where: Construct, p: SparkApplicationOptions): void {
   if (p.imagePullPolicy !== undefined) checkOneOf(where, 'imagePullPolicy', p.imagePullPolicy, Object.values(kplus.ImagePullPolicy));
-  (p.arguments ?? []).forEach((arg, i) => {
+  checkList<string>(where, 'arguments', p.arguments ?? [], a => typeof a === 'string', 'arguments (strings)').forEach((arg, i) => {
     if (EMRFS.test(arg)) throw invalidProp(where, `arguments[${i}]`, arg, emrfs(arg));
   });
   for (const [prop, conf] of [['sparkConf', p.sparkConf], ['hadoopConf', p.hadoopConf]] as const) {

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { SparkLabels } from './spark-labels';
 import { ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
 import { S3Location } from '../storage';
-import { checkDns1123Subdomain, checkInteger, checkLabels, checkPlatformNamespace, cpuMillisOf, invalidProp, labelValueProblem } from '../validation';
+import { checkDns1123Subdomain, checkInteger, checkLabels, checkList, checkPlatformNamespace, cpuMillisOf, invalidProp, labelValueProblem } from '../validation';
 
 /**
  * A ResourceQuota for a job namespace: the most its jobs may request together.
@@ -209,7 +209,7 @@ export class SparkTeam {
 }
 
 function checkPrefixes(where: string, prop: string, prefixes: string[]): string[] {
-  prefixes.forEach((prefix, i) => {
+  checkList<string>(where, prop, prefixes, p => typeof p === 'string', 'key prefixes (strings such as "curated/sessions")').forEach((prefix, i) => {
     try {
       new S3Location({ bucketName: 'placeholder-bucket', prefix });
     } catch (e) {

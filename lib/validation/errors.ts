@@ -47,3 +47,15 @@ export function checkOneOf<T>(where: IConstruct | string, prop: string, value: T
   if (!allowed.includes(value)) throw invalidProp(where, prop, value, `allowed: ${allowed.join(', ')}`);
   return value;
 }
+
+/**
+ * Throws unless `value` is a list whose every element `isElement` accepts: what a plain JavaScript caller may
+ * pass instead (a string, an object, `undefined` in the list) fails with the usual error, never a TypeError.
+ */
+export function checkList<T>(where: IConstruct | string, prop: string, value: unknown, isElement: (element: unknown) => boolean, what: string): T[] {
+  if (!Array.isArray(value)) throw invalidProp(where, prop, value, `must be a list of ${what}`);
+  value.forEach((element, i) => {
+    if (!isElement(element)) throw invalidProp(where, `${prop}[${i}]`, element, `must be ${what.replace(/s$/, '')}`);
+  });
+  return value as T[];
+}
