@@ -104,12 +104,13 @@ export class SparkOperatorRelease extends HelmRelease {
     const values = this.values;
     const labels = this.componentLabels(values, 'webhook');
     const webhook = chartPort(values.webhook?.port ?? 9443, values.webhook?.portName ?? 'webhook');
+    const { fullname } = helmNames(this.chartName, this.releaseName, values);
     return {
-      deploymentName: `${helmNames(this.chartName, this.releaseName, values).fullname}-webhook`,
+      deploymentName: `${fullname}-webhook`,
       namespace: this.namespace,
       podLabels: labels,
       ports: [webhook, ...values.prometheus?.metrics?.enable ? [this.metricsPort(values)] : []],
-      service: { name: `${helmNames(this.chartName, this.releaseName, values).fullname}-webhook-svc`, labels, ports: [webhook] },
+      service: { name: `${fullname}-webhook-svc`, labels, ports: [webhook] },
     };
   }
 
