@@ -2,7 +2,7 @@ import { Chart, Size, Testing } from 'cdk8s';
 import { TaintEffect } from 'cdk8s-plus-33';
 import {
   BufferOverflowAction, CapacityType, FluentBitAgent, InstanceType, JobNamespace, LogIndex, LogStore, Logging, LoggingOperator, LoggingProps,
-  NodePool, NodeTaints, Placement, SparkLogFormat, SparkOperator, SparkTeam, SynthWarnings,
+  NodePool, NodeTaints, Placement, SparkLogFormat, SparkLogLayout, SparkOperator, SparkTeam, SynthWarnings,
 } from '../lib';
 import { bindings, findObject, spotPool, systemPool, teamA } from './fixtures/spark-platform';
 import { expectValuesExistInChart } from './validation/chart-values';
@@ -299,15 +299,19 @@ describe('team flows', () => {
     f.logging.addTeamFlow(f.teamA, { outputs: [out], extraFilters: [{ grep: { exclude: [{ key: 'level', pattern: '/DEBUG/' }] } }] });
     f.logging.addTeamFlow(f.teamB, { outputs: [f.logging.addTeamOutput(f.teamB, 'es', es)] });
     const filters = synthValid(f.chart).find(d => d.kind === 'Flow' && d.metadata.namespace === 'team-a').spec.filters;
-    expect(filters.map((x: any) => Object.keys(x)[0])).toEqual(['detectExceptions', 'parser', 'record_transformer', 'dedot', 'grep']);
-    expect(filters[0].detectExceptions.languages).toEqual(['java', 'python']);
-    // model/filter/parser.go: key_name left empty means the container runtime's log key.
-    expect(filters[1].parser.key_name).toBeUndefined();
-    expect(filters[1].parser.parse).toEqual({ type: 'regexp', expression: SparkLogFormat.PARSER_EXPRESSION, time_key: 'time', time_format: '%y/%m/%d %H:%M:%S' });
-    expect(filters[1].parser.reserve_data).toBe(true);
+    expect(filters.map((x: any) => Object.keys(x)[0])).toEqual(['detectExceptions', 'parser', 'parser', 'record_transformer', 'dedot', 'grep']);
+    // First: the plugin re-emits what it joins into the flow's own label, through every filter before it again
+    // (fluentd agent.rb context_router; logging-operator model/filter/detect_exceptions.go renders a <match>).
+    expect(filters[0].detectExceptions).toEqual({ languages: ['java', 'python'], message: 'log', multiline_flush_interval: '5', force_line_breaks: true });
+    // The platform's JSON layout, then Spark's text layout; a line that is neither passes on (reserve_data).
+    expect(filters[1].parser.parse).toEqual({ type: 'json', time_key: 'time', time_format: SparkLogLayout.TIME_FORMAT });
+    expect(filters[2].parser.parse).toEqual({ type: 'regexp', expression: SparkLogFormat.PARSER_EXPRESSION, time_key: 'time', time_format: '%y/%m/%d %H:%M:%S' });
+    for (const { parser } of filters.slice(1, 3)) {
+      expect(parser).toMatchObject({ key_name: 'log', reserve_data: true, remove_key_name_field: true, emit_invalid_record_to_error: false });
+    }
     // fluentd filter_record_transformer: the plain expander knows top-level keys only; nested ones need Ruby.
-    expect(filters[2].record_transformer.enable_ruby).toBe(true);
-    expect(filters[2].record_transformer.records).toEqual([{
+    expect(filters[3].record_transformer.enable_ruby).toBe(true);
+    expect(filters[3].record_transformer.records).toEqual([{
       namespace: '${record.dig("kubernetes", "namespace_name")}',
       pod: '${record.dig("kubernetes", "pod_name")}',
       container: '${record.dig("kubernetes", "container_name")}',
@@ -317,7 +321,7 @@ describe('team flows', () => {
       cost_center: '${record.dig("kubernetes", "labels", "spark-platform.io/cost-center")}',
     }]);
     // Ruby placeholders end at the first "}" (RubyPlaceholderExpander): none inside.
-    for (const value of Object.values(filters[2].record_transformer.records[0]) as string[]) expect(value.slice(2, -1)).not.toMatch(/[{}]/);
+    for (const value of Object.values(filters[3].record_transformer.records[0]) as string[]) expect(value.slice(2, -1)).not.toMatch(/[{}]/);
   });
 
   test('the fields come from labels the pods carry: team and cost centre from the job namespace', () => {

@@ -80,6 +80,15 @@ export class FluentBitAgent extends Construct {
           limits: { memory: `${memoryMiB}Mi` },
         },
         positiondb: { hostPath: { path: this.positionDbPath } },
+        // containerd splits a line over 16 KiB into partial lines; the multiline `cri` parser joins them again
+        // (the classic `cri` parser, the operator's default, does not), and writes the text to `log`
+        // (fluent-bit src/multiline/flb_ml_parser_cri.c; logging-operator 6.7.0 pkg/resources/fluentbit/configsecret.go
+        // drops the classic parser once it is set). A Spark event with a long stack trace is one line of JSON.
+        inputTail: { 'multiline.parser': ['cri'] },
+        // With the text in `log`, Merge_Log (on by default) would lift every container's JSON into the record's
+        // top level, where two applications' fields of one name but different types collide in Elasticsearch;
+        // the flows parse what they know instead.
+        filterKubernetes: { Merge_Log: 'Off' },
         // A full node must still run its log agent.
         podPriorityClassName: 'system-node-critical',
         // It reads the node's container logs, files owned by root with mode 0640 (the kubelet's

@@ -147,6 +147,10 @@ export class Logging extends Construct {
         controlNamespace: this.controlNamespace,
         // Let the operator recreate fluentd's StatefulSet when an immutable field changes (the volumes stay).
         enableRecreateWorkloadOnImmutableFieldChange: true,
+        // Every flow's filters read a container's text from `log`, the key fluent-bit's multiline `cri` parser
+        // writes (FluentBitAgent): the operator's default log key follows this flag, not fluent-bit
+        // (kube-logging/logging-operator 6.7.0 controllers/logging/logging_controller.go GetLogKey).
+        enableDockerParserCompatibilityForCRI: true,
         fluentd: this.renderFluentd(fluentd),
       },
     });
@@ -228,7 +232,7 @@ export class Logging extends Construct {
       cluster: true,
       outputs: options.outputs,
       match: [{ select: { namespaces: [...options.namespaces] } }],
-      filters: [{ detectExceptions: { languages: ['java', 'go', 'python'], multiline_flush_interval: '5' } }],
+      filters: [{ detectExceptions: { ...SparkLogFormat.DETECT_EXCEPTIONS, languages: ['java', 'go', 'python'] } }],
       extraFilters: options.extraFilters ?? [],
     }));
   }

@@ -3,6 +3,7 @@ export * from './spark-labels';
 export * from './spark-team';
 export * from './spark-settings';
 export * from './spark-ports';
+export * from './spark-log-layout';
 export * from './restart-policy';
 export * from './spark-application-options';
 export * from './spark-job';

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
 import { ScheduledSparkJob, ScheduledSparkJobOptions } from './scheduled-spark-job';
 import { SparkJob, SparkJobOptions } from './spark-job';
+import { SparkLogLayout } from './spark-log-layout';
 import type { SparkOperator } from './spark-operator';
 import { JobNamespaceLimits, JobNamespaceQuota, SparkTeam } from './spark-team';
 import { SyncWave } from '../delivery';
@@ -28,7 +29,8 @@ export interface JobNamespaceProps {
 /**
  * A namespace where Spark jobs run: the Namespace, the jobs' ServiceAccount (with its IAM role), the Role and
  * RoleBinding the driver needs to create its executors (pods, configmaps, services, PVCs in this namespace
- * only), an optional ResourceQuota and LimitRange, and cost-allocation labels that every job pod carries.
+ * only), the jobs' log4j2 configuration (`SparkLogLayout`), an optional ResourceQuota and LimitRange, and
+ * cost-allocation labels that every job pod carries.
  */
 export class JobNamespace extends Construct {
   /** The namespace's name. */
@@ -53,6 +55,7 @@ export class JobNamespace extends Construct {
 
     this.renderNamespace();
     this.renderServiceAccount();
+    this.renderLogLayout();
     if (props.team.quota) this.renderQuota(props.team.quota);
     if (props.team.limits) this.renderLimits(props.team.limits);
     props.operator._registerJobNamespace(this);
@@ -158,6 +161,14 @@ export class JobNamespace extends Construct {
       metadata: { ...metadata, name: `${this.serviceAccountName}-driver` },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${this.serviceAccountName}-driver` },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.name }],
+    });
+  }
+
+  // The log4j2 configuration the namespace's jobs mount (SparkLogLayout): one JSON line per log event.
+  private renderLogLayout(): void {
+    new k8s.KubeConfigMap(this, 'LogLayout', {
+      metadata: { name: SparkLogLayout.CONFIG_MAP_NAME, namespace: this.name, labels: this.podLabels },
+      data: { [SparkLogLayout.FILE_NAME]: SparkLogLayout.properties() },
     });
   }
 

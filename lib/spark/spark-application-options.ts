@@ -285,6 +285,16 @@ export interface SparkApplicationOptions {
   readonly metrics?: boolean;
 
   /**
+   * Whether the driver and executors log one JSON line per event (`SparkLogLayout`: time, level, logger,
+   * thread, and the message with its whole stack trace), through the log4j2 configuration the job namespace
+   * carries. The platform's log flows parse it; with `false` the job keeps Spark's text layout, whose stack
+   * traces reach the log store as lines apart from their message.
+   *
+   * @default true
+   */
+  readonly structuredLogs?: boolean;
+
+  /**
    * Spark settings, applied last (they win over the ones the library derives).
    *
    * @default - none

@@ -9,6 +9,7 @@ import { RestartPolicy } from './restart-policy';
 import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-application-options';
 import { checkDriverPlacement, checkSparkSettings } from './spark-conf-checks';
 import { SparkLabels } from './spark-labels';
+import { SparkLogLayout } from './spark-log-layout';
 import { SparkMemory } from './spark-memory';
 import { SparkPodRequest, capacityProblems, sparkPodRequest } from './spark-pod-resources';
 import { SparkPorts } from './spark-ports';
@@ -162,6 +163,7 @@ export class SparkApplicationSpec {
       ...(this.spotResilience ? SparkSettings.spotDecommissioning(this.props.fallbackStorage) : {}),
       ...(this.props.metrics ?? true ? SparkSettings.prometheusMetrics(this.name) : {}),
       ...SparkPorts.settings(),
+      ...(this.props.structuredLogs ?? true ? SparkLogLayout.settings() : {}),
       ...this.props.sparkConf,
     });
   }
@@ -192,6 +194,8 @@ export class SparkApplicationSpec {
       serviceAccount: this.props.namespace.serviceAccountName,
       labels: this.podLabels,
       env: env.length ? env : undefined,
+      // Mounted by the operator's webhook (sparkpod_defaulter.go addGeneralConfigMaps) as `<name>-vol`.
+      configMaps: this.props.structuredLogs ?? true ? [SparkLogLayout.configMapMount()] : undefined,
       // The kubelet cannot verify runAsNonRoot against an image whose USER is a name (apache/spark's `spark`)
       // and refuses the container unless runAsUser is numeric (kubelet verifyRunAsNonRoot).
       podSecurityContext: {

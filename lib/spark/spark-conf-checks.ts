@@ -30,6 +30,12 @@ const TYPED_PROPS: { [key: string]: string } = {
   'spark.kubernetes.authenticate.driver.serviceAccountName': 'the team\'s service account (SparkTeam serviceAccountName)',
   'spark.decommission.enabled': 'spotResilience',
 };
+// Settings the platform sets for every job (the log4j2 configuration, SparkLogLayout): options a job adds go
+// to the javaOptions props, which Spark appends after these.
+const PLATFORM_OWNED: { [key: string]: string } = {
+  'spark.driver.defaultJavaOptions': 'driver.javaOptions',
+  'spark.executor.defaultJavaOptions': 'executor.javaOptions',
+};
 const TYPED_PREFIXES: Array<[string, string]> = [
   ['spark.kubernetes.node.selector.', 'driver.placement / executor.placement'],
   ['spark.kubernetes.driver.node.selector.', 'driver.placement'],
@@ -69,7 +75,7 @@ const WELL_KNOWN = [
   'spark.sql.parquet.output.committer.class', 'spark.sql.sources.commitProtocolClass', 'spark.dynamicAllocation.shuffleTracking.enabled',
   'spark.dynamicAllocation.executorIdleTimeout', 'spark.dynamicAllocation.cachedExecutorIdleTimeout', 'spark.dynamicAllocation.schedulerBacklogTimeout',
   'spark.dynamicAllocation.executorAllocationRatio', 'spark.cleaner.referenceTracking.cleanCheckpoints', 'spark.checkpoint.compress',
-  ...Object.keys(TYPED_PROPS),
+  ...Object.keys(TYPED_PROPS), ...Object.keys(PLATFORM_OWNED),
 ];
 const KNOWN = new Set(WELL_KNOWN);
 
@@ -118,6 +124,9 @@ export function checkSparkSettings(where: Construct, p: SparkApplicationOptions)
   for (const key of Object.keys(p.sparkConf ?? {})) {
     const typed = TYPED_PROPS[key] ?? TYPED_PREFIXES.find(([prefix]) => key.startsWith(prefix))?.[1];
     if (typed) throw invalidProp(where, 'sparkConf', key, `is set by the library from ${typed}: use that prop, which the capacity, quota and placement checks read`);
+    if (PLATFORM_OWNED[key] && (p.structuredLogs ?? true)) {
+      throw invalidProp(where, 'sparkConf', key, `is set by the platform (its log4j2 configuration, see structuredLogs): add JVM options with ${PLATFORM_OWNED[key]}`);
+    }
     const meant = misspelledSparkKey(key);
     if (meant) throw invalidProp(where, 'sparkConf', key, `is not a Spark setting (Spark ignores it): did you mean "${meant}"?`);
   }
