@@ -232,7 +232,7 @@ describe('LogOutput', () => {
   test('bad input fails with the path, the prop, the value and what is allowed', () => {
     const { logging, teamA: a } = fixture();
     const add = (id: string, options: any) => () => logging.addTeamOutput(a, id, { ...es, ...options });
-    expect(add('inline', { password: 's3cret' })).toThrow('logging/team-a-inline: invalid prop "password.secretName" undefined');
+    expect(add('inline', { password: 's3cret' })).toThrow('logging/team-a-inline: invalid prop "password" "s3cret": must be an object (SecretKeyReference)');
     expect(add('inline2', { extraSettings: { password: 's3cret' } }))
       .toThrow('logging/team-a-inline2: invalid prop "extraSettings.password" "<redacted>": is never inline: give password as a Secret reference');
     expect(add('host', { host: 'https://logs.acme.internal:9200' }))

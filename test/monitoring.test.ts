@@ -458,7 +458,7 @@ describe('user alerts: bad input fails with the path, the prop, the value and wh
     [{ expr: 'sum(rate(x[5m])' }, 'AlertRule "TeamAJobSlow": invalid prop "expr" "sum(rate(x[5m])": is not valid PromQL: unexpected input at offset 15'],
     [{ expr: '' }, 'invalid prop "expr" "": must not be empty'],
     [{ severity: 'page' }, 'AlertRule "TeamAJobSlow": invalid prop "severity" "page": allowed: critical, warning, info'],
-    [{ for: '15 minutes' }, 'AlertRule "TeamAJobSlow": invalid prop "for" "15 minutes": must be a Duration of whole seconds, e.g. Duration.minutes(15)'],
+    [{ for: '15 minutes' }, 'AlertRule "TeamAJobSlow": invalid prop "for" "15 minutes": must be a cdk8s Duration, e.g. Duration.minutes(5)'],
     [{ name: '1stAlert' }, 'AlertRule "1stAlert": invalid prop "name" "1stAlert": must be letters, digits and "_"'],
     [{ summary: '' }, 'invalid prop "summary" "": is required'],
     [{ labels: { severity: 'x' } }, 'invalid prop "labels" "severity"'],

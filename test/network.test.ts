@@ -358,7 +358,7 @@ describe('what a real EKS cluster\'s VPC CNI would still drop (first deploy, rou
   });
 
   test('a Spark step\'s pods carry the run\'s workflow label but get the Spark flows only, not the pipeline pods\'', () => {
-    const { app: a, platform: p, jobs } = build({ argoWorkflows: {}, monitoring: {} });
+    const { app: a, platform: p, jobs } = build({ argoWorkflows: {}, monitoring: true });
     p.addPipeline(jobs, 'nightly').addSparkStep('etl', { ...scalaJob });
     const ev = new NetworkPolicyEvaluator(SchemaHarness.get().assertValidSynth(a));
     const pushgateway: PodEndpoint = { name: 'pushgateway', namespace: 'spark-monitoring', labels: p.monitoring!.pushgateway.podLabels, ip: '10.0.6.6' };

@@ -7,7 +7,7 @@ import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } fro
 import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
-import { checkInteger, checkOneOf, checkPinnedImage, goDurationProblem, invalidProp } from '../validation';
+import { checkInteger, checkOneOf, checkPinnedImage, checkShape, goDurationProblem, invalidProp } from '../validation';
 
 
 /**
@@ -162,6 +162,7 @@ export class ClusterAutoscaler extends Construct {
 
   public constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
+    checkShape(this, 'ClusterAutoscalerProps', props, 'props');
     if (!props.bindings) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (cluster name, region, roles)');
     this.clusterName = props.bindings.clusterName;
     requireLiteralBindings(this, props.bindings);

@@ -1,7 +1,7 @@
 import { ServiceAccountIdentity } from './service-account-identity';
 import { WorkloadIdentity } from './workload-identity';
 import { EventLogLocation, S3Location } from '../storage';
-import { checkAwsPartition, checkAwsRegion, checkEksClusterName, invalidProp, isUnresolvedToken } from '../validation';
+import { checkAwsPartition, checkAwsRegion, checkEksClusterName, checkShape, invalidProp, isUnresolvedToken } from '../validation';
 
 /**
  * Properties of `PlatformBindings`.
@@ -175,6 +175,7 @@ export class PlatformBindings {
   public readonly teamNamespaces?: string[];
 
   public constructor(props: PlatformBindingsProps) {
+    checkShape('PlatformBindings', 'PlatformBindingsProps', props, 'props');
     const where = 'PlatformBindings';
     if (!isUnresolvedToken(props.accountId) && (typeof props.accountId !== 'string' || !ACCOUNT_ID.test(props.accountId))) {
       throw invalidProp(where, 'accountId', props.accountId, 'must be a 12-digit AWS account id');

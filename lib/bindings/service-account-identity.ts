@@ -1,5 +1,5 @@
 import { WorkloadIdentity } from './workload-identity';
-import { checkDns1123Label, checkDns1123Subdomain, checkOneOf, invalidProp, isUnresolvedToken } from '../validation';
+import { checkDns1123Label, checkDns1123Subdomain, checkOneOf, checkShape, invalidProp, isUnresolvedToken } from '../validation';
 
 /**
  * Properties of a `ServiceAccountIdentity`.
@@ -46,6 +46,7 @@ export class ServiceAccountIdentity {
   public readonly identity: WorkloadIdentity;
 
   public constructor(props: ServiceAccountIdentityProps) {
+    checkShape('ServiceAccountIdentity', 'ServiceAccountIdentityProps', props, 'props');
     const where = `ServiceAccountIdentity "${props.namespace}/${props.name}"`;
     this.namespace = checkDns1123Label(where, 'namespace', props.namespace);
     this.name = checkDns1123Subdomain(where, 'name', props.name);

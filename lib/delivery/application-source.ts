@@ -1,5 +1,5 @@
 import { HelmRelease } from './helm-release';
-import { invalidProp } from '../validation';
+import { checkShape, invalidProp } from '../validation';
 
 /**
  * Options of a git directory source.
@@ -41,6 +41,7 @@ export class ApplicationSource {
 
   /** A directory of plain manifests in a git repository. */
   public static fromGitDirectory(options: GitDirectoryOptions): ApplicationSource {
+    checkShape('ApplicationSource.fromGitDirectory', 'GitDirectoryOptions', options, 'options');
     const where = 'ApplicationSource';
     if (typeof options.repoUrl !== 'string' || !(GIT_HTTPS.test(options.repoUrl) || GIT_SSH.test(options.repoUrl))) {
       throw invalidProp(where, 'repoUrl', options.repoUrl,

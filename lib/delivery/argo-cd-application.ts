@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ApplicationSource } from './application-source';
 import { OwnedElsewhere } from './helm-release';
 import { SyncWave } from './sync-wave';
-import { checkDns1123Label, checkDns1123Subdomain, invalidProp } from '../validation';
+import { checkDns1123Label, checkDns1123Subdomain, checkShape, invalidProp } from '../validation';
 
 /**
  * Options for an Argo CD Application.
@@ -90,6 +90,7 @@ export class ArgoCdApplication extends Construct {
 
   public constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
+    checkShape(this, 'ArgoCdApplicationProps', props, 'props');
     const release = props.source.release;
     const argoCdNamespace = checkDns1123Label(this, 'argoCdNamespace', props.argoCdNamespace ?? 'argocd');
     this.name = checkDns1123Subdomain(this, 'name', props.name ?? release?.releaseName ?? id);

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GroupKind } from './helm-release';
 import { SyncWave } from './sync-wave';
-import { checkDns1123Label, checkDns1123Subdomain } from '../validation';
+import { checkDns1123Label, checkDns1123Subdomain, checkShape } from '../validation';
 
 /**
  * Properties of an `ArgoCdProject`.
@@ -47,6 +47,7 @@ export class ArgoCdProject extends Construct {
 
   public constructor(scope: Construct, id: string, props: ArgoCdProjectProps = {}) {
     super(scope, id);
+    checkShape(this, 'ArgoCdProjectProps', props, 'props', true);
     this.name = checkDns1123Subdomain(this, 'name', props.name ?? 'spark-platform');
     this.argoCdNamespace = checkDns1123Label(this, 'argoCdNamespace', props.argoCdNamespace ?? 'argocd');
     const resource = new ApiObject(this, 'Resource', {
@@ -86,6 +87,7 @@ export class ArgoCdProject extends Construct {
 
   /** Allows a cluster-scoped kind (a CRD, a ClusterRole, a Namespace). */
   public addClusterResourceKind(kind: GroupKind): void {
+    checkShape(this, 'GroupKind', kind, 'kind');
     this.clusterKinds.set(`${kind.group}/${kind.kind}`, { group: kind.group, kind: kind.kind });
   }
 

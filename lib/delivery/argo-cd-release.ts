@@ -1,7 +1,7 @@
 import { HelmRelease } from './helm-release';
 import { Placement } from '../scheduling';
 import { requireOnDemand } from '../scheduling/component-placement';
-import { checkDns1123Subdomain, checkPlatformNamespace, invalidProp } from '../validation';
+import { checkDns1123Subdomain, checkPlatformNamespace, checkShape, invalidProp } from '../validation';
 
 /**
  * Single sign-on for Argo CD through an OIDC provider (Okta, Entra ID, Google, Cognito...). With SSO the
@@ -116,6 +116,7 @@ export class ArgoCdRelease extends HelmRelease {
   private readonly sso?: ArgoCdSso;
 
   public constructor(props: ArgoCdReleaseProps = {}) {
+    checkShape('ArgoCdRelease', 'ArgoCdReleaseProps', props, 'props', true);
     super({
       releaseName: 'argocd',
       namespace: checkPlatformNamespace('ArgoCdRelease', 'namespace', props.namespace ?? 'argocd'),

@@ -7,7 +7,7 @@ import { ArgoCdProject } from './argo-cd-project';
 import { GroupKind, HelmRelease } from './helm-release';
 import { RunOnce } from './run-once';
 import { SyncWave } from './sync-wave';
-import { checkPlatformNamespace, invalidProp, wiringProblem } from '../validation';
+import { checkPlatformNamespace, checkShape, invalidProp, wiringProblem } from '../validation';
 
 /**
  * Properties of `GitOps`.
@@ -76,6 +76,7 @@ export class GitOps extends Chart {
 
   public constructor(scope: Construct, id: string, props: GitOpsProps) {
     super(scope, id, props);
+    checkShape(this, 'GitOpsProps', props, 'props');
     this.argoCdNamespace = checkPlatformNamespace(this, 'argoCdNamespace', props.argoCdNamespace ?? 'argocd');
     this.project = new ArgoCdProject(this, 'Project', { name: props.projectName, argoCdNamespace: this.argoCdNamespace });
 
@@ -112,6 +113,7 @@ export class GitOps extends Chart {
    * `SyncWave.OPERATORS` by default), allowing its repository and namespace in the project.
    */
   public addHelmRelease(release: HelmRelease, options: ArgoCdApplicationOptions = {}): ArgoCdApplication {
+    checkShape(this, 'ArgoCdApplicationOptions', options, 'options', true);
     const name = options.name ?? release.releaseName;
     if (this.applications.has(name)) {
       throw invalidProp(this, 'release', release.releaseName, `an Application named "${name}" is already delivered (${this.applications.get(name)!.node.path}); give options.name`);

@@ -1,5 +1,5 @@
 import { deepMerge } from './deep-merge';
-import { checkDns1123Label, invalidProp } from '../validation';
+import { checkDns1123Label, checkShape, invalidProp } from '../validation';
 
 /**
  * A kind of Kubernetes object: its API group and kind.
@@ -134,7 +134,8 @@ export class HelmRelease {
   private readonly extraValues: { [key: string]: any };
 
   public constructor(props: HelmReleaseProps) {
-    const where = `HelmRelease ${JSON.stringify(props.releaseName)}`;
+    const where = `HelmRelease ${JSON.stringify(props?.releaseName)}`;
+    checkShape(where, 'HelmReleaseProps', props, 'props');
     if (typeof props.releaseName !== 'string' || props.releaseName.length > 53 || !RELEASE_NAME.test(props.releaseName)) {
       throw invalidProp(where, 'releaseName', props.releaseName,
         'must be a Helm release name: lower-case alphanumerics, \'-\' and \'.\', starting and ending alphanumeric, at most 53 characters');

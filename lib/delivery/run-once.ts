@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { SyncWave } from './sync-wave';
+import { checkShape } from '../validation';
 
 /**
  * Options of `RunOnce.mark()`.
@@ -31,6 +32,7 @@ const marked = new WeakMap<ApiObject, RunOnceOptions>();
 export class RunOnce {
   /** Marks an API object as a run: the `SyncWave.RUNS` wave, and created once by GitOps. */
   public static mark(apiObject: ApiObject, options: RunOnceOptions = {}): void {
+    checkShape('RunOnce.mark', 'RunOnceOptions', options, 'options', true);
     SyncWave.markCustomResource(apiObject, SyncWave.RUNS);
     // A failed run is the job's news, not the platform's: it does not make the root Application Degraded
     // (argo-cd controller/health.go skips resources with this annotation).

@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { checkShape } from '../validation';
 
 /**
  * Options of a persistent history store.
@@ -37,6 +38,7 @@ export class HistoryStore {
    * replaced rather than rolled. Needs a StorageClass that provisions volumes (on EKS, the EBS CSI driver).
    */
   public static persistentVolume(options: PersistentHistoryStoreOptions = {}): HistoryStore {
+    checkShape('HistoryStore.persistentVolume', 'PersistentHistoryStoreOptions', options, 'options', true);
     return new HistoryStore(options.size ?? Size.gibibytes(20), true, options.storageClassName);
   }
 

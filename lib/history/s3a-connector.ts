@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { awsSdkMajorOf, checkHadoopVersion } from '../spark/spark-version';
-import { invalidProp } from '../validation';
+import { checkShape, invalidProp } from '../validation';
 
 /**
  * The AWS SDK hadoop-aws of each Hadoop release was built and tested with (hadoop-project/pom.xml):
@@ -72,6 +72,7 @@ export class S3AConnector {
    * pin the SHA-256, or use your own mirror or image, to trust less).
    */
   public static fromMavenRepository(options: MavenS3AConnectorOptions = {}): S3AConnector {
+    checkShape('S3AConnector.fromMavenRepository', 'MavenS3AConnectorOptions', options, 'options', true);
     return new S3AConnector(options);
   }
 

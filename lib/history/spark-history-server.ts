@@ -13,7 +13,7 @@ import { PlatformPriority, SparkSettings } from '../spark';
 import { eventLogWritersOf } from '../spark/event-log-writers';
 import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from '../spark/spark-version';
 import { EventLogLocation } from '../storage';
-import { checkDns1123Label, checkInteger, checkPinnedImage, checkPlatformNamespace, invalidProp, wiringProblem } from '../validation';
+import { checkDns1123Label, checkInteger, checkPinnedImage, checkPlatformNamespace, checkShape, invalidProp, wiringProblem } from '../validation';
 
 /**
  * The history server's cleaner: it deletes event logs older than `maxAge`.
@@ -230,6 +230,7 @@ export class SparkHistoryServer extends Construct {
 
   public constructor(scope: Construct, id: string, props: SparkHistoryServerProps) {
     super(scope, id);
+    checkShape(this, 'SparkHistoryServerProps', props, 'props');
     if (!props.bindings) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (event logs, region, role)');
     this.props = props;
     this.serviceAccount = props.serviceAccount ?? PlatformServiceAccounts.SPARK_HISTORY_SERVER;

@@ -3,7 +3,7 @@ import { ChartComponent, HelmRelease, chartPort, helmNames } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { PlatformPriority } from '../spark';
-import { checkPlatformNamespace } from '../validation';
+import { checkPlatformNamespace, checkShape } from '../validation';
 
 // distroless' "nonroot" user (GoogleContainerTools/distroless common/variables.bzl: NONROOT = 65532).
 const DISTROLESS_NONROOT = 65532;
@@ -154,6 +154,7 @@ export class LoggingOperator extends Construct {
 
   public constructor(scope: Construct, id: string, props: LoggingOperatorProps) {
     super(scope, id);
+    checkShape(this, 'LoggingOperatorProps', props, 'props');
     this.nodePools = [...(props.nodePools ?? [])];
     this.placement = componentPlacement(this, props.nodePools, props.placement, 'the logging-operator');
     PlatformPriority._ensure(this);

@@ -11,7 +11,7 @@ import { SyncWave } from '../delivery';
 import { Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { JobNamespace, PlatformPriority } from '../spark';
-import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkTaggedImage, invalidProp, synthWarning, wiringProblem } from '../validation';
+import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkShape, checkTaggedImage, invalidProp, synthWarning, wiringProblem } from '../validation';
 
 /**
  * How fluentd, which routes and ships every log, runs in the control namespace.
@@ -131,6 +131,7 @@ export class Logging extends Construct {
 
   public constructor(scope: Construct, id: string, props: LoggingProps) {
     super(scope, id);
+    checkShape(this, 'LoggingProps', props, 'props');
     if (!(props.operator instanceof LoggingOperator)) throw invalidProp(this, 'operator', props.operator, 'must be the platform\'s LoggingOperator');
     this.operator = props.operator;
     this.name = checkDns1123Label(this, 'name', props.name ?? 'spark-platform');
@@ -168,6 +169,7 @@ export class Logging extends Construct {
    * @param options the log store, its address, index (default: daily `spark-<namespace>-YYYY.MM.DD`), credentials and buffer
    */
   public addTeamOutput(namespace: JobNamespace, id: string, options: LogOutputOptions): LogOutput {
+    checkShape(`${this.node.path}/${namespace?.name}-${id}`, 'LogOutputOptions', options, 'options');
     checkJobNamespace(this, namespace);
     return this.track(this.outputs, LogOutput._of(this, `${namespace.name}-${id}`, {
       ...options, name: options.name ?? id, logging: this, namespace: namespace.name, cluster: false, defaultIndex: LogIndex.daily(`spark-${namespace.name}`),
@@ -182,6 +184,7 @@ export class Logging extends Construct {
    * @param options the log store, its address, index (default: daily `spark-platform-YYYY.MM.DD`), credentials and buffer
    */
   public addClusterOutput(id: string, options: LogOutputOptions): LogOutput {
+    checkShape(`${this.node.path}/${id}`, 'LogOutputOptions', options, 'options');
     return this.track(this.outputs, LogOutput._of(this, id, {
       ...options, logging: this, namespace: this.controlNamespace, cluster: true, defaultIndex: LogIndex.daily('spark-platform'),
     }));
@@ -196,6 +199,7 @@ export class Logging extends Construct {
    * @param options the outputs, and optionally other pods and more filters
    */
   public addTeamFlow(namespace: JobNamespace, options: TeamLogFlowOptions): LogFlow {
+    checkShape(this, 'TeamLogFlowOptions', options, 'options');
     checkJobNamespace(this, namespace);
     const name = options.name ?? 'spark-jobs';
     const id = `${namespace.name}-${name}`;
@@ -220,6 +224,7 @@ export class Logging extends Construct {
    * namespaces, exceptions joined, sent to cluster outputs.
    */
   public addPlatformFlow(options: PlatformLogFlowOptions): LogFlow {
+    checkShape(this, 'PlatformLogFlowOptions', options, 'options');
     const name = options.name ?? 'platform';
     if (!Array.isArray(options.namespaces) || options.namespaces.length === 0) {
       throw invalidProp(`${this.node.path}/${name}`, 'namespaces', options.namespaces, 'must list the namespaces of the platform\'s components');

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { alertTemplateProblem } from './alert-template';
-import { checkPromql, invalidProp, promqlReturnsRangeVector } from '../validation';
+import { checkPromql, checkShape, invalidProp, promqlReturnsRangeVector } from '../validation';
 
 /**
  * How urgent an alert is (the `severity` label Alertmanager routes on).
@@ -91,6 +91,7 @@ export class AlertRule {
 
   public constructor(options: AlertRuleOptions) {
     const where = `AlertRule "${options?.name}"`;
+    checkShape(where, 'AlertRuleOptions', options, 'options');
     if (typeof options.name !== 'string' || !ALERT_NAME.test(options.name)) {
       throw invalidProp(where, 'name', options.name, 'must be letters, digits and "_", not starting with a digit (e.g. "SparkApplicationFailed")');
     }

@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { PrometheusStack } from './prometheus-stack';
-import { checkDns1123Subdomain, checkPromql, invalidProp } from '../validation';
+import { checkDns1123Subdomain, checkPromql, checkShape, invalidProp } from '../validation';
 
 /**
  * How a panel draws its queries.
@@ -120,6 +120,7 @@ export class GrafanaDashboard extends Construct {
 
   public constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
+    checkShape(this, 'GrafanaDashboardProps', props, 'props');
     this.uid = checkDns1123Subdomain(this, 'uid', props.uid ?? id);
     if (this.uid.length > 40) throw invalidProp(this, 'uid', this.uid, 'must be at most 40 characters (Grafana\'s limit on dashboard uids)');
     if (typeof props.title !== 'string' || props.title.trim() === '') throw invalidProp(this, 'title', props.title, 'is required');
@@ -135,6 +136,7 @@ export class GrafanaDashboard extends Construct {
 
   /** Adds a panel after the others; its queries must parse as PromQL. */
   public addPanel(panel: DashboardPanel): void {
+    checkShape(this, 'DashboardPanel', panel, 'panel');
     const where = `${this.node.path} panel "${panel?.title}"`;
     if (typeof panel.title !== 'string' || panel.title.trim() === '') throw invalidProp(this, 'panel.title', panel.title, 'is required');
     if (!Array.isArray(panel.queries) || panel.queries.length === 0) throw invalidProp(where, 'queries', panel.queries, 'must list at least one query');

@@ -2,7 +2,7 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusStack } from './prometheus-stack';
 import { SyncWave } from '../delivery';
-import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, invalidProp, isDns1123Label } from '../validation';
+import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkShape, invalidProp, isDns1123Label } from '../validation';
 
 /**
  * What Prometheus selects a monitor's targets by: pods (a `PodMonitor`) or Services (a `ServiceMonitor`).
@@ -102,6 +102,7 @@ export class MetricsMonitor extends Construct {
 
   public constructor(scope: Construct, id: string, props: MetricsMonitorProps) {
     super(scope, id);
+    checkShape(this, 'MetricsMonitorProps', props, 'props');
     this.name = checkDns1123Subdomain(this, 'name', props.name);
     this.target = props.target;
     if (!Object.values(MonitorTarget).includes(props.target)) {

@@ -6,6 +6,7 @@ import { Pushgateway } from './pushgateway';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { PlatformPriority } from '../spark';
+import { checkShape } from '../validation';
 import { ArgoWorkflows } from '../workflows';
 
 /** What `PlatformMonitoring` gives the cleanup. */
@@ -55,6 +56,7 @@ export class PipelineGroupCleanup extends Construct {
 
   public constructor(scope: Construct, id: string, props: PipelineGroupCleanupProps) {
     super(scope, id);
+    checkShape(this, 'PipelineGroupCleanupProps', props, 'props');
     const placement = componentPlacement(this, props.nodePools, props.placement, 'the Pushgateway cleanup');
     const keep = Lazy.any({ produce: () => props.workflows.pipelines.map(p => `${p.namespace.name}/${p.name}`).sort().join(' ') });
     new k8s.KubeCronJob(this, 'Resource', {

@@ -15,7 +15,7 @@ import { SyncWave } from '../delivery';
 import { SparkHistoryServer } from '../history';
 import { NodePool, Placement } from '../scheduling';
 import { SparkLabels, SparkOperator } from '../spark';
-import { checkDns1123Subdomain, checkPinnedImage, checkPlatformNamespace, invalidProp, promqlEqualityMatchers, wiringProblem } from '../validation';
+import { checkDns1123Subdomain, checkPinnedImage, checkPlatformNamespace, checkShape, invalidProp, promqlEqualityMatchers, wiringProblem } from '../validation';
 import { ArgoWorkflows } from '../workflows';
 
 // The groups of the library's own rules (platformRuleGroups): addAlert refuses their names without building every rule.
@@ -129,6 +129,7 @@ export class PlatformMonitoring extends Construct {
 
   public constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
     super(scope, id);
+    checkShape(this, 'PlatformMonitoringProps', props, 'props');
     this.props = props;
     this.stack = props.stack ?? PrometheusStack.kubePrometheusStack();
     this.namespace = checkPlatformNamespace(this, 'namespace', props.namespace ?? 'spark-monitoring');
@@ -221,6 +222,7 @@ export class PlatformMonitoring extends Construct {
 
   /** Adds a dashboard (a ConfigMap for Grafana's sidecar in this namespace). */
   public addDashboard(id: string, options: GrafanaDashboardOptions): GrafanaDashboard {
+    checkShape(`${this.node.path}/Dashboard-${id}`, 'GrafanaDashboardOptions', options, 'options');
     const dashboard = new GrafanaDashboard(this, `Dashboard-${id}`, { ...options, uid: options.uid ?? id, namespace: this.namespace, stack: this.stack });
     this.dashboards.push(dashboard);
     return dashboard;
@@ -231,6 +233,7 @@ export class PlatformMonitoring extends Construct {
    * renders, with the port it names.
    */
   public addMonitor(id: string, options: PlatformMonitorOptions): MetricsMonitor {
+    checkShape(`${this.node.path}/Monitor-${id}`, 'PlatformMonitorOptions', options, 'options');
     const monitor = new MetricsMonitor(this, `Monitor-${id}`, { ...options, namespace: this.namespace, stack: this.stack });
     this.monitors.push({ monitor, checked: !options.targetsRenderedElsewhere });
     return monitor;

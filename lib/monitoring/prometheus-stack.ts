@@ -1,4 +1,4 @@
-import { checkLabels } from '../validation';
+import { checkLabels, checkShape } from '../validation';
 
 /**
  * Properties of a `PrometheusStack`.
@@ -47,6 +47,7 @@ export class PrometheusStack {
   public readonly dashboardLabels: { [key: string]: string };
 
   public constructor(props: PrometheusStackProps = {}) {
+    checkShape('PrometheusStack', 'PrometheusStackProps', props, 'props', true);
     this.monitorLabels = { ...(props.monitorLabels ?? { release: 'kube-prometheus-stack' }) };
     this.ruleLabels = { ...(props.ruleLabels ?? this.monitorLabels) };
     this.dashboardLabels = { ...(props.dashboardLabels ?? { grafana_dashboard: '1' }) };

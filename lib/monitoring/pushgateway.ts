@@ -6,7 +6,7 @@ import { PrometheusStack } from './prometheus-stack';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { PlatformPriority } from '../spark';
-import { checkDns1123Subdomain, checkInteger, checkPinnedImage, invalidProp } from '../validation';
+import { checkDns1123Subdomain, checkInteger, checkPinnedImage, checkShape, invalidProp } from '../validation';
 
 /**
  * Where the Pushgateway keeps what was pushed across restarts.
@@ -109,6 +109,7 @@ export class Pushgateway extends Construct {
 
   public constructor(scope: Construct, id: string, props: PushgatewayProps) {
     super(scope, id);
+    checkShape(this, 'PushgatewayProps', props, 'props');
     this.namespace = props.namespace;
     this.serviceName = NAME;
     this.port = PORT;

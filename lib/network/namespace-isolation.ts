@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { NetworkFlow } from './network-flow';
 import { NetworkPeer } from './network-peer';
 import { NetworkPort } from './network-port';
-import { checkDns1123Label, checkLabels, invalidProp } from '../validation';
+import { checkDns1123Label, checkLabels, checkShape, invalidProp } from '../validation';
 
 /**
  * Properties of a `NamespaceIsolation`.
@@ -50,6 +50,7 @@ export class NamespaceIsolation extends Construct {
 
   public constructor(scope: Construct, id: string, props: NamespaceIsolationProps) {
     super(scope, id);
+    checkShape(this, 'NamespaceIsolationProps', props, 'props');
     this.namespace = checkDns1123Label(this, 'namespace', props.namespace);
     this.dns = props.dns ?? NamespaceIsolation.KUBE_DNS;
     this.defaultDeny = props.defaultDeny ?? true;
@@ -78,6 +79,7 @@ export class NamespaceIsolation extends Construct {
    * Allows a flow: an egress policy when it starts in this namespace, an ingress policy when it ends here.
    */
   public addFlow(flow: NetworkFlow): void {
+    checkShape(this, 'NetworkFlow', flow, 'flow');
     if (flow.ports.length === 0) throw invalidProp(this, `${flow.name}.ports`, flow.ports, 'must list at least one port');
     const starts = flow.from.namespace === this.namespace;
     const ends = flow.to.namespace === this.namespace;

@@ -9,7 +9,7 @@ import { SparkHistoryServer } from '../history';
 import { LogOutput, Logging, LoggingOperator } from '../logging';
 import { PlatformMonitoring } from '../monitoring';
 import { JobNamespace, SparkOperator, SparkPorts } from '../spark';
-import { checkDns1123Subdomain, invalidProp, wiringProblem } from '../validation';
+import { checkDns1123Subdomain, checkShape, invalidProp, wiringProblem } from '../validation';
 import { ArgoWorkflows } from '../workflows';
 
 /** fluentd's forward input: logging-operator 6.7.0 pkg/resources/fluentd/fluentd.go `ServicePort = 24240`. */
@@ -129,6 +129,7 @@ export class PlatformNetwork extends Construct {
 
   public constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
     super(scope, id);
+    checkShape(this, 'PlatformNetworkProps', props, 'props');
     this.props = props;
     const cidrs = props.clusterCidrs ?? [];
     const vpcServices = props.vpcServiceCidrs ?? [];
@@ -226,6 +227,7 @@ export class PlatformNetwork extends Construct {
    * destination's, for each end in a namespace the platform isolates.
    */
   public addFlow(flow: NetworkFlow): void {
+    checkShape(this, 'NetworkFlow', flow, 'flow');
     checkDns1123Subdomain(this, 'name', `${flow.name}-ingress`);
     if (this.flowList.some(f => f.name === flow.name)) throw invalidProp(this, 'name', flow.name, 'another flow has this name');
     const ends = [...new Set([flow.from.namespace, flow.to.namespace])].filter((n): n is string => n !== undefined && this.isolations.has(n));

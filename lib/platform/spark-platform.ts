@@ -12,7 +12,7 @@ import { PlatformNetwork, PlatformNetworkOptions } from '../network';
 import { NodePool, Placement } from '../scheduling';
 import { JobNamespace, SparkOperator, SparkTeam } from '../spark';
 import { EbsStorageClass } from '../storage';
-import { checkList, invalidProp, KUBERNETES_NAMESPACES, synthWarning } from '../validation';
+import { KUBERNETES_NAMESPACES, checkList, checkShape, invalidProp, synthWarning } from '../validation';
 import { ArgoWorkflows, PipelineSubmitter, SparkPipeline, SparkPipelineOptions } from '../workflows';
 
 /**
@@ -201,6 +201,7 @@ export class SparkPlatform extends Chart {
 
   public constructor(scope: Construct, id: string, props: SparkPlatformProps) {
     super(scope, id, props);
+    checkShape(this, 'SparkPlatformProps', props, 'props');
     if (!Array.isArray(props.nodePools) || props.nodePools.length === 0) throw invalidProp(this, 'nodePools', props.nodePools, 'must list the platform\'s node pools');
     checkList<NodePool>(this, 'nodePools', props.nodePools, p => p instanceof NodePool, 'NodePools');
     if (!(props.bindings instanceof PlatformBindings)) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings');
@@ -260,6 +261,7 @@ export class SparkPlatform extends Chart {
    * driver RBAC, quota, labels), and with logging a flow of its Spark logs to its own output or the platform's.
    */
   public addTeam(team: SparkTeam, options: SparkPlatformTeamOptions = {}): JobNamespace {
+    checkShape(this, 'SparkPlatformTeamOptions', options, 'options', true);
     const owner = this.componentNamespaces().find(([ns]) => ns === team?.namespace);
     if (owner) {
       throw invalidProp(this, 'team', team.name, `uses namespace "${team.namespace}", which is ${owner[1]}'s: the team's Namespace, quota and NetworkPolicies would be applied to it; give the team a namespace of its own`);
@@ -277,12 +279,14 @@ export class SparkPlatform extends Chart {
 
   /** Adds another flow of a team's logs (other pods, more filters, other outputs). */
   public addTeamFlow(namespace: JobNamespace, options: TeamLogFlowOptions): void {
+    checkShape(this, 'TeamLogFlowOptions', options, 'options');
     if (!this.logging) throw invalidProp(this, 'logging', undefined, 'is off: give logging: { output } to add flows');
     this.logging.addTeamFlow(namespace, options);
   }
 
   /** Adds a pipeline of Spark jobs (sequence or DAG) to a team's namespace. */
   public addPipeline(namespace: JobNamespace, id: string, options: SparkPipelineOptions = {}): SparkPipeline {
+    checkShape(`${namespace?.node?.path}/${id}`, 'SparkPipelineOptions', options, 'options', true);
     return this.requireWorkflows('addPipeline').addPipeline(namespace, id, options);
   }
 

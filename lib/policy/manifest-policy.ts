@@ -6,6 +6,7 @@ import { PLATFORM_CLUSTER_WRITES, PLATFORM_EXCEPTIONS } from './platform-excepti
 import { policyContainers } from './pod-containers';
 import { ClusterWriteGrant, PolicyException, PolicyViolation } from './policy-violation';
 import { clusterWriteViolations, wildcardViolations } from './rbac-rules';
+import { checkShape } from '../validation';
 
 /**
  * Properties of a `ManifestPolicy`.
@@ -67,6 +68,7 @@ export class ManifestPolicy {
   private readonly imageUsers: ImageUser[];
 
   public constructor(props: ManifestPolicyProps = {}) {
+    checkShape('ManifestPolicy', 'ManifestPolicyProps', props, 'props', true);
     for (const exception of [...props.exceptions ?? [], ...props.clusterWrites ?? []]) {
       if (!exception.reason || exception.reason.trim().length < 10) {
         throw new Error(`ManifestPolicy: every exception must say why (reason), got ${JSON.stringify(exception)}`);

@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { INSTANCE_TYPE_TABLE } from './instance-type-table';
-import { checkInteger, invalidProp } from '../validation';
+import { checkInteger, checkShape, invalidProp } from '../validation';
 
 /**
  * What describes an EC2 instance type for capacity planning.
@@ -46,6 +46,7 @@ export class InstanceType {
 
   /** An instance type the library's table does not have (a GPU type, say), described by you. */
   public static describe(props: InstanceTypeProps): InstanceType {
+    checkShape('InstanceType.describe', 'InstanceTypeProps', props, 'props');
     return new InstanceType(props);
   }
 

@@ -1,4 +1,5 @@
 import { InstanceType } from './instance-type';
+import { checkShape } from '../validation';
 
 /**
  * What a pod (or a daemon set's pod on every node) requests.
@@ -105,6 +106,7 @@ export class NodeCapacity {
 
   /** How many pods of `request` fit on one node next to the daemon sets (0 when none does). */
   public podsThatFit(request: ResourceRequest): number {
+    checkShape('NodeCapacity.podsThatFit', 'ResourceRequest', request, 'request');
     const byCpu = request.cpuMillis > 0 ? Math.floor(this.availableCpuMillis / request.cpuMillis) : Infinity;
     const byMemory = request.memoryMiB > 0 ? Math.floor(this.availableMemoryMiB / request.memoryMiB) : Infinity;
     const pods = Math.min(byCpu, byMemory, this.instanceType.maxPods - this.daemonSets.length);

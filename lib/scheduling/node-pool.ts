@@ -3,7 +3,7 @@ import { TaintEffect } from 'cdk8s-plus-33';
 import { CapacityType, CpuArchitecture } from './capacity-type';
 import { InstanceType } from './instance-type';
 import { NodeTaint, NodeTaints } from './taint';
-import { checkDns1123Label, checkInteger, checkLabels, checkList, checkOneOf, invalidProp, labelValueProblem, qualifiedNameProblem } from '../validation';
+import { checkDns1123Label, checkInteger, checkLabels, checkList, checkOneOf, checkShape, invalidProp, labelValueProblem, qualifiedNameProblem } from '../validation';
 
 /**
  * Properties of a `NodePool`.
@@ -146,7 +146,8 @@ export class NodePool {
   private readonly userLabels: { [key: string]: string };
 
   public constructor(props: NodePoolProps) {
-    const where = `NodePool ${JSON.stringify(props.name)}`;
+    const where = `NodePool ${JSON.stringify(props?.name)}`;
+    checkShape(where, 'NodePoolProps', props, 'props');
     this.name = checkDns1123Label(where, 'name', props.name);
 
     this.capacityType = checkOneOf(where, 'capacityType', props.capacityType, Object.values(CapacityType));

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { k8s } from 'cdk8s-plus-33';
 import { NodePool } from './node-pool';
 import { NodeTaints } from './taint';
-import { invalidProp } from '../validation';
+import { checkShape, invalidProp } from '../validation';
 
 /**
  * How a placement selects the nodes of its pools.
@@ -46,11 +46,13 @@ export interface PlacementOptions {
 export class Placement {
   /** Places pods on the nodes of one pool. */
   public static onPool(pool: NodePool, options: PlacementOptions = {}): Placement {
+    checkShape('Placement.onPool', 'PlacementOptions', options, 'options', true);
     return new Placement([pool], options);
   }
 
   /** Places pods on the nodes of any of several pools (for example, spot with on-demand as a fallback). */
   public static onPools(pools: NodePool[], options: PlacementOptions = {}): Placement {
+    checkShape('Placement.onPools', 'PlacementOptions', options, 'options', true);
     return new Placement(pools, options);
   }
 

@@ -1,5 +1,5 @@
 import { TaintEffect, k8s } from 'cdk8s-plus-33';
-import { invalidProp } from '../validation';
+import { checkShape, invalidProp } from '../validation';
 
 /**
  * A taint carried by every node of a pool.
@@ -50,6 +50,7 @@ export class NodeTaints {
    * an Auto Scaling group that has scaled to zero.
    */
   public static toAutoscalerTagValue(taint: NodeTaint): string {
+    checkShape('NodeTaints.toAutoscalerTagValue', 'NodeTaint', taint, 'taint');
     return `${taint.value ?? ''}:${taint.effect}`;
   }
 
@@ -57,6 +58,7 @@ export class NodeTaints {
    * The toleration that matches exactly this taint.
    */
   public static toleration(taint: NodeTaint): k8s.Toleration {
+    checkShape('NodeTaints.toleration', 'NodeTaint', taint, 'taint');
     return taint.value === undefined
       ? { key: taint.key, operator: 'Exists', effect: taint.effect }
       : { key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect };

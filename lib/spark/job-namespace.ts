@@ -8,7 +8,7 @@ import { SparkLogLayout } from './spark-log-layout';
 import type { SparkOperator } from './spark-operator';
 import { JobNamespaceLimits, JobNamespaceQuota, SparkTeam } from './spark-team';
 import { SyncWave } from '../delivery';
-import { invalidProp } from '../validation';
+import { checkShape, invalidProp } from '../validation';
 
 // Where each job definition (an options object) is used, per app, so a step is never also a standalone job.
 const DEFINITIONS = new WeakMap<IConstruct, WeakMap<object, { standalone: Construct[]; steps: Construct[] }>>();
@@ -47,6 +47,7 @@ export class JobNamespace extends Construct {
 
   public constructor(scope: Construct, id: string, props: JobNamespaceProps) {
     super(scope, id);
+    checkShape(this, 'JobNamespaceProps', props, 'props');
     this.operator = props.operator;
     this.team = props.team;
     this.name = props.team.namespace;
@@ -66,6 +67,7 @@ export class JobNamespace extends Construct {
    * object) used here must not also be a pipeline step: it would run on its own too.
    */
   public addJob(id: string, options: SparkJobOptions): SparkJob {
+    checkShape(`${this.node.path}/${id}`, 'SparkJobOptions', options, 'options');
     const job = new SparkJob(this, id, { ...options, namespace: this });
     this._useDefinition(options, job, true);
     return job;
@@ -73,6 +75,7 @@ export class JobNamespace extends Construct {
 
   /** Adds a scheduled Spark job to the namespace. */
   public addScheduledJob(id: string, options: ScheduledSparkJobOptions): ScheduledSparkJob {
+    checkShape(`${this.node.path}/${id}`, 'ScheduledSparkJobOptions', options, 'options');
     return new ScheduledSparkJob(this, id, { ...options, namespace: this });
   }
 

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkInteger } from '../validation';
+import { checkInteger, checkShape } from '../validation';
 
 /**
  * Retry settings of a restart policy.
@@ -46,11 +46,13 @@ export class RestartPolicy {
 
   /** Run again after a failure (for example after losing the driver's node), up to `retries` times. */
   public static onFailure(options: RetryOptions = {}): RestartPolicy {
+    checkShape('RestartPolicy.onFailure', 'RetryOptions', options, 'options', true);
     return new RestartPolicy('OnFailure', options);
   }
 
   /** Always run again, whether the run failed or succeeded (streaming jobs). */
   public static always(options: RetryOptions = {}): RestartPolicy {
+    checkShape('RestartPolicy.always', 'RetryOptions', options, 'options', true);
     return new RestartPolicy('Always', options);
   }
 

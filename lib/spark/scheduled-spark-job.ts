@@ -4,7 +4,7 @@ import type { JobNamespace } from './job-namespace';
 import { SparkApplicationOptions } from './spark-application-options';
 import { SparkApplicationSpec } from './spark-application-spec';
 import { SyncWave } from '../delivery';
-import { checkCron, checkInteger, checkOneOf, checkTimeZone } from '../validation';
+import { checkCron, checkInteger, checkOneOf, checkShape, checkTimeZone } from '../validation';
 
 /**
  * What the operator does when a scheduled run is due while the previous one still runs.
@@ -93,6 +93,7 @@ export class ScheduledSparkJob extends Construct {
 
   public constructor(scope: Construct, id: string, props: ScheduledSparkJobProps) {
     super(scope, id);
+    checkShape(this, 'ScheduledSparkJobProps', props, 'props');
     this.namespace = props.namespace;
     const spec = new SparkApplicationSpec(this, props, props.name ?? id, SparkApplicationSpec.SCHEDULED_NAME_MAX);
     this.name = spec.name;

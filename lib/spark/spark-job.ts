@@ -4,6 +4,7 @@ import type { JobNamespace } from './job-namespace';
 import { SparkApplicationOptions } from './spark-application-options';
 import { SparkApplicationSpec } from './spark-application-spec';
 import { RunOnce } from '../delivery';
+import { checkShape } from '../validation';
 
 /**
  * Options for `JobNamespace.addJob()`: a Spark application run once.
@@ -47,6 +48,7 @@ export class SparkJob extends Construct {
 
   public constructor(scope: Construct, id: string, props: SparkJobProps) {
     super(scope, id);
+    checkShape(this, 'SparkJobProps', props, 'props');
     this.namespace = props.namespace;
     this.spec = new SparkApplicationSpec(this, props, props.name ?? id, SparkApplicationSpec.SPARK_APPLICATION_NAME_MAX, props.runId);
     this.name = this.spec.name;

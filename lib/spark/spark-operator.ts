@@ -9,7 +9,7 @@ import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { NodePool, Placement } from '../scheduling';
 import { onDemandForPlatform, requireOnDemand } from '../scheduling/component-placement';
 import { EventLogLocation } from '../storage';
-import { checkInteger, checkPlatformNamespace, invalidProp, wiringProblem } from '../validation';
+import { checkInteger, checkPlatformNamespace, checkShape, invalidProp, wiringProblem } from '../validation';
 
 /**
  * Properties of a `SparkOperator`.
@@ -125,6 +125,7 @@ export class SparkOperator extends Construct {
 
   public constructor(scope: Construct, id: string, props: SparkOperatorProps) {
     super(scope, id);
+    checkShape(this, 'SparkOperatorProps', props, 'props');
     if (!Array.isArray(props.nodePools) || props.nodePools.length === 0) {
       throw invalidProp(this, 'nodePools', props.nodePools, 'must list the platform\'s node pools (at least one on-demand pool)');
     }

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { SparkLabels } from './spark-labels';
 import { ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
 import { S3Location } from '../storage';
-import { checkDns1123Subdomain, checkInteger, checkLabels, checkList, checkPlatformNamespace, cpuMillisOf, invalidProp, labelValueProblem } from '../validation';
+import { checkDns1123Subdomain, checkInteger, checkLabels, checkList, checkPlatformNamespace, checkShape, cpuMillisOf, invalidProp, labelValueProblem } from '../validation';
 
 /**
  * A ResourceQuota for a job namespace: the most its jobs may request together.
@@ -177,7 +177,8 @@ export class SparkTeam {
   public readonly limits?: JobNamespaceLimits;
 
   public constructor(props: SparkTeamProps) {
-    const where = `SparkTeam ${JSON.stringify(props.name)}`;
+    const where = `SparkTeam ${JSON.stringify(props?.name)}`;
+    checkShape(where, 'SparkTeamProps', props, 'props');
     const nameProblem = labelValueProblem(props.name);
     if (nameProblem || !props.name) throw invalidProp(where, 'name', props.name, nameProblem ?? 'must not be empty');
     this.name = props.name;

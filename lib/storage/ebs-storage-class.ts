@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { checkDns1123Subdomain, invalidProp } from '../validation';
+import { checkDns1123Subdomain, checkShape, invalidProp } from '../validation';
 
 /**
  * Properties of an `EbsStorageClass`.
@@ -45,6 +45,7 @@ export class EbsStorageClass extends Construct {
 
   public constructor(scope: Construct, id: string, props: EbsStorageClassProps = {}) {
     super(scope, id);
+    checkShape(this, 'EbsStorageClassProps', props, 'props', true);
     this.name = checkDns1123Subdomain(this, 'name', props.name ?? 'ebs-gp3');
     if (props.kmsKeyId !== undefined && (typeof props.kmsKeyId !== 'string' || props.kmsKeyId.trim() === '')) {
       throw invalidProp(this, 'kmsKeyId', props.kmsKeyId, 'must be a KMS key ARN or id');

@@ -1,4 +1,5 @@
 import { S3Location } from './s3-location';
+import { checkShape } from '../validation';
 
 /**
  * Properties of an `EventLogLocation`.
@@ -39,6 +40,7 @@ export class EventLogLocation extends S3Location {
   public static readonly DEFAULT_PREFIX = 'spark-events';
 
   public constructor(props: EventLogLocationProps) {
+    checkShape('EventLogLocation', 'EventLogLocationProps', props, 'props');
     super({ ...props, prefix: props.prefix ?? EventLogLocation.DEFAULT_PREFIX });
   }
 }

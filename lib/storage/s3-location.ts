@@ -1,4 +1,4 @@
-import { checkAwsPartition, invalidProp, isUnresolvedToken } from '../validation';
+import { checkAwsPartition, checkShape, invalidProp, isUnresolvedToken } from '../validation';
 
 /**
  * Properties of an `S3Location`.
@@ -57,6 +57,7 @@ export class S3Location {
   public readonly partition: string;
 
   public constructor(props: S3LocationProps) {
+    checkShape('S3Location', 'S3LocationProps', props, 'props');
     // The class the user constructed (EventLogLocation extends this one).
     const where = new.target.name;
     const bucketProblem = S3Location.bucketNameProblem(props.bucketName);

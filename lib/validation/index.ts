@@ -8,3 +8,4 @@ export * from './images';
 export * from './warnings';
 export * from './promql';
 export * from './credentials';
+export * from './public-shapes';

@@ -11,7 +11,7 @@ import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { JobNamespace, PlatformPriority } from '../spark';
-import { checkInteger, checkOneOf, checkPlatformNamespace, invalidProp } from '../validation';
+import { checkInteger, checkOneOf, checkPlatformNamespace, checkShape, invalidProp } from '../validation';
 
 /**
  * How long finished workflows (and, through their owner references, their SparkApplications and pods) are
@@ -169,6 +169,7 @@ export class ArgoWorkflows extends Construct {
 
   public constructor(scope: Construct, id: string, props: ArgoWorkflowsProps) {
     super(scope, id);
+    checkShape(this, 'ArgoWorkflowsProps', props, 'props');
     if (!props.bindings) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (artifact repository, region, roles)');
     this.props = props;
     this.bindings = props.bindings;
@@ -206,6 +207,7 @@ export class ArgoWorkflows extends Construct {
    * service account (created with the first pipeline of the namespace).
    */
   public addPipeline(namespace: JobNamespace, id: string, options: SparkPipelineOptions = {}): SparkPipeline {
+    checkShape(`${namespace?.node?.path}/${id}`, 'SparkPipelineOptions', options, 'options', true);
     const pipeline = new SparkPipeline(namespace, id, { ...options, namespace, workflows: this });
     this.pipelineList.push(pipeline);
     for (const step of this.everyPipelineExitSteps) pipeline.addExitStep(step.id, step.exitStepFor(pipeline));
@@ -232,6 +234,7 @@ export class ArgoWorkflows extends Construct {
    * service account with a long-lived token, allowed to create workflows in the namespace and follow them.
    */
   public addSubmitter(namespace: JobNamespace, options: PipelineSubmitterOptions = {}): PipelineSubmitter {
+    checkShape(this, 'PipelineSubmitterOptions', options, 'options', true);
     const submitter = new PipelineSubmitter(namespace, `Submitter-${options.name ?? PipelineSubmitter.DEFAULT_NAME}`, { ...options, namespace });
     this.submitterList.push(submitter);
     return submitter;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { SparkPipeline } from './spark-pipeline';
-import { checkDns1123Label, checkPinnedImage } from '../validation';
+import { checkDns1123Label, checkPinnedImage, checkShape } from '../validation';
 
 /**
  * A container a pipeline runs (in its exit handler, for example to push the run's outcome to a Pushgateway).
@@ -61,6 +61,7 @@ export class PipelineContainerStep extends Construct {
 
   public constructor(scope: Construct, id: string, private readonly options: PipelineContainerOptions) {
     super(scope, id);
+    checkShape(this, 'PipelineContainerOptions', options, 'options');
     this.name = checkDns1123Label(this, 'name', options.name ?? id);
     checkPinnedImage(this, 'image', options.image);
   }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkInteger, checkOneOf } from '../validation';
+import { checkInteger, checkOneOf, checkShape } from '../validation';
 
 /**
  * Which failures a retry strategy retries (Argo's `retryPolicy`).
@@ -69,6 +69,7 @@ export class PipelineRetry {
 
   /** Retry with exponential backoff. */
   public static withBackoff(options: PipelineRetryOptions = {}): PipelineRetry {
+    checkShape('PipelineRetry.withBackoff', 'PipelineRetryOptions', options, 'options', true);
     return new PipelineRetry(options);
   }
 

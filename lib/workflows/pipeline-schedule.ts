@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { SparkPipeline } from './spark-pipeline';
 import { SyncWave } from '../delivery';
 import { ConcurrencyPolicy } from '../spark';
-import { checkCron, checkDns1123Label, checkInteger, checkOneOf, checkTimeZone, invalidProp, longestCronGapSeconds } from '../validation';
+import { checkCron, checkDns1123Label, checkInteger, checkOneOf, checkShape, checkTimeZone, invalidProp, longestCronGapSeconds } from '../validation';
 
 /**
  * Options of `SparkPipeline.addSchedule()`.
@@ -98,6 +98,7 @@ export class PipelineSchedule extends Construct {
 
   public constructor(scope: Construct, id: string, props: PipelineScheduleProps) {
     super(scope, id);
+    checkShape(this, 'PipelineScheduleProps', props, 'props');
     const pipeline = props.pipeline;
     this.name = checkDns1123Label(this, 'name', props.name ?? `${pipeline.name}-${id}`, SCHEDULE_NAME_MAX);
     if (!Array.isArray(props.schedules) || props.schedules.length === 0) {

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import type { ArgoWorkflows } from './argo-workflows';
 import { JobNamespace } from '../spark';
+import { checkShape } from '../validation';
 
 /**
  * Properties of a `PipelineServiceAccount`.
@@ -26,6 +27,7 @@ export class PipelineServiceAccount extends Construct {
 
   public constructor(scope: Construct, id: string, props: PipelineServiceAccountProps) {
     super(scope, id);
+    checkShape(this, 'PipelineServiceAccountProps', props, 'props');
     const namespace = props.namespace;
     const identity = namespace.team.pipelineServiceAccount;
     this.name = identity.name;

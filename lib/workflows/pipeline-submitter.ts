@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { JobNamespace } from '../spark';
-import { checkDns1123Subdomain } from '../validation';
+import { checkDns1123Subdomain, checkShape } from '../validation';
 
 /**
  * Options of `ArgoWorkflows.addSubmitter()`.
@@ -47,6 +47,7 @@ export class PipelineSubmitter extends Construct {
 
   public constructor(scope: Construct, id: string, props: PipelineSubmitterProps) {
     super(scope, id);
+    checkShape(this, 'PipelineSubmitterProps', props, 'props');
     this.name = checkDns1123Subdomain(this, 'name', props.name ?? PipelineSubmitter.DEFAULT_NAME);
     this.tokenSecretName = `${this.name}-token`;
     const namespace = props.namespace.name;

@@ -5,7 +5,7 @@ import { PipelineRetry } from './pipeline-retry';
 import type { SparkPipeline } from './spark-pipeline';
 import { RestartPolicy, SparkApplicationOptions, SparkLabels } from '../spark';
 import { SparkApplicationSpec } from '../spark/spark-application-spec';
-import { checkInteger, invalidProp } from '../validation';
+import { checkInteger, checkShape, invalidProp } from '../validation';
 
 /**
  * Options of `SparkPipeline.addSparkStep()`.
@@ -80,6 +80,7 @@ export class SparkPipelineStep extends Construct {
 
   public constructor(scope: Construct, id: string, props: SparkPipelineStepProps) {
     super(scope, id);
+    checkShape(this, 'SparkPipelineStepProps', props, 'props');
     this.pipeline = props.pipeline;
     this.job = props.job;
     const namespace = props.pipeline.namespace;

@@ -8,7 +8,7 @@ import { SparkPipelineStep, SparkPipelineStepOptions } from './spark-pipeline-st
 import { stringsIn, variableProblem, variablesIn } from './workflow-variables';
 import { SyncWave } from '../delivery';
 import { JobNamespace, PlatformPriority, SparkApplicationOptions, SparkLabels } from '../spark';
-import { checkDns1123Subdomain, checkInteger, checkLabels, invalidProp, wiringProblem } from '../validation';
+import { checkDns1123Subdomain, checkInteger, checkLabels, checkShape, invalidProp, wiringProblem } from '../validation';
 
 /**
  * Options of `ArgoWorkflows.addPipeline()`.
@@ -106,6 +106,7 @@ export class SparkPipeline extends Construct {
 
   public constructor(scope: Construct, id: string, props: SparkPipelineProps) {
     super(scope, id);
+    checkShape(this, 'SparkPipelineProps', props, 'props');
     this.namespace = props.namespace;
     this.name = checkDns1123Subdomain(this, 'name', props.name ?? id);
     if (this.name.length > PIPELINE_NAME_MAX || this.name.includes('.')) {
@@ -148,6 +149,8 @@ export class SparkPipeline extends Construct {
    * take; used here, it is rendered inside the pipeline only.
    */
   public addSparkStep(id: string, job: SparkApplicationOptions, options: SparkPipelineStepOptions = {}): SparkPipelineStep {
+    checkShape(`${this.node.path}/${id}`, 'SparkApplicationOptions', job, 'job');
+    checkShape(`${this.node.path}/${id}`, 'SparkPipelineStepOptions', options, 'options', true);
     if (this.steps.some(step => step.node.id === id) || this.steps.some(step => step.name === (options.name ?? id))) {
       throw invalidProp(this, 'step', options.name ?? id, 'is the name of another step of this pipeline: step names must be unique');
     }
@@ -165,6 +168,7 @@ export class SparkPipeline extends Construct {
    * its outcome (`{{workflow.status}}`). Other constructs add theirs too (the outcome pushed to a Pushgateway).
    */
   public addExitStep(id: string, options: PipelineContainerOptions): PipelineContainerStep {
+    checkShape(`${this.node.path}/Exit-${id}`, 'PipelineContainerOptions', options, 'options');
     const step = new PipelineContainerStep(this, `Exit-${id}`, { ...options, name: options.name ?? id });
     if (this.exitSteps.some(s => s.name === step.name)) throw invalidProp(this, 'exitStep', step.name, 'is the name of another exit step');
     this.exitSteps.push(step);
@@ -197,6 +201,7 @@ export class SparkPipeline extends Construct {
 
   /** Runs the pipeline on a schedule (a CronWorkflow referring to the template). */
   public addSchedule(id: string, options: PipelineScheduleOptions): PipelineSchedule {
+    checkShape(`${this.node.path}/${id}`, 'PipelineScheduleOptions', options, 'options');
     const schedule = new PipelineSchedule(this, id, { ...options, pipeline: this });
     this.scheduleList.push(schedule);
     return schedule;

@@ -1,0 +1,150 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { IConstruct } from 'constructs';
+import { invalidProp } from './errors';
+
+// The shape of every prop of the public API, checked where it enters, from the one description of that API
+// there is: the jsii assembly (`.jsii`, at the package root, shipped with the package). TypeScript checks the
+// shapes at compile time only; a plain JavaScript caller, or `ts-node --transpile-only` (the README's cdk8s.yaml),
+// can pass a string for a Size or `undefined` in a list. Checked here, such a value fails with the usual error
+// naming the prop as spelled, before any code reads it; the checks of values (names, ranges) come after.
+
+interface TypeRef {
+  readonly fqn?: string;
+  readonly primitive?: string;
+  readonly collection?: { readonly kind: 'array' | 'map'; readonly elementtype: TypeRef };
+  readonly union?: { readonly types: TypeRef[] };
+}
+
+interface Member {
+  readonly name: string;
+  readonly type?: TypeRef;
+  readonly optional?: boolean;
+  readonly static?: boolean;
+  readonly protected?: boolean;
+}
+
+interface AssemblyType {
+  readonly fqn: string;
+  readonly kind: 'class' | 'interface' | 'enum';
+  readonly name: string;
+  readonly datatype?: boolean;
+  readonly base?: string;
+  readonly interfaces?: string[];
+  readonly properties?: Member[];
+  readonly methods?: Member[];
+}
+
+const PREFIX = 'cdk8s-spark-platform.';
+
+// What other libraries' types must have, as far as the library reads them (the AWS side's are aws-cdk-lib's
+// own to check).
+const EXTERNAL: { [fqn: string]: { readonly what: string; readonly test: (v: any) => boolean } } = {
+  'cdk8s.Size': { what: 'a cdk8s Size, e.g. Size.gibibytes(4)', test: v => typeof v?.toMebibytes === 'function' },
+  'cdk8s.Duration': { what: 'a cdk8s Duration, e.g. Duration.minutes(5)', test: v => typeof v?.toSeconds === 'function' },
+  'cdk8s-plus-33.Cpu': { what: 'a cdk8s-plus Cpu, e.g. Cpu.units(2) or Cpu.millis(500)', test: v => typeof v?.amount === 'string' },
+  'constructs.Construct': { what: 'a construct', test: v => typeof v?.node === 'object' && v.node !== null },
+  'constructs.IConstruct': { what: 'a construct', test: v => typeof v?.node === 'object' && v.node !== null },
+  'cdk8s.App': { what: 'a cdk8s App', test: v => typeof v?.node === 'object' && typeof v?.synth === 'function' },
+  'cdk8s.ApiObject': { what: 'a cdk8s ApiObject', test: v => typeof v?.node === 'object' && typeof v?.toJson === 'function' },
+};
+
+let assembly: { [fqn: string]: AssemblyType } | null | undefined;
+
+/** The assembly's types, or null where it is not beside the code (a bundle): then nothing is checked here. */
+function types(): { [fqn: string]: AssemblyType } | null {
+  if (assembly === undefined) {
+    // lib/validation (sources) and build/validation (compiled) are both two folders below the package root.
+    const file = path.join(__dirname, '..', '..', '.jsii');
+    assembly = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')).types : null;
+  }
+  return assembly ?? null;
+}
+
+function allMembers(fqn: string, kind: 'properties' | 'methods'): Member[] {
+  const t = types()?.[fqn];
+  if (!t) return [];
+  const parents = [...(t.base ? [t.base] : []), ...(t.interfaces ?? [])].filter(p => p.startsWith(PREFIX));
+  return [...(t[kind] ?? []), ...parents.flatMap(p => allMembers(p, kind))];
+}
+
+function describe(ref: TypeRef): string {
+  if (ref.primitive === 'string') return 'a string';
+  if (ref.primitive === 'number') return 'a number';
+  if (ref.primitive === 'boolean') return 'true or false';
+  if (ref.collection) return `${ref.collection.kind === 'array' ? 'a list' : 'a map'} of ${describe(ref.collection.elementtype).replace(/^an? /, '')}s`;
+  if (ref.union) return ref.union.types.map(describe).join(' or ');
+  if (ref.fqn && EXTERNAL[ref.fqn]) return EXTERNAL[ref.fqn].what;
+  const t = ref.fqn ? types()?.[ref.fqn] : undefined;
+  if (t?.kind === 'interface' && t.datatype) return `an object (${t.name})`;
+  const name = t?.name ?? ref.fqn?.split('.').pop() ?? 'value';
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+const isPlainObject = (v: unknown): v is { [key: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// The first prop (as a path) whose value does not have its type's shape, and the value, or undefined.
+function firstMismatch(ref: TypeRef, value: unknown, at: string): { at: string; value: unknown; ref: TypeRef } | undefined {
+  const bad = { at, value, ref };
+  if (ref.primitive === 'any' || ref.primitive === 'json') return undefined;
+  if (ref.primitive === 'string') return typeof value === 'string' ? undefined : bad;
+  if (ref.primitive === 'number') return typeof value === 'number' && Number.isFinite(value) ? undefined : bad;
+  if (ref.primitive === 'boolean') return typeof value === 'boolean' ? undefined : bad;
+  if (ref.primitive === 'date') return value instanceof Date ? undefined : bad;
+  if (ref.union) return ref.union.types.some(t => !firstMismatch(t, value, at)) ? undefined : bad;
+  if (ref.collection?.kind === 'array') {
+    if (!Array.isArray(value)) return bad;
+    for (let i = 0; i < value.length; i++) {
+      const inner = firstMismatch(ref.collection.elementtype, value[i], `${at}[${i}]`);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+  if (ref.collection?.kind === 'map') {
+    if (!isPlainObject(value)) return bad;
+    for (const [key, v] of Object.entries(value)) {
+      const inner = firstMismatch(ref.collection.elementtype, v, `${at}["${key}"]`);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+  const fqn = ref.fqn ?? '';
+  if (EXTERNAL[fqn]) return EXTERNAL[fqn].test(value) ? undefined : bad;
+  const t = types()?.[fqn];
+  // Another library's type the library does not read itself (cdk8s-plus' L1 structs, aws-cdk-lib's): not here.
+  if (!t) return undefined;
+  if (t.kind === 'enum') return typeof value === 'string' || typeof value === 'number' ? undefined : bad;
+  if (t.kind === 'interface' && t.datatype) return isPlainObject(value) ? structMismatch(fqn, value, at) : bad;
+  // A class or behavioural interface of the library's: an object with its public methods. A class's instances are
+  // made by its constructor or factories, never an object literal.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad;
+  if (t.kind === 'class' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) return bad;
+  const methods = allMembers(fqn, 'methods').filter(m => !m.static && !m.protected);
+  return methods.every(m => typeof (value as any)[m.name] === 'function') ? undefined : bad;
+}
+
+function structMismatch(fqn: string, value: { [key: string]: unknown }, at: string): { at: string; value: unknown; ref: TypeRef } | undefined {
+  for (const prop of allMembers(fqn, 'properties')) {
+    const v = value[prop.name];
+    const where = at ? `${at}.${prop.name}` : prop.name;
+    if (v === undefined && prop.optional) continue;
+    const inner = firstMismatch(prop.type!, v, where);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+/**
+ * Throws the usual error when `value`, given where the public API takes the struct `struct` (its name, e.g.
+ * `SparkJobProps`, or `aws.SparkEksClusterProps`) as the parameter `param`, or any prop of it at any depth, does
+ * not have the shape its type declares: the prop as the user spelled it (`executor.memory`), the value, and the
+ * type expected. Props the struct does not declare are left to the checks that know them.
+ */
+export function checkShape(where: IConstruct | string, struct: string, value: unknown, param: string, optional = false): void {
+  if (!types() || (optional && value === undefined)) return;
+  const fqn = PREFIX + struct;
+  const mismatch = isPlainObject(value) ? structMismatch(fqn, value, '') : { at: param, value, ref: { fqn } };
+  if (!mismatch) return;
+  const missing = mismatch.value === undefined;
+  throw invalidProp(where, mismatch.at, mismatch.value, missing ? `is required: ${describe(mismatch.ref)}` : `must be ${describe(mismatch.ref)}`);
+}
