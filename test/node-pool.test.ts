@@ -80,10 +80,10 @@ describe('NodePool', () => {
       ['duplicate taint keys', {
         taints: [{ key: 'spot', effect: TaintEffect.NO_SCHEDULE }, { key: 'spot', value: 'x', effect: TaintEffect.NO_EXECUTE }],
       }, /invalid prop "taints\[1\].key" "spot": is used by another taint of this pool/],
-      ['a label key that is not a qualified name', { labels: { 'team name': 'x' } }, /invalid prop "labels key" "team name"/],
+      ['a label key that is not a qualified name', { labels: { 'team name': 'x' } }, /invalid prop "labels" "team name": is not a label key/],
       ['a label value that is not valid', { labels: { team: 'data/eng' } }, /invalid prop "labels\["team"\]" "data\/eng"/],
       ['a label under a prefix reserved to Kubernetes', { labels: { 'node-role.kubernetes.io/spark': '' } },
-        /"labels key" "node-role.kubernetes.io\/spark": uses a prefix reserved to Kubernetes/],
+        /"labels" "node-role.kubernetes.io\/spark": uses a prefix reserved to Kubernetes/],
       ['the pool label set by hand', { labels: { 'spark-platform.io/node-pool': 'other' } }, /is set by the library to the pool name/],
       ['a negative minSize', { minSize: -1 }, /invalid prop "minSize" -1: must be an integer >= 0/],
       ['a fractional maxSize', { maxSize: 2.5 }, /invalid prop "maxSize" 2.5: must be an integer >= 1/],

@@ -190,12 +190,17 @@ describe('SparkHistoryServer rejects bad input', () => {
     ['a latest image', { image: 'apache/spark:latest' }, /invalid prop "image" "apache\/spark:latest"/],
     ['a Spark version whose connector the S3A table does not know', { sparkVersion: '4.1.2' }, /invalid prop "hadoopVersion" "3.4.2": is the image's Hadoop \(from sparkVersion, or given\), whose AWS SDK the library does not know/],
     ['a Spark version the library does not know', { sparkVersion: '2.4.8' }, /invalid prop "sparkVersion" "2.4.8"/],
-    ['a pinned checksum that is not a SHA-256', { s3aConnector: S3AConnector.fromMavenRepository({ hadoopAwsSha256: 'abc' }) }, /invalid prop "s3aConnector.hadoopAwsSha256" "abc"/],
-    ['a repository that is not https', { s3aConnector: S3AConnector.fromMavenRepository({ repositoryUrl: 'http://nexus' }) }, /invalid prop "s3aConnector.repositoryUrl" "http:\/\/nexus"/],
     ['too little memory', { memory: Size.mebibytes(256) }, /invalid prop "memory" 256: must be an integer >= 512/],
     ['an ingress host that is not a host name', { ingress: { host: 'https://history' } }, /invalid prop "ingress.host" "https:\/\/history"/],
   ])('%s', (_what, props, error) => {
     expect(() => render(props as any)).toThrow(error);
+  });
+
+  test('a connector download that could not be verified fails where it is described', () => {
+    expect(() => S3AConnector.fromMavenRepository({ hadoopAwsSha256: 'abc' }))
+      .toThrow('S3AConnector.fromMavenRepository: invalid prop "hadoopAwsSha256" "abc": must be a SHA-256 digest');
+    expect(() => S3AConnector.fromMavenRepository({ repositoryUrl: 'http://nexus' }))
+      .toThrow('S3AConnector.fromMavenRepository: invalid prop "repositoryUrl" "http://nexus": must be an https URL');
   });
 
   test('Spark 4.1 works with the SDK version given', () => {

@@ -322,11 +322,11 @@ function validateLabels(where: string, labels: { [key: string]: string }): { [ke
   checkLabels(where, 'labels', labels);
   for (const key of Object.keys(labels)) {
     if (key === NodePool.POOL_LABEL) {
-      throw invalidProp(where, 'labels key', key, 'is set by the library to the pool name; choose another key');
+      throw invalidProp(where, 'labels', key, 'is set by the library to the pool name; choose another key');
     }
     const prefix = key.includes('/') ? key.split('/')[0] : '';
     if (RESERVED_LABEL_DOMAINS.some(domain => prefix === domain || prefix.endsWith(`.${domain}`))) {
-      throw invalidProp(where, 'labels key', key,
+      throw invalidProp(where, 'labels', key,
         'uses a prefix reserved to Kubernetes (kubernetes.io, k8s.io): node groups cannot set it; use your own prefix');
     }
   }

@@ -75,7 +75,8 @@ export function checkDns1123Subdomain(where: IConstruct | string, prop: string, 
 export function checkLabels(where: IConstruct | string, prop: string, labels: { [key: string]: string } | undefined): void {
   for (const [key, value] of Object.entries(labels ?? {})) {
     const keyProblem = qualifiedNameProblem(key);
-    if (keyProblem) throw invalidProp(where, `${prop} key`, key, keyProblem);
+    // The prop as spelled, the key as the bad value: "labels" "a/b/c": is not a label key: ...
+    if (keyProblem) throw invalidProp(where, prop, key, `is not a label key: ${keyProblem}`);
     const valueProblem = labelValueProblem(value);
     if (valueProblem) throw invalidProp(where, `${prop}["${key}"]`, value, valueProblem);
   }

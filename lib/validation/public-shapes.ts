@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { invalidProp } from './errors';
+import { PROP_DESTINATIONS, Rule } from './prop-destinations';
+import { isUnresolvedToken } from './tokens';
 
 // The shape of every prop of the public API, checked where it enters, from the one description of that API
 // there is: the jsii assembly (`.jsii`, at the package root, shipped with the package). TypeScript checks the
@@ -61,11 +63,12 @@ function types(): { [fqn: string]: AssemblyType } | null {
   return assembly ?? null;
 }
 
-function allMembers(fqn: string, kind: 'properties' | 'methods'): Member[] {
+// A type's members with their own parents' (each with the name of the type that declares it).
+function allMembers(fqn: string, kind: 'properties' | 'methods'): Array<Member & { owner: string }> {
   const t = types()?.[fqn];
   if (!t) return [];
   const parents = [...(t.base ? [t.base] : []), ...(t.interfaces ?? [])].filter(p => p.startsWith(PREFIX));
-  return [...(t[kind] ?? []), ...parents.flatMap(p => allMembers(p, kind))];
+  return [...(t[kind] ?? []).map(m => ({ ...m, owner: t.name })), ...parents.flatMap(p => allMembers(p, kind))];
 }
 
 function describe(ref: TypeRef): string {
@@ -81,10 +84,34 @@ function describe(ref: TypeRef): string {
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
+type Mismatch = { at: string; value: unknown; ref: TypeRef; problem?: string };
+
 const isPlainObject = (v: unknown): v is { [key: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// The first prop (as a path) whose value does not have its type's shape, and the value, or undefined.
-function firstMismatch(ref: TypeRef, value: unknown, at: string): { at: string; value: unknown; ref: TypeRef } | undefined {
+// The destination rule of a prop (PROP_DESTINATIONS): over a string, each string of a list, or a map's keys and
+// values.
+function destinationMismatch(owner: string, name: string, value: unknown, at: string): Mismatch | undefined {
+  const rule = PROP_DESTINATIONS[`${owner}.${name}`];
+  if (!rule) return undefined;
+  const problemOf = (r: Rule | undefined, v: unknown) => (r && typeof v === 'string' && !isUnresolvedToken(v) ? r(v) : undefined);
+  if (typeof rule !== 'function') {
+    for (const [key, v] of Object.entries(isPlainObject(value) ? value : {})) {
+      const keyProblem = problemOf(rule.key, key);
+      if (keyProblem) return { at, value: key, ref: {}, problem: keyProblem };
+      const valueProblem = problemOf(rule.value, v);
+      if (valueProblem) return { at: `${at}["${key}"]`, value: v, ref: {}, problem: valueProblem };
+    }
+    return undefined;
+  }
+  const strings: Array<[string, unknown]> = Array.isArray(value) ? value.map((v, i) => [`${at}[${i}]`, v]) : [[at, value]];
+  for (const [where, v] of strings) {
+    const problem = problemOf(rule, v);
+    if (problem) return { at: where, value: v, ref: {}, problem };
+  }
+  return undefined;
+}
+
+function firstMismatch(ref: TypeRef, value: unknown, at: string): Mismatch | undefined {
   const bad = { at, value, ref };
   if (ref.primitive === 'any' || ref.primitive === 'json') return undefined;
   if (ref.primitive === 'string') return typeof value === 'string' ? undefined : bad;
@@ -123,12 +150,12 @@ function firstMismatch(ref: TypeRef, value: unknown, at: string): { at: string; 
   return methods.every(m => typeof (value as any)[m.name] === 'function') ? undefined : bad;
 }
 
-function structMismatch(fqn: string, value: { [key: string]: unknown }, at: string): { at: string; value: unknown; ref: TypeRef } | undefined {
+function structMismatch(fqn: string, value: { [key: string]: unknown }, at: string): Mismatch | undefined {
   for (const prop of allMembers(fqn, 'properties')) {
     const v = value[prop.name];
     const where = at ? `${at}.${prop.name}` : prop.name;
     if (v === undefined && prop.optional) continue;
-    const inner = firstMismatch(prop.type!, v, where);
+    const inner = firstMismatch(prop.type!, v, where) ?? destinationMismatch(prop.owner, prop.name, v, where);
     if (inner) return inner;
   }
   return undefined;
@@ -146,5 +173,6 @@ export function checkShape(where: IConstruct | string, struct: string, value: un
   const mismatch = isPlainObject(value) ? structMismatch(fqn, value, '') : { at: param, value, ref: { fqn } };
   if (!mismatch) return;
   const missing = mismatch.value === undefined;
-  throw invalidProp(where, mismatch.at, mismatch.value, missing ? `is required: ${describe(mismatch.ref)}` : `must be ${describe(mismatch.ref)}`);
+  const allowed = mismatch.problem ?? (missing ? `is required: ${describe(mismatch.ref)}` : `must be ${describe(mismatch.ref)}`);
+  throw invalidProp(where, mismatch.at, mismatch.value, allowed);
 }

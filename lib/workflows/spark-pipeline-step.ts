@@ -5,7 +5,7 @@ import { PipelineRetry } from './pipeline-retry';
 import type { SparkPipeline } from './spark-pipeline';
 import { RestartPolicy, SparkApplicationOptions, SparkLabels } from '../spark';
 import { SparkApplicationSpec } from '../spark/spark-application-spec';
-import { checkInteger, checkShape, invalidProp } from '../validation';
+import { checkDns1123Label, checkInteger, checkShape, invalidProp } from '../validation';
 
 /**
  * Options of `SparkPipeline.addSparkStep()`.
@@ -16,7 +16,7 @@ export interface SparkPipelineStepOptions {
    * most 50 characters (each try's SparkApplication is `<name>-<5 random characters>`, whose UI service
    * `<...>-ui-svc` must stay within 63).
    *
-   * @default - the construct id
+   * @default - the job's `name`, else the construct id
    */
   readonly name?: string;
 
@@ -84,8 +84,13 @@ export class SparkPipelineStep extends Construct {
     this.pipeline = props.pipeline;
     this.job = props.job;
     const namespace = props.pipeline.namespace;
+    // The job's name names the step when the step has none: blamed as spelled.
+    if (props.name === undefined && props.job.name !== undefined) {
+      checkDns1123Label(this, 'job.name', props.job.name, STEP_NAME_MAX);
+    }
     // Retries are the pipeline's: the SparkApplication of a try does not restart itself unless the job says so.
-    this.spec = new SparkApplicationSpec(this, { ...props.job, namespace }, props.name ?? id, STEP_NAME_MAX, undefined, RestartPolicy.never());
+    const stepName = props.name ?? props.job.name ?? id;
+    this.spec = new SparkApplicationSpec(this, { ...props.job, namespace }, stepName, STEP_NAME_MAX, undefined, RestartPolicy.never());
     this.name = this.spec.name;
     if (['main', 'exit-handler'].includes(this.name)) {
       throw invalidProp(this, 'name', this.name, 'is a name the pipeline uses for its own templates ("main", "exit-handler")');

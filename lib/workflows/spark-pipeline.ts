@@ -151,8 +151,9 @@ export class SparkPipeline extends Construct {
   public addSparkStep(id: string, job: SparkApplicationOptions, options: SparkPipelineStepOptions = {}): SparkPipelineStep {
     checkShape(`${this.node.path}/${id}`, 'SparkApplicationOptions', job, 'job');
     checkShape(`${this.node.path}/${id}`, 'SparkPipelineStepOptions', options, 'options', true);
-    if (this.steps.some(step => step.node.id === id) || this.steps.some(step => step.name === (options.name ?? id))) {
-      throw invalidProp(this, 'step', options.name ?? id, 'is the name of another step of this pipeline: step names must be unique');
+    const stepName = options.name ?? job.name ?? id;
+    if (this.steps.some(step => step.node.id === id) || this.steps.some(step => step.name === stepName)) {
+      throw invalidProp(this, 'step', stepName, 'is the name of another step of this pipeline: step names must be unique');
     }
     const twin = this.steps.find(step => step.job === job);
     if (twin) {
@@ -264,6 +265,14 @@ export class SparkPipeline extends Construct {
   private checkWiring(): string[] {
     const errors: string[] = [];
     if (this.steps.length === 0) errors.push(wiringProblem(this, 'the pipeline has no step: add one with addSparkStep()'));
+    // Steps and exit steps are templates of one WorkflowTemplate, where Argo requires unique names.
+    for (const exit of this.exitSteps) {
+      const step = this.steps.find(s => s.name === exit.name);
+      if (step) {
+        errors.push(wiringProblem(exit, `exit step "${exit.name}" has the name of step ${step.node.path}: both are templates of the pipeline's WorkflowTemplate, `
+          + 'whose names must be unique; rename one'));
+      }
+    }
     for (const step of this.steps) {
       for (const dependency of step.dependsOn) {
         if (!this.steps.includes(dependency)) {
