@@ -2,10 +2,12 @@
 // method takes, every prop of it (nested ones too), fed the shapes a plain JavaScript caller can pass (or
 // `ts-node --transpile-only`, as the README's cdk8s.yaml runs). A prop added tomorrow is walked without a new
 // test; a new class or method that takes a struct fails the coverage test until it has a baseline here.
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-33';
 import { StructProp, structEntries, structProps } from './fixtures/public-api';
 import { BASELINES, EXEMPT, withProp, world } from './fixtures/public-api-baselines';
 import { scalaJob } from './fixtures/spark-platform';
-import { PROP_DESTINATIONS } from '../lib/validation/prop-destinations';
+import { PROP_DESTINATIONS, QUANTITY_DEFAULTS, QUANTITY_EXCEPTIONS } from '../lib/validation/prop-destinations';
 
 // The usual error: "<where>: invalid prop ..." at construct time, or cdk8s' "Validation failed" at synth.
 const USUAL = /invalid prop|Validation failed/;
@@ -116,4 +118,27 @@ test('a step takes its name from its job\'s name, and two steps of one name fail
   expect(p.addSparkStep('first', { ...scalaJob, name: 'load' }).name).toBe('load');
   expect(() => p.addSparkStep('second', { ...scalaJob, name: 'load' })).toThrow(/invalid prop "step" "load": is the name of another step/);
   expect(() => p.addSparkStep('third', { ...scalaJob, name: 'Load_Orders' })).toThrow(/invalid prop "job.name" "Load_Orders"/);
+});
+
+// Class 2, numbers and quantities: every number, Size, Cpu and Duration prop is fed values the API server or the
+// component refuses (negative or fractional counts, zero sizes and CPU, durations of no whole second), and each
+// value its rule (lib/validation/prop-destinations.ts: by type, or by prop where the component differs) refuses
+// must fail naming the prop as spelled.
+const QUANTITY_VALUES: { [type: string]: Array<[unknown, number]> } = {
+  'number': [[-1, -1], [1.5, 1.5], [0, 0]],
+  'cdk8s.Size': [[Size.mebibytes(0), 0]],
+  'cdk8s-plus-33.Cpu': [[kplus.Cpu.millis(0), 0]],
+  'cdk8s.Duration': [[Duration.millis(1500), 1500], [Duration.seconds(0), 0]],
+};
+const quantityCases = propCases.filter(c => QUANTITY_VALUES[c[2].type] && parentInBase(c));
+
+test.each(quantityCases)('%s: a number or quantity its rule refuses fails, naming the prop as spelled', (_name, key, prop) => {
+  const { base, run } = BASELINES[key];
+  const rule = QUANTITY_EXCEPTIONS[`${prop.owner}.${prop.path.split('.').pop()}`] ?? QUANTITY_DEFAULTS[prop.type];
+  const refused = QUANTITY_VALUES[prop.type].filter(([, amount]) => rule.problem(amount) !== undefined);
+  expect(refused.length).toBeGreaterThan(0);
+  for (const [value] of refused) {
+    const { error } = outcome(() => run(withProp(base, prop.path, value)));
+    expect(error?.message).toMatch(new RegExp(`invalid prop "(${key.split('#')[1]}\\.)?${prop.path.replace(/\./g, '\\.')}"`));
+  }
 });

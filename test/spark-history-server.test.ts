@@ -181,7 +181,7 @@ describe('SparkHistoryServer: one event-log location, one cleaner', () => {
 
 describe('SparkHistoryServer rejects bad input', () => {
   test.each([
-    ['a cleaner max age of no whole second', { cleaner: { maxAge: Duration.seconds(0) } }, /invalid prop "cleaner.maxAge" 0: must be an integer >= 1/],
+    ['a cleaner max age of no whole second', { cleaner: { maxAge: Duration.seconds(0) } }, /invalid prop "cleaner.maxAge" 0: must be a whole number of seconds, at least 1/],
     ['a cleaner interval of no whole second', { cleaner: { interval: Duration.seconds(0) } }, /invalid prop "cleaner.interval" 0/],
     ['an update interval of no whole second', { updateInterval: Duration.seconds(0) }, /invalid prop "updateInterval" 0/],
     ['a privileged port a non-root process cannot bind', { port: 80 }, /invalid prop "port" 80: must be an integer between 1024 and 65535/],

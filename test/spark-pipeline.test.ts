@@ -248,7 +248,7 @@ describe('SparkPipeline rejects bad input with the path, the prop, the value and
     ['a step name Argo or Kubernetes rejects', (p: any) => p.addSparkStep('Bad_Step', job()), /invalid prop "name" "Bad_Step": must be a DNS-1123 label/],
     ['a step name too long for its SparkApplications', (p: any) => p.addSparkStep('s'.repeat(51), job()), /invalid prop "name" "s{51}": must be at most 50 characters/],
     ['a step named like the pipeline\'s own templates', (p: any) => p.addSparkStep('main', job()), /invalid prop "name" "main": is a name the pipeline uses/],
-    ['a step deadline that is not positive', (p: any) => p.addSparkStep('a', job(), { deadline: Duration.seconds(0) }), /invalid prop "deadline" 0: must be an integer >= 1/],
+    ['a step deadline that is not positive', (p: any) => p.addSparkStep('a', job(), { deadline: Duration.seconds(0) }), /invalid prop "deadline" 0: must be a whole number of seconds, at least 1/],
     ['a bad retry', (p: any) => p.addSparkStep('a', job(), { retry: PipelineRetry.withBackoff({ limit: 0 }) }), /invalid prop "retry.limit" 0/],
     ['a bad cron', (p: any) => p.addSchedule('s', { schedules: ['0 25 * * *'] }), /invalid prop "schedules\[0\]" "0 25 \* \* \*": hour field/],
     ['no schedule', (p: any) => p.addSchedule('s', { schedules: [] }), /invalid prop "schedules" \[\]/],

@@ -84,3 +84,51 @@ export const PROP_DESTINATIONS: { readonly [structProp: string]: Rule | MapRule 
   'MavenS3AConnectorOptions.repositoryUrl': HTTPS_URL,
   'MavenS3AConnectorOptions.awsSdkVersion': VERSION,
 };
+
+/**
+ * Numbers and quantities: what every prop of a type must be unless listed in `QUANTITY_EXCEPTIONS` (counts are
+ * whole and not negative; sizes, CPU and durations more than zero, durations in whole seconds, the unit every
+ * manifest the library renders takes). A construct's own check may narrow it further (replicas >= 1).
+ */
+export interface QuantityRule {
+  /** Why the value (a number, the MiB of a Size, the millicores of a Cpu, the milliseconds of a Duration) is refused. */
+  readonly problem: (value: number) => string | undefined;
+}
+
+const integerAtLeast = (min: number): QuantityRule => ({
+  problem: v => Number.isInteger(v) && v >= min ? undefined : `must be an integer >= ${min}`,
+});
+const MORE_THAN_ZERO: QuantityRule = { problem: v => v > 0 ? undefined : 'must be more than zero' };
+const WHOLE_SECONDS_AT_LEAST = (min: number): QuantityRule => ({
+  problem: ms => ms % 1000 === 0 && ms / 1000 >= min ? undefined
+    : `must be a whole number of seconds${min > 0 ? `, at least ${min}` : ''}, e.g. Duration.minutes(5)`,
+});
+
+/** The rule of each type, for props not in `QUANTITY_EXCEPTIONS`. */
+export const QUANTITY_DEFAULTS: { readonly [type: string]: QuantityRule } = {
+  'number': integerAtLeast(0),
+  'cdk8s.Size': MORE_THAN_ZERO,
+  'cdk8s-plus-33.Cpu': MORE_THAN_ZERO,
+  'cdk8s.Duration': WHOLE_SECONDS_AT_LEAST(1),
+};
+
+/** Props whose numbers or quantities follow another rule than their type's. */
+export const QUANTITY_EXCEPTIONS: { readonly [structProp: string]: QuantityRule } = {
+  // A Linux uid or gid (the kubelet's range; 0, root, is refused by the job itself).
+  'SparkApplicationOptions.runAsUser': { problem: v => Number.isInteger(v) && v >= 0 && v <= 2147483647 ? undefined : 'must be an integer between 0 and 2147483647' },
+  'SparkApplicationOptions.runAsGroup': { problem: v => Number.isInteger(v) && v >= 0 && v <= 2147483647 ? undefined : 'must be an integer between 0 and 2147483647' },
+  // Spark's cores of a pod: whole CPUs.
+  'SparkPodOptions.cores': integerAtLeast(1),
+  // A node group of no node serves nothing.
+  'NodePoolProps.maxSize': integerAtLeast(1),
+  // Argo CD orders by sync wave, negative waves first.
+  'ArgoCdApplicationOptions.syncWave': { problem: v => Number.isInteger(v) ? undefined : 'must be an integer' },
+  // Argo's backoff factor is an integer multiplier (intstr), at least 1.
+  'PipelineRetryOptions.backoffFactor': integerAtLeast(1),
+  // The cluster-autoscaler's --scale-down-utilization-threshold, a fraction of a node.
+  'ScaleDownOptions.utilizationThreshold': { problem: v => v > 0 && v <= 1 ? undefined : 'must be a fraction more than 0 and at most 1' },
+  // Zero is meaningful: delete a finished workflow at once; fire at once.
+  'WorkflowRetention.afterSuccess': WHOLE_SECONDS_AT_LEAST(0),
+  'WorkflowRetention.afterFailure': WHOLE_SECONDS_AT_LEAST(0),
+  'AlertRuleOptions.for': WHOLE_SECONDS_AT_LEAST(0),
+};

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { invalidProp } from './errors';
-import { PROP_DESTINATIONS, Rule } from './prop-destinations';
+import { cpuMillisOf } from './numbers';
+import { PROP_DESTINATIONS, QUANTITY_DEFAULTS, QUANTITY_EXCEPTIONS, Rule } from './prop-destinations';
 import { isUnresolvedToken } from './tokens';
 
 // The shape of every prop of the public API, checked where it enters, from the one description of that API
@@ -111,6 +112,31 @@ function destinationMismatch(owner: string, name: string, value: unknown, at: st
   return undefined;
 }
 
+// A quantity as its rule reads it (a number; a Size in MiB, a Cpu in millicores, a Duration in milliseconds) and
+// as an error quotes it (a Duration in seconds, a Size as "<n>Mi", a Cpu as its amount), or undefined when a
+// conversion itself fails (a Size of no whole KiB).
+function quantityOf(type: string, value: any): { amount: number; shown: unknown } | undefined {
+  try {
+    if (type === 'number') return { amount: value, shown: value };
+    if (type === 'cdk8s.Size') return { amount: value.toKibibytes() / 1024, shown: `${value.toKibibytes() / 1024}Mi` };
+    if (type === 'cdk8s-plus-33.Cpu') return { amount: cpuMillisOf(value.amount), shown: value.amount };
+    if (type === 'cdk8s.Duration') return { amount: value.toMilliseconds(), shown: value.toMilliseconds() / 1000 };
+  } catch {
+    return { amount: NaN, shown: String(value) };
+  }
+  return undefined;
+}
+
+// Numbers and quantities (QUANTITY_DEFAULTS by type, QUANTITY_EXCEPTIONS by prop).
+function quantityMismatch(owner: string, name: string, ref: TypeRef, value: unknown, at: string): Mismatch | undefined {
+  const type = ref.primitive ?? ref.fqn ?? '';
+  const rule = QUANTITY_EXCEPTIONS[`${owner}.${name}`] ?? QUANTITY_DEFAULTS[type];
+  const quantity = rule && value !== undefined ? quantityOf(type, value) : undefined;
+  if (!rule || !quantity) return undefined;
+  const problem = Number.isNaN(quantity.amount) ? 'must be a whole number of its unit' : rule.problem(quantity.amount);
+  return problem ? { at, value: quantity.shown, ref, problem } : undefined;
+}
+
 function firstMismatch(ref: TypeRef, value: unknown, at: string): Mismatch | undefined {
   const bad = { at, value, ref };
   if (ref.primitive === 'any' || ref.primitive === 'json') return undefined;
@@ -155,7 +181,8 @@ function structMismatch(fqn: string, value: { [key: string]: unknown }, at: stri
     const v = value[prop.name];
     const where = at ? `${at}.${prop.name}` : prop.name;
     if (v === undefined && prop.optional) continue;
-    const inner = firstMismatch(prop.type!, v, where) ?? destinationMismatch(prop.owner, prop.name, v, where);
+    const inner = firstMismatch(prop.type!, v, where) ?? destinationMismatch(prop.owner, prop.name, v, where)
+      ?? quantityMismatch(prop.owner, prop.name, prop.type!, v, where);
     if (inner) return inner;
   }
   return undefined;
