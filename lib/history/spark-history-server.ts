@@ -7,10 +7,10 @@ import { S3AConnector } from './s3a-connector';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
 import { requireLiteralBindings } from '../bindings/literal-bindings';
 import { SyncWave } from '../delivery';
+import { AppFacts } from '../facts';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/component-placement';
 import { PlatformPriority, SparkSettings } from '../spark';
-import { eventLogWritersOf } from '../spark/event-log-writers';
 import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from '../spark/spark-version';
 import { EventLogLocation } from '../storage';
 import { checkDns1123Label, checkInteger, checkPinnedImage, checkPlatformNamespace, invalidProp, wiringProblem } from '../validation';
@@ -437,8 +437,8 @@ export class SparkHistoryServer extends Construct {
   // One event-log location: every job of the app writes where the server reads; the cleaner agrees with the
   // delete the AWS side grants.
   private checkWiring(): string[] {
-    const errors = eventLogWritersOf(this)
-      .filter(w => w.directory !== this.eventLogs.s3aUri)
+    const errors = [...AppFacts.of(this).eventLogWriters].map(([writer, directory]) => ({ writer, directory: directory() }))
+      .filter(w => w.directory !== undefined && w.directory !== this.eventLogs.s3aUri)
       .map(w => wiringProblem(w.writer, `writes its event logs to ${w.directory}, but the history server ${this.node.path} reads ${this.eventLogs.s3aUri}: `
         + 'every job must write to the platform\'s one event-log location (remove spark.eventLog.dir from its sparkConf)'));
     const granted = this.props.bindings.historyServerCleaner;

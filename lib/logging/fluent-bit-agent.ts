@@ -2,8 +2,8 @@ import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { SyncWave } from '../delivery';
+import { AppFacts } from '../facts';
 import { NodePool, Placement } from '../scheduling';
-import { registerPlatformDaemonSet } from '../scheduling/platform-daemon-sets';
 import { checkInteger, checkTaggedImage, cpuMillisOf } from '../validation';
 
 /**
@@ -109,6 +109,6 @@ export class FluentBitAgent extends Construct {
     SyncWave.markCustomResource(this.apiObject);
     // On every node of every pool: capacity checks count it.
     const cpuMillis = cpuMillisOf((props.cpu ?? kplus.Cpu.millis(100)).amount);
-    registerPlatformDaemonSet(this, () => ({ name: 'fluent-bit', cpuMillis, memoryMiB }));
+    AppFacts.of(this).platformDaemonSets.push(() => ({ name: 'fluent-bit', cpuMillis, memoryMiB }));
   }
 }

@@ -1,17 +1,15 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { k8s } from 'cdk8s-plus-33';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { ScheduledSparkJob, ScheduledSparkJobOptions } from './scheduled-spark-job';
 import { SparkJob, SparkJobOptions } from './spark-job';
 import { SparkLogLayout } from './spark-log-layout';
 import type { SparkOperator } from './spark-operator';
 import { JobNamespaceLimits, JobNamespaceQuota, SparkTeam } from './spark-team';
 import { SyncWave } from '../delivery';
+import { AppFacts } from '../facts';
 import { invalidProp } from '../validation';
-
-// Where each job definition (an options object) is used, per app, so a step is never also a standalone job.
-const DEFINITIONS = new WeakMap<IConstruct, WeakMap<object, { standalone: Construct[]; steps: Construct[] }>>();
 
 /**
  * Properties of a `JobNamespace`.
@@ -83,9 +81,7 @@ export class JobNamespace extends Construct {
    * @internal
    */
   public _useDefinition(definition: object, user: Construct, standalone: boolean): void {
-    const root = this.node.root;
-    const uses = DEFINITIONS.get(root) ?? new WeakMap();
-    DEFINITIONS.set(root, uses);
+    const uses = AppFacts.of(this).jobDefinitions;
     const use = uses.get(definition) ?? { standalone: [], steps: [] };
     uses.set(definition, use);
     const [firstStep, firstStandalone] = [use.steps[0], use.standalone[0]];

@@ -1,7 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { registerEventLogWriter } from './event-log-writers';
 import type { JobNamespace } from './job-namespace';
 import { namespaceFitProblems } from './namespace-fit';
 import { PlatformPriority } from './platform-priority';
@@ -17,6 +16,7 @@ import { SparkSettings } from './spark-settings';
 import type { SparkTeam } from './spark-team';
 import { awsSdkMajorOf, bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
 import { WorkloadIdentity } from '../bindings';
+import { AppFacts } from '../facts';
 import { NodePool, Placement } from '../scheduling';
 import { S3Location } from '../storage';
 import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, checkPinnedImage, invalidProp, isUnresolvedToken } from '../validation';
@@ -99,7 +99,7 @@ export class SparkApplicationSpec {
     this.restartPolicy._render(scope, 'restartPolicy');
 
     this.labels = { ...p.namespace.podLabels, [SparkLabels.JOB]: this.name, ...p.labels };
-    registerEventLogWriter(scope, () => {
+    AppFacts.of(scope).eventLogWriters.set(scope, () => {
       const conf = this.sparkConf;
       return conf['spark.eventLog.enabled'] === 'true' ? conf['spark.eventLog.dir'] : undefined;
     });
