@@ -1,12 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './cluster-autoscaler-release';
+import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './private/cluster-autoscaler-release';
 import { Expander } from './expander';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
-import { requireLiteralBindings } from '../bindings/literal-bindings';
+import { requireLiteralBindings } from '../bindings/internal';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { checkInteger, checkOneOf, checkPinnedImage, goDurationProblem, invalidProp } from '../validation';
 
 

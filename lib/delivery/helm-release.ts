@@ -1,4 +1,4 @@
-import { deepMerge } from './deep-merge';
+import { deepMerge } from './private/deep-merge';
 import { checkDns1123Label, invalidProp } from '../validation';
 
 /**

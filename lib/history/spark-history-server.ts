@@ -5,13 +5,13 @@ import { Construct } from 'constructs';
 import { HistoryStore } from './history-store';
 import { S3AConnector } from './s3a-connector';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
-import { requireLiteralBindings } from '../bindings/literal-bindings';
+import { requireLiteralBindings } from '../bindings/internal';
 import { SyncWave } from '../delivery';
 import { AppFacts } from '../facts';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { PlatformPriority, SparkSettings } from '../spark';
-import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from '../spark/spark-version';
+import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from '../spark/internal';
 import { EventLogLocation } from '../storage';
 import { checkDns1123Label, checkInteger, checkPinnedImage, checkPlatformNamespace, invalidProp, wiringProblem } from '../validation';
 

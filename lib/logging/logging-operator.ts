@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ChartComponent, HelmRelease, chartPort, helmNames } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { PlatformPriority } from '../spark';
 import { checkPlatformNamespace } from '../validation';
 

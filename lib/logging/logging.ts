@@ -9,7 +9,7 @@ import { LoggingOperator } from './logging-operator';
 import { SparkLogFormat } from './spark-log-format';
 import { SyncWave } from '../delivery';
 import { Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { JobNamespace, PlatformPriority } from '../spark';
 import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkTaggedImage, invalidProp, synthWarning, wiringProblem } from '../validation';
 

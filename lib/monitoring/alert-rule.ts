@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { alertTemplateProblem } from './alert-template';
+import { alertTemplateProblem } from './private/alert-template';
 import { checkPromql, invalidProp, promqlReturnsRangeVector } from '../validation';
 
 /**

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PipelineOutcomeMetrics } from './pipeline-outcome-push';
 import { Pushgateway } from './pushgateway';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { PlatformPriority } from '../spark';
 import { ArgoWorkflows } from '../workflows';
 

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { MetricsMonitor, MonitorTarget } from './metrics-monitor';
 import { PrometheusStack } from './prometheus-stack';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { PlatformPriority } from '../spark';
 import { checkDns1123Subdomain, checkInteger, checkPinnedImage, invalidProp } from '../validation';
 

@@ -1,7 +1,7 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkPlatform } from './platform-checks';
-import { platformDiagram } from './platform-diagram';
+import { checkPlatform } from './private/platform-checks';
+import { platformDiagram } from './private/platform-diagram';
 import { ClusterAutoscaler } from '../autoscaling';
 import { PlatformBindings } from '../bindings';
 import { GitOps } from '../delivery';

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { INSTANCE_TYPE_TABLE } from './instance-type-table';
+import { INSTANCE_TYPE_TABLE } from './private/instance-type-table';
 import { checkInteger, invalidProp } from '../validation';
 
 /**

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { JobNamespace } from './job-namespace';
 import { SparkApplicationOptions } from './spark-application-options';
-import { SparkApplicationSpec } from './spark-application-spec';
+import { SparkApplicationSpec } from './private/spark-application-spec';
 import { SyncWave } from '../delivery';
 import { checkCron, checkInteger, checkOneOf, checkTimeZone } from '../validation';
 

@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
 import { JobNamespace } from './job-namespace';
 import { PlatformPriority } from './platform-priority';
-import { checkDriverPlacement } from './spark-conf-checks';
+import { checkDriverPlacement } from './private/spark-conf-checks';
 import { SparkOperatorRelease } from './spark-operator-release';
 import { SparkTeam } from './spark-team';
 import { PlatformBindings } from '../bindings';
-import { requireLiteralBindings } from '../bindings/literal-bindings';
+import { requireLiteralBindings } from '../bindings/internal';
 import { NodePool, Placement } from '../scheduling';
-import { onDemandForPlatform, requireOnDemand } from '../scheduling/component-placement';
+import { onDemandForPlatform, requireOnDemand } from '../scheduling/internal';
 import { EventLogLocation } from '../storage';
 import { checkInteger, checkPlatformNamespace, invalidProp, wiringProblem } from '../validation';
 

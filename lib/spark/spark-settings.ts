@@ -1,4 +1,4 @@
-import { awsSdkMajorOf, checkHadoopVersion } from './spark-version';
+import { awsSdkMajorOf, checkHadoopVersion } from './private/spark-version';
 import { WorkloadIdentity } from '../bindings';
 import { S3Location } from '../storage';
 import { invalidProp } from '../validation';

@@ -7,9 +7,9 @@ import { PipelineServiceAccount } from './pipeline-service-account';
 import { PipelineSubmitter, PipelineSubmitterOptions } from './pipeline-submitter';
 import { SparkPipeline, SparkPipelineOptions } from './spark-pipeline';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
-import { requireLiteralBindings } from '../bindings/literal-bindings';
+import { requireLiteralBindings } from '../bindings/internal';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { JobNamespace, PlatformPriority } from '../spark';
 import { checkInteger, checkOneOf, checkPlatformNamespace, invalidProp } from '../validation';
 

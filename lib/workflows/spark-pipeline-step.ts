@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { manifestYaml } from './manifest-yaml';
+import { manifestYaml } from './private/manifest-yaml';
 import { PipelineRetry } from './pipeline-retry';
 import type { SparkPipeline } from './spark-pipeline';
 import { RestartPolicy, SparkApplicationOptions, SparkLabels } from '../spark';
-import { SparkApplicationSpec } from '../spark/spark-application-spec';
+import { SparkApplicationSpec } from '../spark/internal';
 import { checkInteger, invalidProp } from '../validation';
 
 /**

@@ -5,7 +5,7 @@ import { PipelineContainerOptions, PipelineContainerStep } from './pipeline-cont
 import { PipelineRetry } from './pipeline-retry';
 import { PipelineSchedule, PipelineScheduleOptions } from './pipeline-schedule';
 import { SparkPipelineStep, SparkPipelineStepOptions } from './spark-pipeline-step';
-import { stringsIn, variableProblem, variablesIn } from './workflow-variables';
+import { stringsIn, variableProblem, variablesIn } from './private/workflow-variables';
 import { SyncWave } from '../delivery';
 import { JobNamespace, PlatformPriority, SparkApplicationOptions, SparkLabels } from '../spark';
 import { checkDns1123Subdomain, checkInteger, checkLabels, invalidProp, wiringProblem } from '../validation';

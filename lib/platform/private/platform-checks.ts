@@ -1,9 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
-import type { SparkPlatform } from './spark-platform';
-import { WorkloadIdentity } from '../bindings';
-import { SyncWave } from '../delivery';
-import { NodePool, NodeTaints } from '../scheduling';
-import { wiringProblem } from '../validation';
+import type { SparkPlatform } from '../spark-platform';
+import { WorkloadIdentity } from '../../bindings';
+import { SyncWave } from '../../delivery';
+import { NodePool, NodeTaints } from '../../scheduling';
+import { wiringProblem } from '../../validation';
 
 interface Rendered { readonly object: ApiObject; readonly json: any; readonly wave: number }
 interface PodSpecLike { readonly where: string; readonly spec: any }

@@ -1,4 +1,4 @@
-import type { SparkPlatform } from './spark-platform';
+import type { SparkPlatform } from '../spark-platform';
 
 // Mermaid node ids: letters, digits and '_'.
 const id = (...parts: string[]) => parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
