@@ -2,6 +2,7 @@ import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkPlatform } from './private/platform-checks';
 import { platformDiagram } from './private/platform-diagram';
+import { PlatformParts } from './private/platform-parts';
 import { ClusterAutoscaler } from '../autoscaling';
 import { PlatformBindings } from '../bindings';
 import { GitOps } from '../delivery';
@@ -169,7 +170,7 @@ export interface SparkPlatformTeamOptions {
  * const jobs = platform.addTeam(dataEngineering);
  * jobs.addJob('daily-sessions', { type: SparkJobType.SCALA, image, mainApplicationFile, mainClass, sparkVersion: '3.5.5' });
  */
-export class SparkPlatform extends Chart {
+export class SparkPlatform extends Chart implements PlatformParts {
   /** The node pools. */
   public readonly nodePools: NodePool[];
   /** The bindings from the AWS side. */

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ScheduledSparkJob, ScheduledSparkJobOptions } from './scheduled-spark-job';
 import { SparkJob, SparkJobOptions } from './spark-job';
 import { SparkLogLayout } from './spark-log-layout';
-import type { SparkOperator } from './spark-operator';
+import { IJobNamespace, ISparkOperator } from './interfaces';
 import { JobNamespaceLimits, JobNamespaceQuota, SparkTeam } from './spark-team';
 import { SyncWave } from '../delivery';
 import { AppFacts } from '../facts';
@@ -21,7 +21,7 @@ export interface JobNamespaceProps {
   /**
    * The Spark Operator that runs the namespace's jobs: it watches the namespace (`spark.jobNamespaces`).
    */
-  readonly operator: SparkOperator;
+  readonly operator: ISparkOperator;
 }
 
 /**
@@ -30,13 +30,13 @@ export interface JobNamespaceProps {
  * only), the jobs' log4j2 configuration (`SparkLogLayout`), an optional ResourceQuota and LimitRange, and
  * cost-allocation labels that every job pod carries.
  */
-export class JobNamespace extends Construct {
+export class JobNamespace extends Construct implements IJobNamespace {
   /** The namespace's name. */
   public readonly name: string;
   /** The team whose namespace it is. */
   public readonly team: SparkTeam;
   /** The operator that runs the namespace's jobs. */
-  public readonly operator: SparkOperator;
+  public readonly operator: ISparkOperator;
   /** The service account the jobs run as. */
   public readonly serviceAccountName: string;
   /** The labels every job pod in the namespace carries (team, cost centre, others). */

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { JobNamespace } from './job-namespace';
+import { IJobNamespace } from './interfaces';
 import { SparkApplicationOptions } from './spark-application-options';
 import { SparkApplicationSpec } from './private/spark-application-spec';
 import { SyncWave } from '../delivery';
@@ -71,7 +71,7 @@ export interface ScheduledSparkJobProps extends ScheduledSparkJobOptions {
   /**
    * The job namespace the job runs in.
    */
-  readonly namespace: JobNamespace;
+  readonly namespace: IJobNamespace;
 }
 
 /**
@@ -83,7 +83,7 @@ export class ScheduledSparkJob extends Construct {
   /** The scheduled job's name. */
   public readonly name: string;
   /** The job's namespace. */
-  public readonly namespace: JobNamespace;
+  public readonly namespace: IJobNamespace;
   /** The ScheduledSparkApplication. */
   public readonly apiObject: ApiObject;
   /** The cron schedule. */

@@ -1,11 +1,13 @@
 import { PlatformPriority } from './platform-priority';
-import type { SparkOperator } from './spark-operator';
 import { ChartComponent, HelmRelease, chartPort, helmNames } from '../delivery';
+import { Placement } from '../scheduling';
 
 /** What `SparkOperator` gives its release (internal: the release is built by the operator only). */
 interface SparkOperatorReleaseProps {
-  /** The operator whose job namespaces and placement the values are derived from. */
-  readonly operator: SparkOperator;
+  /** Where the operator's controller and webhook run. */
+  readonly placement: Placement;
+  /** The names of the job namespaces the operator watches, read when the values are. */
+  readonly jobNamespaces: () => string[];
   /** The Helm release name. */
   readonly releaseName: string;
   /** The namespace the operator is installed in. */
@@ -49,7 +51,8 @@ export class SparkOperatorRelease extends HelmRelease {
     return new SparkOperatorRelease(props);
   }
 
-  private readonly operator: SparkOperator;
+  private readonly placement: Placement;
+  private readonly jobNamespaces: () => string[];
   private readonly controllerReplicas: number;
   private readonly webhookReplicas: number;
 
@@ -76,7 +79,8 @@ export class SparkOperatorRelease extends HelmRelease {
         { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
       ],
     });
-    this.operator = props.operator;
+    this.placement = props.placement;
+    this.jobNamespaces = props.jobNamespaces;
     this.controllerReplicas = props.controllerReplicas;
     this.webhookReplicas = props.webhookReplicas;
   }
@@ -135,7 +139,7 @@ export class SparkOperatorRelease extends HelmRelease {
   }
 
   protected renderValues(): { [key: string]: any } {
-    const placement = this.operator.operatorPlacement;
+    const placement = this.placement;
     const scheduling = placement.schedulingValues;
     return {
       controller: {
@@ -157,7 +161,7 @@ export class SparkOperatorRelease extends HelmRelease {
       },
       spark: {
         // The job namespaces are the JobNamespace objects added to the operator, never retyped.
-        jobNamespaces: this.operator.jobNamespaces.map(ns => ns.name),
+        jobNamespaces: this.jobNamespaces(),
         // Each JobNamespace renders its own service account (with its IAM role) and driver RBAC.
         serviceAccount: { create: false },
         rbac: { create: false },

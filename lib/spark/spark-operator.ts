@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ISparkOperator } from './interfaces';
 import { JobNamespace } from './job-namespace';
 import { PlatformPriority } from './platform-priority';
 import { checkDriverPlacement } from './private/spark-conf-checks';
@@ -101,7 +102,7 @@ export interface SparkOperatorProps {
  * come from the `JobNamespace`s added to it, and the chart creates no job service accounts or RBAC (each
  * `JobNamespace` does).
  */
-export class SparkOperator extends Construct {
+export class SparkOperator extends Construct implements ISparkOperator {
   /** The chart version the library is tested with. */
   public static readonly DEFAULT_CHART_VERSION = '2.5.2';
 
@@ -167,7 +168,8 @@ export class SparkOperator extends Construct {
       chartVersion: props.chartVersion ?? SparkOperator.DEFAULT_CHART_VERSION,
       controllerReplicas: checkInteger(this, 'controllerReplicas', props.controllerReplicas ?? 1, 1),
       webhookReplicas: checkInteger(this, 'webhookReplicas', props.webhookReplicas ?? 2, 1),
-      operator: this,
+      placement: this.operatorPlacement,
+      jobNamespaces: () => this.namespaces.map(ns => ns.name),
       extraValues: props.extraValues,
     });
 

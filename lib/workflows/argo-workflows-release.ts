@@ -1,4 +1,3 @@
-import type { ArgoWorkflows } from './argo-workflows';
 import { ChartComponent, ChartPort, HelmRelease, chartPort, helmNames } from '../delivery';
 
 // The Argo Server listens on 2746 (argo-workflows cmd/argo/commands/server.go `--port` default; the chart's
@@ -7,7 +6,8 @@ const ARGO_SERVER_PORT = 2746;
 
 /** What `ArgoWorkflows` gives its release (internal: the release is built by `ArgoWorkflows` only). */
 interface ArgoWorkflowsReleaseProps {
-  readonly workflows: ArgoWorkflows;
+  /** The chart values, derived when read (by `ArgoWorkflows`). */
+  readonly values: () => { [key: string]: any };
   readonly releaseName: string;
   readonly namespace: string;
   readonly chartVersion: string;
@@ -34,7 +34,7 @@ export class ArgoWorkflowsRelease extends HelmRelease {
     return new ArgoWorkflowsRelease(props);
   }
 
-  private readonly workflows: ArgoWorkflows;
+  private readonly derivedValues: () => { [key: string]: any };
 
   private constructor(props: ArgoWorkflowsReleaseProps) {
     super({
@@ -48,7 +48,7 @@ export class ArgoWorkflowsRelease extends HelmRelease {
       // ClusterRoles and their bindings, the CRD job's; CRDs (crds.full=false renders them as templates).
       clusterScopedKinds: HelmRelease.CRDS_AND_CLUSTER_RBAC,
     });
-    this.workflows = props.workflows;
+    this.derivedValues = props.values;
   }
 
   // The chart renders a ServiceAccount and Role into each controller.workflowNamespaces entry only when
@@ -61,7 +61,7 @@ export class ArgoWorkflowsRelease extends HelmRelease {
   }
 
   protected renderValues(): { [key: string]: any } {
-    return this.workflows._renderValues();
+    return this.derivedValues();
   }
 
   /**

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoServerAuthMode } from './argo-server-auth-mode';
 import { ArgoWorkflowsRelease } from './argo-workflows-release';
+import { IArgoWorkflows } from './interfaces';
 import { IPipelineExitStep } from './pipeline-container-step';
 import { PipelineServiceAccount } from './pipeline-service-account';
 import { PipelineSubmitter, PipelineSubmitterOptions } from './pipeline-submitter';
@@ -147,7 +148,7 @@ const SERVER_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop
  *
  * Pipelines (`addPipeline`) are WorkflowTemplates in the job namespaces; the controller watches every namespace.
  */
-export class ArgoWorkflows extends Construct {
+export class ArgoWorkflows extends Construct implements IArgoWorkflows {
   /** The chart version the library is tested with. */
   public static readonly DEFAULT_CHART_VERSION = '1.0.18';
 
@@ -188,7 +189,7 @@ export class ArgoWorkflows extends Construct {
       throw invalidProp(this, 'crdBaseUrl', props.crdBaseUrl, 'must be an https URL of a folder holding the full CRD files');
     }
     this.release = ArgoWorkflowsRelease._of({
-      workflows: this,
+      values: () => this._renderValues(),
       releaseName: props.releaseName ?? 'argo-workflows',
       namespace: checkPlatformNamespace(this, 'serverServiceAccount.namespace', this.serverServiceAccount.namespace),
       chartVersion: props.chartVersion ?? ArgoWorkflows.DEFAULT_CHART_VERSION,

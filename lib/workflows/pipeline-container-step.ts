@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { SparkPipeline } from './spark-pipeline';
+import { ISparkPipeline } from './interfaces';
 import { checkDns1123Label, checkPinnedImage } from '../validation';
 
 /**
@@ -47,7 +47,7 @@ export interface IPipelineExitStep {
   readonly id: string;
 
   /** The container the step runs in `pipeline`. */
-  exitStepFor(pipeline: SparkPipeline): PipelineContainerOptions;
+  exitStepFor(pipeline: ISparkPipeline): PipelineContainerOptions;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { SparkPlatform } from '../spark-platform';
+import { PlatformParts } from './platform-parts';
 
 // Mermaid node ids: letters, digits and '_'.
 const id = (...parts: string[]) => parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
@@ -8,7 +8,7 @@ const label = (text: string) => `"${text.replace(/"/g, '\'')}"`;
  * The platform as a Mermaid flowchart: the node pools, the platform's components, and each team with its jobs
  * and pipelines (steps and their order), every line derived from the objects, in a stable order.
  */
-export function platformDiagram(platform: SparkPlatform): string {
+export function platformDiagram(platform: PlatformParts): string {
   const lines: string[] = ['flowchart LR'];
   lines.push('  subgraph pools["Node pools"]');
   for (const pool of platform.nodePools) {

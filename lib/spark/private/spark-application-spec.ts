@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import type { JobNamespace } from '../job-namespace';
+import { IJobNamespace } from '../interfaces';
 import { namespaceFitProblems } from './namespace-fit';
 import { PlatformPriority } from '../platform-priority';
 import { RestartPolicy } from '../restart-policy';
@@ -65,7 +65,7 @@ export class SparkApplicationSpec {
 
   public constructor(
     private readonly scope: Construct,
-    private readonly props: SparkApplicationOptions & { namespace: JobNamespace },
+    private readonly props: SparkApplicationOptions & { namespace: IJobNamespace },
     jobName: string,
     maxNameLength: number,
     runId?: string,
@@ -278,7 +278,7 @@ function checkApplication(where: Construct, p: SparkApplicationOptions): void {
 }
 
 // The Hadoop of the image decides S3A's credential provider; EKS Pod Identity needs its AWS SDK v2.
-function hadoopVersionOf(where: Construct, p: SparkApplicationOptions & { namespace: JobNamespace }): string {
+function hadoopVersionOf(where: Construct, p: SparkApplicationOptions & { namespace: IJobNamespace }): string {
   checkSparkVersion(where, 'sparkVersion', p.sparkVersion, p.hadoopVersion !== undefined);
   const hadoopVersion = p.hadoopVersion !== undefined ? checkHadoopVersion(where, 'hadoopVersion', p.hadoopVersion) : bundledHadoopVersion(p.sparkVersion);
   const team = p.namespace.team;
