@@ -20,7 +20,7 @@ import { ApplicationSource, ArgoCdApplication, ArgoCdRelease, ArgoCdSso } from '
 import { NodePool, Placement } from '../scheduling';
 import { SparkTeam } from '../spark';
 import { S3Location } from '../storage';
-import { invalidProp } from '../validation';
+import { eksClusterNameProblem, invalidProp, quote } from '../validation';
 
 /**
  * Where the Spark History Server's role is and whether its cleaner deletes old event logs.
@@ -290,7 +290,6 @@ function checkBarePrefixOverlaps(scope: Construct, grants: PrefixGrant[]): void 
 }
 
 const EBS_CSI_DRIVER_POLICY = 'service-role/AmazonEBSCSIDriverPolicy';
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 
 /**
  * The AWS side of the Spark platform: an EKS cluster with an on-demand system node group and one managed node
@@ -411,10 +410,8 @@ export class SparkEksCluster extends Construct {
   }
 
   private checkProps(props: SparkEksClusterProps): NodePool[] {
-    if (typeof props.clusterName !== 'string' || !CLUSTER_NAME.test(props.clusterName)) {
-      throw invalidProp(this, 'clusterName', props.clusterName,
-        'must be 1 to 100 characters of letters, digits, \'-\' and \'_\', starting with a letter or digit (EKS\'s rule)');
-    }
+    const nameProblem = eksClusterNameProblem(props.clusterName);
+    if (nameProblem) throw invalidProp(this, 'clusterName', props.clusterName, nameProblem);
     if (!props.systemPool) {
       throw invalidProp(this, 'systemPool', props.systemPool, 'is required: an ON_DEMAND NodePool for operators, Argo CD and Spark drivers (spot pools alone cannot host them)');
     }
@@ -555,12 +552,12 @@ export class SparkEksCluster extends Construct {
     objectPatterns: string[]): ServiceAccountRole {
     const clash = this.roles.find(r => r.serviceAccount.key === serviceAccount.key);
     if (clash) throw invalidProp(this, id, serviceAccount.key, `already has a role (${clash.node.id}): one service account, one role`);
-    let roleName: string;
-    try {
-      roleName = serviceAccount.roleName(this.clusterName, Stack.of(this).region);
-    } catch (e) {
-      throw invalidProp(this, 'clusterName', this.clusterName, (e as Error).message.replace(/^.*?: invalid prop "roleName" /, 'makes the role name '));
+    const region = Stack.of(this).region;
+    const problem = serviceAccount.roleNameProblem(this.clusterName, region);
+    if (problem) {
+      throw invalidProp(this, 'clusterName', this.clusterName, `makes the role name ${quote(serviceAccount._roleNameUnchecked(this.clusterName, region))}: ${problem}`);
     }
+    const roleName = serviceAccount.roleName(this.clusterName, region);
     const role = new ServiceAccountRole(this, id, { cluster: this.cluster, serviceAccount, roleName, statements });
     this.roles.push(role);
     this.rolePrefixes.set(role, new Set(objectPatterns));
@@ -577,11 +574,9 @@ export class SparkEksCluster extends Construct {
     if (prefix === '') {
       throw invalidProp(this, prop, prefix, 'must not be empty: a key prefix such as "curated/sessions" (an empty prefix would grant the whole bucket)');
     }
-    try {
-      return this.platformBucket.location(prefix);
-    } catch (e) {
-      throw invalidProp(this, prop, prefix, (e as Error).message.replace(/^.*?: invalid prop ".*?" .*?: /, ''));
-    }
+    const problem = S3Location.prefixProblem(prefix);
+    if (problem) throw invalidProp(this, prop, prefix, problem);
+    return this.platformBucket.location(prefix);
   }
 
   private addArgoCd(gitOps: GitOpsBootstrap, placement: Placement): HelmReleaseChart {
