@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
+import { ImageUser, PLATFORM_IMAGE_USERS } from './image-users';
+import { ClusterWriteGrant, PolicyException, PolicyViolation } from './policy-violation';
 import { containerViolations } from './private/container-rules';
 import { exposedServiceViolations, inlineSecretViolations } from './private/exposure-rules';
-import { ImageUser, PLATFORM_IMAGE_USERS } from './image-users';
 import { PLATFORM_CLUSTER_WRITES, PLATFORM_EXCEPTIONS } from './private/platform-exceptions';
 import { policyContainers } from './private/pod-containers';
-import { ClusterWriteGrant, PolicyException, PolicyViolation } from './policy-violation';
 import { clusterWriteViolations, wildcardViolations } from './private/rbac-rules';
 
 /**

@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IJobNamespace } from './interfaces';
-import { SparkApplicationOptions } from './spark-application-options';
-import { SparkApplicationSpec } from './private/spark-application-spec';
 import { SyncWave } from '../delivery';
 import { checkCron, checkInteger, checkOneOf, checkTimeZone } from '../validation';
+import { SparkApplicationSpec } from './private/spark-application-spec';
+import { SparkApplicationOptions } from './spark-application-options';
 
 /**
  * What the operator does when a scheduled run is due while the previous one still runs.

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IJobNamespace } from './interfaces';
-import { SparkApplicationOptions } from './spark-application-options';
 import { SparkApplicationSpec } from './private/spark-application-spec';
+import { SparkApplicationOptions } from './spark-application-options';
 import { RunOnce } from '../delivery';
 
 /**

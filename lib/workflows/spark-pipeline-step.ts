@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { manifestYaml } from './private/manifest-yaml';
-import { PipelineRetry } from './pipeline-retry';
 import { ISparkPipeline } from './interfaces';
+import { PipelineRetry } from './pipeline-retry';
 import { RestartPolicy, SparkApplicationOptions, SparkLabels } from '../spark';
+import { manifestYaml } from './private/manifest-yaml';
 import { SparkApplicationSpec } from '../spark/internal';
 import { checkInteger, invalidProp } from '../validation';
 

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import type { PlatformBindings } from '../platform-bindings';
 import { AppFacts } from '../../facts';
 import { invalidPropMessage, isUnresolvedToken } from '../../validation';
+import type { PlatformBindings } from '../platform-bindings';
 
 /**
  * Marks a cdk8s app whose charts the AWS CDK app deploys (`aws.DirectDelivery`).

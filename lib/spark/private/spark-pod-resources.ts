@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from '../spark-application-options';
-import { SparkMemory } from '../spark-memory';
 import { AppFacts } from '../../facts';
 import { NodeCapacity, Placement, ResourceRequest } from '../../scheduling';
 import { cpuMillisOf, invalidProp, invalidPropMessage } from '../../validation';
+import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from '../spark-application-options';
+import { SparkMemory } from '../spark-memory';
 
 /** The driver or the executors. */
 export type SparkRole = 'driver' | 'executor';
