@@ -9,18 +9,18 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterEndpoint } from './cluster-endpoint';
 import { HelmReleaseChart } from './helm-release-chart';
-import { acknowledge, acknowledgePlatformFindings, managedPolicyFinding } from './private/nag-acknowledgments';
+import { SparkPlatformBucket, SparkPlatformBucketProps } from './platform-bucket';
 import { nodegroupOptions } from './private/node-group-options';
 import { NodeLaunchTemplate } from './private/node-launch-template';
-import { SparkPlatformBucket, SparkPlatformBucketProps } from './platform-bucket';
 import { ServiceAccountRole } from './service-account-role';
 import { WorkloadPolicies } from './workload-policies';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
-import { ApplicationSource, ArgoCdApplication, ArgoCdRelease, ArgoCdSso } from '../delivery';
+import { ApplicationSource, ArgoCdApplication, ArgoCdRelease, ArgoCdSso, GitDirectoryOptions, GitOps } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 import { SparkTeam } from '../spark';
 import { S3Location } from '../storage';
 import { eksClusterNameProblem, invalidProp, quote } from '../validation';
+import { acknowledge, acknowledgePlatformFindings, managedPolicyFinding } from './private/nag-acknowledgments';
 
 /**
  * Where the Spark History Server's role is and whether its cleaner deletes old event logs.
@@ -66,25 +66,12 @@ export interface ArgoWorkflowsAccess {
 /**
  * The git repository Argo CD follows (the committed `dist/`).
  */
-export interface GitOpsBootstrap {
-  /** The git repository, e.g. `https://github.com/acme/spark-platform-infra.git`. */
-  readonly repoUrl: string;
-
-  /**
-   * @default 'main'
-   */
-  readonly revision?: string;
-
-  /**
-   * @default 'dist'
-   */
-  readonly path?: string;
-
+export interface GitOpsBootstrap extends GitDirectoryOptions {
   /**
    * The root Application's name: the same as the Kubernetes side's `GitOps` root Application, which takes it
    * over on the first sync.
    *
-   * @default 'spark-platform'
+   * @default GitOps.DEFAULT_ROOT_APPLICATION_NAME ('spark-platform', the Kubernetes side's default)
    */
   readonly rootApplicationName?: string;
 
@@ -253,14 +240,18 @@ function objectsOf(location: S3Location): string {
 // Application (a git directory source) that follows gitOps' repository, revision and path under its name.
 function checkedBootstrap(scope: Construct, gitOps: GitOpsBootstrap): any[] {
   const docs = (gitOps.manifests ?? []).filter(d => d && typeof d === 'object');
-  const name = gitOps.rootApplicationName ?? 'spark-platform';
+  const name = gitOps.rootApplicationName ?? GitOps.DEFAULT_ROOT_APPLICATION_NAME;
   const roots = docs.filter(d => d.kind === 'Application' && d.spec?.source?.path !== undefined);
   const root = roots.find(d => d.metadata?.name === name);
   if (!docs.some(d => d.kind === 'AppProject') || !root) {
     throw invalidProp(scope, 'gitOps.manifests', `${docs.length} objects (${[...new Set(docs.map(d => d.kind))].join(', ')})`,
       `must be the Kubernetes side's gitops.k8s.yaml: an AppProject and the root Application "${name}" (rootApplicationName)`);
   }
-  const want = { repoURL: gitOps.repoUrl, targetRevision: gitOps.revision ?? 'main', path: gitOps.path ?? 'dist' };
+  const want = {
+    repoURL: gitOps.repoUrl,
+    targetRevision: gitOps.revision ?? ApplicationSource.DEFAULT_REVISION,
+    path: gitOps.path ?? ApplicationSource.DEFAULT_PATH,
+  };
   const got = { repoURL: root.spec.source.repoURL, targetRevision: root.spec.source.targetRevision, path: root.spec.source.path };
   if (JSON.stringify(want) !== JSON.stringify(got)) {
     throw invalidProp(scope, 'gitOps.manifests', JSON.stringify(got),
@@ -596,7 +587,7 @@ export class SparkEksCluster extends Construct {
     const bootstrap = new cdk8s.Chart(new cdk8s.App(), 'bootstrap');
     new ArgoCdApplication(bootstrap, 'RootApplication', {
       source: ApplicationSource.fromGitDirectory({ repoUrl: gitOps.repoUrl, revision: gitOps.revision, path: gitOps.path }),
-      name: gitOps.rootApplicationName ?? 'spark-platform',
+      name: gitOps.rootApplicationName ?? GitOps.DEFAULT_ROOT_APPLICATION_NAME,
       argoCdNamespace: release.namespace,
       destinationNamespace: release.namespace,
     });

@@ -8,6 +8,7 @@ import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } fro
 import { requireLiteralBindings } from '../bindings/internal';
 import { SyncWave } from '../delivery';
 import { AppFacts } from '../facts';
+import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/internal';
 import { PlatformPriority, SparkSettings } from '../spark';
@@ -336,7 +337,7 @@ export class SparkHistoryServer extends Construct {
         // wget keeps its HSTS database in $HOME; the spark user's is /nonexistent.
         env: [{ name: 'HOME', value: TMP_DIR }],
         resources: { requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') }, limits: { memory: k8s.Quantity.fromString('256Mi') } },
-        securityContext: RESTRICTED,
+        securityContext: restrictedContainer(),
         volumeMounts: [{ name: 'jars', mountPath: JARS_DIR }, { name: 'tmp', mountPath: TMP_DIR }],
       }] : undefined,
       containers: [{
@@ -363,7 +364,7 @@ export class SparkHistoryServer extends Construct {
           requests: { cpu: k8s.Quantity.fromString((props.cpu ?? kplus.Cpu.millis(500)).amount), memory: k8s.Quantity.fromString(`${memoryMiB}Mi`) },
           limits: { memory: k8s.Quantity.fromString(`${memoryMiB}Mi`) },
         },
-        securityContext: RESTRICTED,
+        securityContext: restrictedContainer(),
         volumeMounts: [
           { name: 'tmp', mountPath: TMP_DIR },
           { name: 'store', mountPath: STORE_DIR },
@@ -451,10 +452,3 @@ export class SparkHistoryServer extends Construct {
     return errors;
   }
 }
-
-const RESTRICTED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-};

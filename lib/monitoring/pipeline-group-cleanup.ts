@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { PipelineOutcomeMetrics } from './pipeline-outcome-push';
 import { Pushgateway } from './pushgateway';
+import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/internal';
 import { PlatformPriority } from '../spark';
@@ -84,7 +85,7 @@ export class PipelineGroupCleanup extends Construct {
                     requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
                     limits: { memory: k8s.Quantity.fromString('64Mi') },
                   },
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                  securityContext: restrictedContainer({ runAsNonRoot: false }),
                 }],
               }),
             },

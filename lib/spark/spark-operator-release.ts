@@ -1,29 +1,18 @@
 import { PlatformPriority } from './platform-priority';
 import { ChartComponent, HelmRelease, chartPort, helmNames } from '../delivery';
+import { ComponentReleaseProps, componentRelease } from '../delivery/internal';
 import { Placement } from '../scheduling';
 
 /** What `SparkOperator` gives its release (internal: the release is built by the operator only). */
-interface SparkOperatorReleaseProps {
+interface SparkOperatorReleaseProps extends ComponentReleaseProps {
   /** Where the operator's controller and webhook run. */
   readonly placement: Placement;
   /** The names of the job namespaces the operator watches, read when the values are. */
   readonly jobNamespaces: () => string[];
-  /** The Helm release name. */
-  readonly releaseName: string;
-  /** The namespace the operator is installed in. */
-  readonly namespace: string;
-  /** The exact chart version. */
-  readonly chartVersion: string;
   /** Controller replicas. */
   readonly controllerReplicas: number;
   /** Webhook replicas. */
   readonly webhookReplicas: number;
-  /**
-   * Chart values merged over the derived ones (yours win).
-   *
-   * @default - none
-   */
-  readonly extraValues?: { [key: string]: any };
 }
 
 /**
@@ -58,12 +47,7 @@ export class SparkOperatorRelease extends HelmRelease {
 
   private constructor(props: SparkOperatorReleaseProps) {
     super({
-      releaseName: props.releaseName,
-      namespace: props.namespace,
-      chartName: SparkOperatorRelease.CHART,
-      repository: SparkOperatorRelease.REPOSITORY,
-      chartVersion: props.chartVersion,
-      extraValues: props.extraValues,
+      ...componentRelease(props, { repository: SparkOperatorRelease.REPOSITORY, chartName: SparkOperatorRelease.CHART }),
       // The operator generates its webhook certificate and writes the CA bundle into the webhook
       // configurations at run time.
       ownedElsewhere: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map(kind => ({

@@ -9,6 +9,7 @@ import { PipelineSubmitter, PipelineSubmitterOptions } from './pipeline-submitte
 import { SparkPipeline, SparkPipelineOptions } from './spark-pipeline';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
 import { requireLiteralBindings } from '../bindings/internal';
+import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/internal';
 import { JobNamespace, PlatformPriority } from '../spark';
@@ -128,17 +129,6 @@ export interface ArgoWorkflowsProps {
 
 // The argoexec image's user (argo-workflows Dockerfile, argoexec-nonroot: USER 8737; docs/workflow-pod-security-context.md).
 const EXECUTOR_UID = 8737;
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-
-// The chart's values.yaml lists the server's container security context field by field (no seccompProfile: it
-// goes on the pod).
-const SERVER_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true };
 
 /**
  * Argo Workflows, which runs the platform's Spark pipelines: installed from its pinned upstream chart
@@ -278,7 +268,7 @@ export class ArgoWorkflows extends Construct implements IArgoWorkflows {
     const annotations = this.bindings.serviceAccountAnnotations(this.serverServiceAccount);
     const artifacts = this.bindings.artifacts;
     const containerDefaults = {
-      securityContext: RESTRICTED_CONTAINER,
+      securityContext: restrictedContainer({ seccompProfile: true }),
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
     };
     return {
@@ -325,7 +315,9 @@ export class ArgoWorkflows extends Construct implements IArgoWorkflows {
         // (manifests/base/argo-server/argo-server-deployment.yaml) make it read-only. The chart already mounts
         // an emptyDir named `tmp` at /tmp (argo-helm argo-workflows-1.0.18, templates/server/server-deployment.yaml,
         // `server.tmpVolume`) and appends `server.volumes`: a second one would be a duplicate the API server rejects.
-        securityContext: SERVER_CONTAINER,
+        // The chart's values.yaml lists the server's container security context field by field (no seccompProfile:
+        // it goes on the pod).
+        securityContext: restrictedContainer(),
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         // The chart renders a readiness probe always, a liveness probe only on request (server.livenessProbe).
         livenessProbe: { enabled: true },

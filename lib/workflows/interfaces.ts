@@ -33,16 +33,16 @@ export interface IArgoWorkflows extends IConstruct {
   readonly archiveLogs: boolean;
 
   /**
-   * The pipeline service account of a namespace, created with its first pipeline.
-   *
-   * @internal
-   */
-  _pipelineServiceAccount(namespace: JobNamespace): { readonly name: string };
-
-  /**
    * The security context of every workflow pod.
    *
    * @internal
    */
   readonly _podSecurityContext: { [key: string]: any };
+
+  /**
+   * The pipeline service account of a namespace, created with its first pipeline.
+   *
+   * @internal
+   */
+  _pipelineServiceAccount(namespace: JobNamespace): { readonly name: string };
 }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ISparkPipeline } from './interfaces';
+import { restrictedContainer } from '../policy/internal';
 import { checkDns1123Label, checkPinnedImage } from '../validation';
 
 /**
@@ -76,13 +77,7 @@ export class PipelineContainerStep extends Construct {
         args: this.options.args,
         env: env.length ? env : undefined,
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] },
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: restrictedContainer({ seccompProfile: true }),
       },
     };
   }

@@ -17,6 +17,7 @@ import type { SparkTeam } from '../spark-team';
 import { awsSdkMajorOf, bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
 import { WorkloadIdentity } from '../../bindings';
 import { AppFacts } from '../../facts';
+import { restrictedContainer } from '../../policy/internal';
 import { NodePool, Placement } from '../../scheduling';
 import { S3Location } from '../../storage';
 import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, checkPinnedImage, invalidProp, isUnresolvedToken } from '../../validation';
@@ -205,7 +206,7 @@ export class SparkApplicationSpec {
         fsGroup: this.runAsGroup,
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      securityContext: { ...CONTAINER_SECURITY, runAsUser: this.runAsUser, runAsGroup: this.runAsGroup },
+      securityContext: { ...restrictedContainer(CONTAINER_SECURITY), runAsUser: this.runAsUser, runAsGroup: this.runAsGroup },
       ...placementFields(placement),
     };
   }
@@ -248,13 +249,9 @@ export class SparkApplicationSpec {
   }
 }
 
-// Spark needs no privilege: non-root, no escalation, no capabilities, the runtime's default seccomp profile.
-const CONTAINER_SECURITY = {
-  runAsNonRoot: true,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+// Spark needs no privilege: non-root, no escalation, no capabilities, the runtime's default seccomp profile (its
+// local dirs are in the image: the root filesystem stays writable).
+const CONTAINER_SECURITY = { readOnlyRootFilesystem: false, seccompProfile: true };
 
 function placementFields(placement: Placement): { [key: string]: any } {
   const tolerations = placement.tolerations;
