@@ -12,9 +12,8 @@ import { JobNamespace, SparkOperator, SparkTeam } from '../spark';
 import { EbsStorageClass } from '../storage';
 import { checkList, invalidProp, KUBERNETES_NAMESPACES, synthWarning } from '../validation';
 import { ArgoWorkflows, PipelineSubmitter, SparkPipeline, SparkPipelineOptions } from '../workflows';
-import { checkPlatform } from './private/platform-checks';
-import { platformDiagram } from './private/platform-diagram';
-import { PlatformParts } from './private/platform-parts';
+import { CheckedPlatform, checkPlatform } from './private/platform-checks';
+import { DrawnPlatform, platformDiagram } from './private/platform-diagram';
 
 /**
  * How the platform is delivered with Argo CD.
@@ -154,7 +153,7 @@ export interface SparkPlatformTeamOptions {
  * const jobs = platform.addTeam(dataEngineering);
  * jobs.addJob('daily-sessions', { type: SparkJobType.SCALA, image, mainApplicationFile, mainClass, sparkVersion: '3.5.5' });
  */
-export class SparkPlatform extends Chart implements PlatformParts {
+export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatform {
   /** The node pools. */
   public readonly nodePools: NodePool[];
   /** The bindings from the AWS side. */
