@@ -1,6 +1,7 @@
-// The structure the design asks for (../shared/DESIGN.md §2): one folder per component, folders importing only
-// from lower layers, no import cycles, small constructors. Read from the sources, so a change that breaks it
-// fails here.
+// The structure the design asks for (../shared/DESIGN.md §2, docs/conventions.md): one folder per component,
+// folders importing only from lower layers, a folder's machinery in its private/ folder, no import cycle (type-only
+// imports included), the facts components pass each other in lib/facts/ only, small constructors. Read from the
+// sources, so a change that breaks it fails here.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -80,9 +81,24 @@ describe('the import structure of lib/', () => {
     expect(offenders).toEqual([]);
   });
 
-  test('no runtime import cycle between files', () => {
-    const graph = new Map([...byFile.keys()].map(file => [file, runtimeImports(byFile.get(file)!)]));
+  test('no import cycle between files, type-only imports included (the import graph has no circle)', () => {
+    const graph = new Map([...byFile.keys()].map(file => [file, runtimeImports(byFile.get(file)!).concat(typeImports(byFile.get(file)!))]));
     expect(findCycles(graph)).toEqual([]);
+  });
+
+  test('a folder reaches another only through its index.ts (public) or internal.ts (the library\'s own), never its files', () => {
+    expect(files.filter(f => f.folder).flatMap(foreignFileImports)).toEqual([]);
+  });
+
+  test('every file of a folder is exported by its index.ts, or is machinery in its private/ folder', () => {
+    const unexported = files.filter(f => f.folder && !INTERNAL_FOLDERS.includes(f.folder) && !entryPoints(f.folder).includes(f.file)
+      && path.dirname(f.file) === f.folder && !byFile.get(path.join(f.folder, 'index.ts'))!.text.includes(`'./${path.basename(f.file, '.ts')}'`));
+    expect(unexported.map(f => `lib/${f.file}`)).toEqual([]);
+  });
+
+  test('no module-level registry outside lib/facts/: a fact one component records and another reads is a field of AppFacts', () => {
+    const registries = files.filter(f => f.folder !== 'facts').flatMap(f => moduleRegistries(f).map(r => `lib/${f.file}: ${r}`));
+    expect(registries).toEqual([]);
   });
 
   test('the root entry point exports every folder but the internal validation and facts, and aws as a submodule only', () => {
@@ -106,6 +122,16 @@ describe('the import structure of lib/', () => {
       });
     }
     expect(long).toEqual([]);
+  });
+
+  test('the new checks can fail: a type-only import is an edge, a registry, another folder\'s private file', () => {
+    const a: SourceFile = { file: path.join('spark', 'a.ts'), folder: 'spark', text: 'import type { B } from \'./job-namespace\';\n' };
+    expect(typeImports(a)).toEqual([path.join('spark', 'job-namespace.ts')]);
+    expect(moduleRegistries({ ...a, text: 'const SEEN = new WeakSet<IConstruct>();\nconst BY_ROOT = new Map<IConstruct, string>();\n' }))
+      .toEqual(['const SEEN = new WeakSet<IConstruct', 'const BY_ROOT = new Map<IConstruct']);
+    expect(moduleRegistries({ ...a, text: 'const CACHE = new Map<string, number>();\nclass A {\n  private readonly m = new WeakMap<object, A>();\n}\n' })).toEqual([]);
+    const step: SourceFile = { file: path.join('workflows', 'x.ts'), folder: 'workflows', text: 'import { A } from \'../spark/private/spark-version\';\nimport { B } from \'../spark/internal\';\n' };
+    expect(foreignFileImports(step)).toEqual([`lib/${step.file} imports lib/${path.join('spark', 'private', 'spark-version.ts')}`]);
   });
 
   test('the checks can fail: a cycle, an upward import, a type-only import that is no runtime edge', () => {
@@ -145,4 +171,31 @@ function findCycles(graph: Map<string, string[]>): string[] {
   };
   for (const file of graph.keys()) visit(file, []);
   return cycles;
+}
+
+/** The files other folders may import of a folder: its public face and the entry of its internal machinery. */
+function entryPoints(folder: string): string[] {
+  return [path.join(folder, 'index.ts'), path.join(folder, 'internal.ts')];
+}
+
+/** The imports of a file that reach into another folder past its index.ts and internal.ts (its private/ files). */
+function foreignFileImports(source: SourceFile): string[] {
+  return runtimeImports(source).concat(typeImports(source))
+    .filter(target => target.includes(path.sep) && target.split(path.sep)[0] !== source.folder && !entryPoints(target.split(path.sep)[0]).includes(target))
+    .map(target => `lib/${source.file} imports lib/${target}`);
+}
+
+/**
+ * Module-level registries of a file: a `WeakMap` or `WeakSet` declared at the top level, or a `Map` or `Set` keyed
+ * by anything but strings and numbers (constructs, objects). Caches keyed by strings are no channel between
+ * components.
+ */
+function moduleRegistries(source: SourceFile): string[] {
+  const found: string[] = [];
+  for (const match of source.text.matchAll(/^(?:export\s+)?(?:const|let|var)\s+(\w+)[^=\n]*=\s*new\s+(WeakMap|WeakSet|Map|Set)\b(<\s*([\w.]+))?/gm)) {
+    const [, name, kind, , key] = match;
+    if ((kind === 'Map' || kind === 'Set') && (key === undefined || key === 'string' || key === 'number')) continue;
+    found.push(`const ${name} = new ${kind}${key ? `<${key}` : ''}`);
+  }
+  return found;
 }
