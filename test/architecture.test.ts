@@ -144,10 +144,10 @@ describe('the import structure of lib/', () => {
   });
 });
 
-/** Type-only imports still make a folder depend on another (layering is about what a folder knows). */
+/** Type-only imports and re-exports still make a folder depend on another (layering is about what a folder knows). */
 function typeImports(source: SourceFile): string[] {
   const imports: string[] = [];
-  for (const match of source.text.matchAll(/^import\s+type\s+[^'";]*?\s+from\s+'(\.[^']*)';/gm)) {
+  for (const match of source.text.matchAll(/^(?:import|export)\s+type\s+[^'";]*?\s+from\s+'(\.[^']*)';/gm)) {
     const target = path.normalize(path.join(path.dirname(source.file), match[1]));
     const found = [`${target}.ts`, path.join(target, 'index.ts')].find(c => fs.existsSync(path.join(LIB, c)));
     if (found) imports.push(found);
@@ -180,8 +180,9 @@ function entryPoints(folder: string): string[] {
 
 /** The imports of a file that reach into another folder past its index.ts and internal.ts (its private/ files). */
 function foreignFileImports(source: SourceFile): string[] {
+  const folderOf = (file: string) => (file.includes(path.sep) ? file.split(path.sep)[0] : '');
   return runtimeImports(source).concat(typeImports(source))
-    .filter(target => target.includes(path.sep) && target.split(path.sep)[0] !== source.folder && !entryPoints(target.split(path.sep)[0]).includes(target))
+    .filter(target => folderOf(target) && folderOf(target) !== source.folder && !entryPoints(folderOf(target)).includes(target))
     .map(target => `lib/${source.file} imports lib/${target}`);
 }
 

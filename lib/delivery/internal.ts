@@ -2,4 +2,5 @@
 // imports another's index.ts (its public face) or this entry, never its private/ files (docs/conventions.md).
 
 // The releases components make of their pinned charts (spark, workflows, logging).
-export { ComponentReleaseProps, componentRelease } from './private/component-release';
+export { componentRelease } from './private/component-release';
+export type { ComponentReleaseProps } from './private/component-release';

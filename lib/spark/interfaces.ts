@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { SparkOperatorRelease } from './spark-operator-release';
 import { SparkTeam } from './spark-team';
 import { PlatformBindings } from '../bindings';
 import { NodePool, Placement } from '../scheduling';
@@ -10,7 +11,8 @@ import { EventLogLocation } from '../storage';
 
 /**
  * A Spark Operator as its job namespaces and their jobs see it: the platform's pools, the default placement of
- * drivers and executors, the event-log location and the bindings. `SparkOperator` is the implementation.
+ * drivers and executors, the event-log location, the bindings and the operator's release (everything of a
+ * `SparkOperator` but its job namespaces). `SparkOperator` is the implementation.
  */
 export interface ISparkOperator extends IConstruct {
   /** Every node pool of the platform. */
@@ -21,10 +23,14 @@ export interface ISparkOperator extends IConstruct {
   readonly driverPlacement: Placement;
   /** Where executors run by default. */
   readonly executorPlacement: Placement;
+  /** Where the operator's own pods run. */
+  readonly operatorPlacement: Placement;
   /** The AWS region of the platform's bucket, given to S3A. */
   readonly region: string;
   /** The values from the AWS side. */
   readonly bindings: PlatformBindings;
+  /** The operator's Helm release (the pinned chart with the derived values). */
+  readonly release: SparkOperatorRelease;
 
   /**
    * Adds a job namespace to those the operator watches.
