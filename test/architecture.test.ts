@@ -128,8 +128,9 @@ describe('the import structure of lib/', () => {
     const a: SourceFile = { file: path.join('spark', 'a.ts'), folder: 'spark', text: 'import type { B } from \'./job-namespace\';\n' };
     expect(typeImports(a)).toEqual([path.join('spark', 'job-namespace.ts')]);
     expect(moduleRegistries({ ...a, text: 'const SEEN = new WeakSet<IConstruct>();\nconst BY_ROOT = new Map<IConstruct, string>();\n' }))
-      .toEqual(['const SEEN = new WeakSet<IConstruct', 'const BY_ROOT = new Map<IConstruct']);
+      .toEqual(['SEEN = new WeakSet<IConstruct', 'BY_ROOT = new Map<IConstruct']);
     expect(moduleRegistries({ ...a, text: 'const CACHE = new Map<string, number>();\nclass A {\n  private readonly m = new WeakMap<object, A>();\n}\n' })).toEqual([]);
+    expect(moduleRegistries({ ...a, text: 'class A {\n  private static readonly ALL = new WeakMap<IConstruct, A>();\n}\n' })).toEqual(['ALL = new WeakMap<IConstruct']);
     const step: SourceFile = { file: path.join('workflows', 'x.ts'), folder: 'workflows', text: 'import { A } from \'../spark/private/spark-version\';\nimport { B } from \'../spark/internal\';\n' };
     expect(foreignFileImports(step)).toEqual([`lib/${step.file} imports lib/${path.join('spark', 'private', 'spark-version.ts')}`]);
   });
@@ -187,16 +188,17 @@ function foreignFileImports(source: SourceFile): string[] {
 }
 
 /**
- * Module-level registries of a file: a `WeakMap` or `WeakSet` declared at the top level, or a `Map` or `Set` keyed
- * by anything but strings and numbers (constructs, objects). Caches keyed by strings are no channel between
- * components.
+ * Module-level registries of a file: a `WeakMap` or `WeakSet` declared at the top level or as a static member, or
+ * such a `Map` or `Set` keyed by anything but strings and numbers (constructs, objects). Caches keyed by strings are
+ * no channel between components; a field of an object belongs to that object.
  */
 function moduleRegistries(source: SourceFile): string[] {
   const found: string[] = [];
-  for (const match of source.text.matchAll(/^(?:export\s+)?(?:const|let|var)\s+(\w+)[^=\n]*=\s*new\s+(WeakMap|WeakSet|Map|Set)\b(<\s*([\w.]+))?/gm)) {
+  const declaration = /^(?:(?:export\s+)?(?:const|let|var)|\s+(?:(?:public|protected|private)\s+)?static\s+(?:readonly\s+)?)\s*(\w+)[^=\n]*=\s*new\s+(WeakMap|WeakSet|Map|Set)\b(<\s*([\w.]+))?/gm;
+  for (const match of source.text.matchAll(declaration)) {
     const [, name, kind, , key] = match;
     if ((kind === 'Map' || kind === 'Set') && (key === undefined || key === 'string' || key === 'number')) continue;
-    found.push(`const ${name} = new ${kind}${key ? `<${key}` : ''}`);
+    found.push(`${name} = new ${kind}${key ? `<${key}` : ''}`);
   }
   return found;
 }
