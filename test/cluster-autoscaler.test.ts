@@ -6,7 +6,7 @@ import {
 } from '../lib';
 import { bindings, findObject } from './fixtures/spark-platform';
 import { synthValid } from './validation/harness';
-import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage } from '../lib/autoscaling/cluster-autoscaler-release';
+import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage } from '../lib/autoscaling/private/cluster-autoscaler-release';
 
 const system = new NodePool({ name: 'system', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m6i.xlarge'], minSize: 2 });
 const onDemandSpark = new NodePool({

@@ -4,7 +4,7 @@ import { App } from 'cdk8s';
 import { NodeCapacity, NodeTaints, SynthWarnings } from '../lib';
 import { promtoolCheckRules } from './fixtures/prometheus-tools';
 import { SchemaHarness } from './validation/harness';
-import { platformDaemonSets } from '../lib/scheduling/platform-daemon-sets';
+import { AppFacts } from '../lib/facts';
 
 // Every example is a program users copy: each exports createApp(); the suite builds every one of them, and
 // everything a cdk8s example renders must pass the schema harness.
@@ -155,7 +155,7 @@ describe('examples/main.ts: capacity', () => {
     const request = { cpuMillis: Number(executor.coreRequest.replace('m', '')), memoryMiB: mib(executor.memory) + mib(executor.memoryOverhead) };
     expect(request).toEqual({ cpuMillis: 3500, memoryMiB: 14336 });
     // EKS's daemon sets and the example's own (fluent-bit, from its Logging).
-    const daemonSets = platformDaemonSets(app.charts[0]);
+    const daemonSets = AppFacts.of(app.charts[0]).daemonSetsOnEveryNode();
     expect(daemonSets.map(d => d.name)).toEqual(['aws-node', 'ebs-csi-node', 'kube-proxy', 'eks-pod-identity-agent', 'fluent-bit']);
     const node = NodeCapacity.of(spotPool.smallestInstanceType, daemonSets);
     expect(node.instanceType.name).toBe('m5.2xlarge');

@@ -1,7 +1,7 @@
 // The YAML writer of workflow steps' manifests: what a YAML parser reads back is the data written, in both YAML
 // versions (Argo Workflows reads manifests with sigs.k8s.io/yaml, go-yaml; cdk8s and the tests with `yaml`).
 import { parse } from 'yaml';
-import { manifestYaml } from '../lib/workflows/manifest-yaml';
+import { manifestYaml } from '../lib/workflows/private/manifest-yaml';
 
 const tricky = {
   apiVersion: 'sparkoperator.k8s.io/v1beta2',

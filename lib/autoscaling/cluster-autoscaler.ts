@@ -1,12 +1,13 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './cluster-autoscaler-release';
 import { Expander } from './expander';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
-import { requireLiteralBindings } from '../bindings/literal-bindings';
+import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './private/cluster-autoscaler-release';
+import { requireLiteralBindings } from '../bindings/internal';
+import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { checkInteger, checkOneOf, checkPinnedImage, checkShape, goDurationProblem, invalidProp } from '../validation';
 
 
@@ -337,7 +338,7 @@ export class ClusterAutoscaler extends Construct {
           requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('600Mi') },
           limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('600Mi') },
         },
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+        securityContext: restrictedContainer(),
       }],
     });
     new k8s.KubeDeployment(this, 'Deployment', {

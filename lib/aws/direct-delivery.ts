@@ -2,7 +2,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { HelmReleaseChart } from './helm-release-chart';
 import { SparkEksCluster } from './spark-eks-cluster';
-import { _markResolvedByAwsCdk } from '../bindings/literal-bindings';
+import { _markResolvedByAwsCdk } from '../bindings/internal';
 import { HelmRelease, SyncWave } from '../delivery';
 import { wiringProblem } from '../validation';
 

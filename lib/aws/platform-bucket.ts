@@ -109,11 +109,9 @@ export class SparkPlatformBucket extends Construct {
     const noncurrentRetention = checkDays(this, 'noncurrentVersionRetention', props.noncurrentVersionRetention ?? Duration.days(30));
 
     this.bucket = props.bucket ?? this.newBucket(props, prefix, retention, noncurrentRetention);
-    try {
-      this.eventLogs = new EventLogLocation({ bucketName: this.bucket.bucketName, prefix, partition: Aws.PARTITION });
-    } catch (e) {
-      throw invalidProp(this, 'eventLogPrefix', prefix, (e as Error).message.replace(/^.*?: invalid prop ".*?" .*?: /, ''));
-    }
+    const prefixProblem = S3Location.prefixProblem(prefix);
+    if (prefixProblem) throw invalidProp(this, 'eventLogPrefix', prefix, prefixProblem);
+    this.eventLogs = new EventLogLocation({ bucketName: this.bucket.bucketName, prefix, partition: Aws.PARTITION });
 
     this.eventLogPrefixMarker = this.newPrefixMarker(prefix);
   }

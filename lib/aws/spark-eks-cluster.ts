@@ -9,18 +9,18 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterEndpoint } from './cluster-endpoint';
 import { HelmReleaseChart } from './helm-release-chart';
-import { acknowledge, acknowledgePlatformFindings, managedPolicyFinding } from './nag-acknowledgments';
-import { nodegroupOptions } from './node-group-options';
-import { NodeLaunchTemplate } from './node-launch-template';
 import { SparkPlatformBucket, SparkPlatformBucketProps } from './platform-bucket';
+import { nodegroupOptions } from './private/node-group-options';
+import { NodeLaunchTemplate } from './private/node-launch-template';
 import { ServiceAccountRole } from './service-account-role';
 import { WorkloadPolicies } from './workload-policies';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
-import { ApplicationSource, ArgoCdApplication, ArgoCdRelease, ArgoCdSso } from '../delivery';
+import { ApplicationSource, ArgoCdApplication, ArgoCdRelease, ArgoCdSso, GitDirectoryOptions, GitOps } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 import { SparkTeam } from '../spark';
 import { S3Location } from '../storage';
-import { invalidProp } from '../validation';
+import { eksClusterNameProblem, invalidProp, quote } from '../validation';
+import { acknowledge, acknowledgePlatformFindings, managedPolicyFinding } from './private/nag-acknowledgments';
 
 /**
  * Where the Spark History Server's role is and whether its cleaner deletes old event logs.
@@ -66,25 +66,12 @@ export interface ArgoWorkflowsAccess {
 /**
  * The git repository Argo CD follows (the committed `dist/`).
  */
-export interface GitOpsBootstrap {
-  /** The git repository, e.g. `https://github.com/acme/spark-platform-infra.git`. */
-  readonly repoUrl: string;
-
-  /**
-   * @default 'main'
-   */
-  readonly revision?: string;
-
-  /**
-   * @default 'dist'
-   */
-  readonly path?: string;
-
+export interface GitOpsBootstrap extends GitDirectoryOptions {
   /**
    * The root Application's name: the same as the Kubernetes side's `GitOps` root Application, which takes it
    * over on the first sync.
    *
-   * @default 'spark-platform'
+   * @default GitOps.DEFAULT_ROOT_APPLICATION_NAME ('spark-platform', the Kubernetes side's default)
    */
   readonly rootApplicationName?: string;
 
@@ -253,14 +240,18 @@ function objectsOf(location: S3Location): string {
 // Application (a git directory source) that follows gitOps' repository, revision and path under its name.
 function checkedBootstrap(scope: Construct, gitOps: GitOpsBootstrap): any[] {
   const docs = (gitOps.manifests ?? []).filter(d => d && typeof d === 'object');
-  const name = gitOps.rootApplicationName ?? 'spark-platform';
+  const name = gitOps.rootApplicationName ?? GitOps.DEFAULT_ROOT_APPLICATION_NAME;
   const roots = docs.filter(d => d.kind === 'Application' && d.spec?.source?.path !== undefined);
   const root = roots.find(d => d.metadata?.name === name);
   if (!docs.some(d => d.kind === 'AppProject') || !root) {
     throw invalidProp(scope, 'gitOps.manifests', `${docs.length} objects (${[...new Set(docs.map(d => d.kind))].join(', ')})`,
       `must be the Kubernetes side's gitops.k8s.yaml: an AppProject and the root Application "${name}" (rootApplicationName)`);
   }
-  const want = { repoURL: gitOps.repoUrl, targetRevision: gitOps.revision ?? 'main', path: gitOps.path ?? 'dist' };
+  const want = {
+    repoURL: gitOps.repoUrl,
+    targetRevision: gitOps.revision ?? ApplicationSource.DEFAULT_REVISION,
+    path: gitOps.path ?? ApplicationSource.DEFAULT_PATH,
+  };
   const got = { repoURL: root.spec.source.repoURL, targetRevision: root.spec.source.targetRevision, path: root.spec.source.path };
   if (JSON.stringify(want) !== JSON.stringify(got)) {
     throw invalidProp(scope, 'gitOps.manifests', JSON.stringify(got),
@@ -290,7 +281,6 @@ function checkBarePrefixOverlaps(scope: Construct, grants: PrefixGrant[]): void 
 }
 
 const EBS_CSI_DRIVER_POLICY = 'service-role/AmazonEBSCSIDriverPolicy';
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 
 /**
  * The AWS side of the Spark platform: an EKS cluster with an on-demand system node group and one managed node
@@ -411,10 +401,8 @@ export class SparkEksCluster extends Construct {
   }
 
   private checkProps(props: SparkEksClusterProps): NodePool[] {
-    if (typeof props.clusterName !== 'string' || !CLUSTER_NAME.test(props.clusterName)) {
-      throw invalidProp(this, 'clusterName', props.clusterName,
-        'must be 1 to 100 characters of letters, digits, \'-\' and \'_\', starting with a letter or digit (EKS\'s rule)');
-    }
+    const nameProblem = eksClusterNameProblem(props.clusterName);
+    if (nameProblem) throw invalidProp(this, 'clusterName', props.clusterName, nameProblem);
     if (!props.systemPool) {
       throw invalidProp(this, 'systemPool', props.systemPool, 'is required: an ON_DEMAND NodePool for operators, Argo CD and Spark drivers (spot pools alone cannot host them)');
     }
@@ -555,12 +543,12 @@ export class SparkEksCluster extends Construct {
     objectPatterns: string[]): ServiceAccountRole {
     const clash = this.roles.find(r => r.serviceAccount.key === serviceAccount.key);
     if (clash) throw invalidProp(this, id, serviceAccount.key, `already has a role (${clash.node.id}): one service account, one role`);
-    let roleName: string;
-    try {
-      roleName = serviceAccount.roleName(this.clusterName, Stack.of(this).region);
-    } catch (e) {
-      throw invalidProp(this, 'clusterName', this.clusterName, (e as Error).message.replace(/^.*?: invalid prop "roleName" /, 'makes the role name '));
+    const region = Stack.of(this).region;
+    const problem = serviceAccount.roleNameProblem(this.clusterName, region);
+    if (problem) {
+      throw invalidProp(this, 'clusterName', this.clusterName, `makes the role name ${quote(serviceAccount._roleNameUnchecked(this.clusterName, region))}: ${problem}`);
     }
+    const roleName = serviceAccount.roleName(this.clusterName, region);
     const role = new ServiceAccountRole(this, id, { cluster: this.cluster, serviceAccount, roleName, statements });
     this.roles.push(role);
     this.rolePrefixes.set(role, new Set(objectPatterns));
@@ -577,11 +565,9 @@ export class SparkEksCluster extends Construct {
     if (prefix === '') {
       throw invalidProp(this, prop, prefix, 'must not be empty: a key prefix such as "curated/sessions" (an empty prefix would grant the whole bucket)');
     }
-    try {
-      return this.platformBucket.location(prefix);
-    } catch (e) {
-      throw invalidProp(this, prop, prefix, (e as Error).message.replace(/^.*?: invalid prop ".*?" .*?: /, ''));
-    }
+    const problem = S3Location.prefixProblem(prefix);
+    if (problem) throw invalidProp(this, prop, prefix, problem);
+    return this.platformBucket.location(prefix);
   }
 
   private addArgoCd(gitOps: GitOpsBootstrap, placement: Placement): HelmReleaseChart {
@@ -601,7 +587,7 @@ export class SparkEksCluster extends Construct {
     const bootstrap = new cdk8s.Chart(new cdk8s.App(), 'bootstrap');
     new ArgoCdApplication(bootstrap, 'RootApplication', {
       source: ApplicationSource.fromGitDirectory({ repoUrl: gitOps.repoUrl, revision: gitOps.revision, path: gitOps.path }),
-      name: gitOps.rootApplicationName ?? 'spark-platform',
+      name: gitOps.rootApplicationName ?? GitOps.DEFAULT_ROOT_APPLICATION_NAME,
       argoCdNamespace: release.namespace,
       destinationNamespace: release.namespace,
     });

@@ -195,16 +195,12 @@ export class PlatformBindings {
     const bucketProblem = isUnresolvedToken(props.bucketName) ? undefined : S3Location.bucketNameProblem(props.bucketName);
     if (bucketProblem) throw invalidProp(where, 'bucketName', props.bucketName, bucketProblem);
     this.bucketName = props.bucketName;
-    try {
-      this.eventLogs = new EventLogLocation({ bucketName: props.bucketName, prefix: props.eventLogPrefix, partition: this.partition });
-    } catch (e) {
-      throw invalidProp(where, 'eventLogPrefix', props.eventLogPrefix, (e as Error).message.replace(/^.*?: invalid prop "prefix" .*?: /, ''));
-    }
-    try {
-      this.artifacts = this.location(props.artifactPrefix ?? 'argo-artifacts');
-    } catch (e) {
-      throw invalidProp(where, 'artifactPrefix', props.artifactPrefix, (e as Error).message.replace(/^.*?: invalid prop "prefix" .*?: /, ''));
-    }
+    const eventLogProblem = S3Location.prefixProblem(props.eventLogPrefix ?? EventLogLocation.DEFAULT_PREFIX);
+    if (eventLogProblem) throw invalidProp(where, 'eventLogPrefix', props.eventLogPrefix, eventLogProblem);
+    this.eventLogs = new EventLogLocation({ bucketName: props.bucketName, prefix: props.eventLogPrefix, partition: this.partition });
+    const artifactProblem = S3Location.prefixProblem(props.artifactPrefix ?? 'argo-artifacts');
+    if (artifactProblem) throw invalidProp(where, 'artifactPrefix', props.artifactPrefix, artifactProblem);
+    this.artifacts = this.location(props.artifactPrefix ?? 'argo-artifacts');
   }
 
   /** A location in the platform bucket (a team's data prefix, the artifact repository). */

@@ -67,13 +67,35 @@ export class ServiceAccountIdentity {
    * @param region the cluster's region (e.g. `eu-west-1`); a deploy-time token is judged at the longest region name
    */
   public roleName(clusterName: string, region: string): string {
-    const name = `${clusterName}-${region}-${this.namespace}-${this.name}`;
-    if (isUnresolvedToken(clusterName)) return name;
-    const length = isUnresolvedToken(region) ? `${clusterName}--${this.namespace}-${this.name}`.length + LONGEST_REGION : name.length;
-    if (length > MAX_ROLE_NAME) {
-      throw invalidProp(`ServiceAccountIdentity "${this.key}"`, 'roleName', name,
-        `is ${length} characters${isUnresolvedToken(region) ? ` in the longest region (${LONGEST_REGION} characters)` : ''}, IAM allows ${MAX_ROLE_NAME}: shorten the cluster name, the namespace or the service account name`);
-    }
+    const name = this._roleNameUnchecked(clusterName, region);
+    const problem = this.roleNameProblem(clusterName, region);
+    if (problem) throw invalidProp(`ServiceAccountIdentity "${this.key}"`, 'roleName', name, problem);
     return name;
+  }
+
+  /**
+   * Why `roleName(clusterName, region)` breaks IAM's limit on role names, or undefined when it fits: a caller
+   * reports it against its own prop (`SparkEksCluster`'s `clusterName`).
+   *
+   * @param clusterName the EKS cluster's name
+   * @param region the cluster's region; a deploy-time token is judged at the longest region name
+   */
+  public roleNameProblem(clusterName: string, region: string): string | undefined {
+    if (isUnresolvedToken(clusterName)) return undefined;
+    const length = isUnresolvedToken(region) ? this._roleNameUnchecked(clusterName, '').length + LONGEST_REGION
+      : this._roleNameUnchecked(clusterName, region).length;
+    if (length <= MAX_ROLE_NAME) return undefined;
+    return `is ${length} characters${isUnresolvedToken(region) ? ` in the longest region (${LONGEST_REGION} characters)` : ''}, IAM allows ${MAX_ROLE_NAME}: `
+      + 'shorten the cluster name, the namespace or the service account name';
+  }
+
+  /**
+   * `<cluster>-<region>-<namespace>-<name>`, unchecked (`roleName()` checks it; a caller reporting
+   * `roleNameProblem()` names it).
+   *
+   * @internal
+   */
+  public _roleNameUnchecked(clusterName: string, region: string): string {
+    return `${clusterName}-${region}-${this.namespace}-${this.name}`;
   }
 }

@@ -13,14 +13,14 @@ export interface GitDirectoryOptions {
   /**
    * The branch, tag or commit.
    *
-   * @default 'main'
+   * @default ApplicationSource.DEFAULT_REVISION ('main')
    */
   readonly revision?: string;
 
   /**
    * The directory in the repository, e.g. the committed `dist/` of `cdk8s synth`.
    *
-   * @default 'dist'
+   * @default ApplicationSource.DEFAULT_PATH ('dist')
    */
   readonly path?: string;
 }
@@ -34,6 +34,11 @@ const REPO_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
  * Where an Argo CD Application takes its manifests from: a Helm chart (`HelmRelease`) or a git directory.
  */
 export class ApplicationSource {
+  /** The branch a git directory source follows unless told otherwise. */
+  public static readonly DEFAULT_REVISION = 'main';
+  /** The directory of a git directory source unless told otherwise: the committed output of `cdk8s synth`. */
+  public static readonly DEFAULT_PATH = 'dist';
+
   /** A pinned Helm chart with its values (rendered at synth, so later changes to the release are included). */
   public static fromHelmRelease(release: HelmRelease): ApplicationSource {
     return new ApplicationSource(release, undefined);
@@ -47,9 +52,9 @@ export class ApplicationSource {
       throw invalidProp(where, 'repoUrl', options.repoUrl,
         'must be a git repository URL: https (e.g. "https://github.com/acme/infra.git") or ssh (e.g. "git@github.com:acme/infra.git")');
     }
-    const revision = options.revision ?? 'main';
+    const revision = options.revision ?? ApplicationSource.DEFAULT_REVISION;
     if (!GIT_REVISION.test(revision)) throw invalidProp(where, 'revision', revision, 'must be a branch, tag or commit');
-    const path = options.path ?? 'dist';
+    const path = options.path ?? ApplicationSource.DEFAULT_PATH;
     if (!REPO_PATH.test(path) || path.split('/').includes('..')) {
       throw invalidProp(where, 'path', path, 'must be a relative directory in the repository without ".." (e.g. "dist")');
     }

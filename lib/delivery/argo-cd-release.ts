@@ -1,6 +1,6 @@
 import { HelmRelease } from './helm-release';
 import { Placement } from '../scheduling';
-import { requireOnDemand } from '../scheduling/component-placement';
+import { requireOnDemand } from '../scheduling/internal';
 import { checkDns1123Subdomain, checkPlatformNamespace, checkShape, invalidProp } from '../validation';
 
 /**

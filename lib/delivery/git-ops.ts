@@ -1,7 +1,7 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { ApplicationSource } from './application-source';
+import { ApplicationSource, GitDirectoryOptions } from './application-source';
 import { ArgoCdApplication, ArgoCdApplicationOptions } from './argo-cd-application';
 import { ArgoCdProject } from './argo-cd-project';
 import { GroupKind, HelmRelease } from './helm-release';
@@ -12,27 +12,7 @@ import { checkPlatformNamespace, checkShape, invalidProp, wiringProblem } from '
 /**
  * Properties of `GitOps`.
  */
-export interface GitOpsProps extends ChartProps {
-  /**
-   * The git repository where the synthesized `dist/` is committed, e.g.
-   * `https://github.com/acme/spark-platform-infra.git`.
-   */
-  readonly repoUrl: string;
-
-  /**
-   * The branch, tag or commit Argo CD follows.
-   *
-   * @default 'main'
-   */
-  readonly revision?: string;
-
-  /**
-   * The directory of the synthesized manifests in the repository.
-   *
-   * @default 'dist'
-   */
-  readonly path?: string;
-
+export interface GitOpsProps extends ChartProps, GitDirectoryOptions {
   /**
    * The namespace Argo CD runs in.
    *
@@ -50,7 +30,7 @@ export interface GitOpsProps extends ChartProps {
   /**
    * The name of the root Application (the app of apps that syncs `path`).
    *
-   * @default 'spark-platform'
+   * @default GitOps.DEFAULT_ROOT_APPLICATION_NAME ('spark-platform')
    */
   readonly rootApplicationName?: string;
 }
@@ -65,6 +45,12 @@ export interface GitOpsProps extends ChartProps {
  * and the root Application's destinations are the namespaces of every object in the cdk8s app.
  */
 export class GitOps extends Chart {
+  /**
+   * The root Application's name unless told otherwise: the AWS side's bootstrap (`aws.GitOpsBootstrap`) names it
+   * alike, so the Kubernetes side's copy takes it over.
+   */
+  public static readonly DEFAULT_ROOT_APPLICATION_NAME = 'spark-platform';
+
   /** The platform's AppProject. */
   public readonly project: ArgoCdProject;
   /** The root Application (app of apps). */
@@ -83,7 +69,7 @@ export class GitOps extends Chart {
     const source = ApplicationSource.fromGitDirectory({ repoUrl: props.repoUrl, revision: props.revision, path: props.path });
     this.rootApplication = new ArgoCdApplication(this, 'RootApplication', {
       source,
-      name: props.rootApplicationName ?? 'spark-platform',
+      name: props.rootApplicationName ?? GitOps.DEFAULT_ROOT_APPLICATION_NAME,
       projectName: this.project.name,
       argoCdNamespace: this.argoCdNamespace,
       destinationNamespace: this.argoCdNamespace,

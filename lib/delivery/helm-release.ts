@@ -1,5 +1,5 @@
-import { deepMerge } from './deep-merge';
 import { checkDns1123Label, checkShape, invalidProp } from '../validation';
+import { deepMerge } from './private/deep-merge';
 
 /**
  * A kind of Kubernetes object: its API group and kind.

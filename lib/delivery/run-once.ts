@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { SyncWave } from './sync-wave';
+import { AppFacts } from '../facts';
 import { checkShape } from '../validation';
 
 /**
@@ -15,8 +16,6 @@ export interface RunOnceOptions {
    */
   readonly deletedBy?: string;
 }
-
-const marked = new WeakMap<ApiObject, RunOnceOptions>();
 
 /**
  * Objects whose creation starts a run (a Spark Operator `SparkApplication`: the operator submits it when it is
@@ -37,12 +36,12 @@ export class RunOnce {
     // A failed run is the job's news, not the platform's: it does not make the root Application Degraded
     // (argo-cd controller/health.go skips resources with this annotation).
     apiObject.metadata.addAnnotation('argocd.argoproj.io/ignore-healthcheck', 'true');
-    marked.set(apiObject, { ...options });
+    AppFacts.of(apiObject).runs.set(apiObject, { ...options });
   }
 
   /** The options an API object was marked with, or undefined when it is not a run. */
   public static of(apiObject: ApiObject): RunOnceOptions | undefined {
-    return marked.get(apiObject);
+    return AppFacts.of(apiObject).runs.get(apiObject);
   }
 
   private constructor() {}

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { awsSdkMajorOf, checkHadoopVersion } from '../spark/spark-version';
+import { awsSdkMajorOf, checkHadoopVersion } from '../spark/internal';
 import { checkShape, invalidProp } from '../validation';
 
 /**

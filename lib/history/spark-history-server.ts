@@ -5,13 +5,14 @@ import { Construct } from 'constructs';
 import { HistoryStore } from './history-store';
 import { S3AConnector } from './s3a-connector';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
-import { requireLiteralBindings } from '../bindings/literal-bindings';
+import { requireLiteralBindings } from '../bindings/internal';
 import { SyncWave } from '../delivery';
+import { AppFacts } from '../facts';
+import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { PlatformPriority, SparkSettings } from '../spark';
-import { eventLogWritersOf } from '../spark/event-log-writers';
-import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from '../spark/spark-version';
+import { bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from '../spark/internal';
 import { EventLogLocation } from '../storage';
 import { checkDns1123Label, checkInteger, checkPinnedImage, checkPlatformNamespace, checkShape, invalidProp, wiringProblem } from '../validation';
 
@@ -337,7 +338,7 @@ export class SparkHistoryServer extends Construct {
         // wget keeps its HSTS database in $HOME; the spark user's is /nonexistent.
         env: [{ name: 'HOME', value: TMP_DIR }],
         resources: { requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') }, limits: { memory: k8s.Quantity.fromString('256Mi') } },
-        securityContext: RESTRICTED,
+        securityContext: restrictedContainer(),
         volumeMounts: [{ name: 'jars', mountPath: JARS_DIR }, { name: 'tmp', mountPath: TMP_DIR }],
       }] : undefined,
       containers: [{
@@ -364,7 +365,7 @@ export class SparkHistoryServer extends Construct {
           requests: { cpu: k8s.Quantity.fromString((props.cpu ?? kplus.Cpu.millis(500)).amount), memory: k8s.Quantity.fromString(`${memoryMiB}Mi`) },
           limits: { memory: k8s.Quantity.fromString(`${memoryMiB}Mi`) },
         },
-        securityContext: RESTRICTED,
+        securityContext: restrictedContainer(),
         volumeMounts: [
           { name: 'tmp', mountPath: TMP_DIR },
           { name: 'store', mountPath: STORE_DIR },
@@ -438,8 +439,8 @@ export class SparkHistoryServer extends Construct {
   // One event-log location: every job of the app writes where the server reads; the cleaner agrees with the
   // delete the AWS side grants.
   private checkWiring(): string[] {
-    const errors = eventLogWritersOf(this)
-      .filter(w => w.directory !== this.eventLogs.s3aUri)
+    const errors = [...AppFacts.of(this).eventLogWriters].map(([writer, directory]) => ({ writer, directory: directory() }))
+      .filter(w => w.directory !== undefined && w.directory !== this.eventLogs.s3aUri)
       .map(w => wiringProblem(w.writer, `writes its event logs to ${w.directory}, but the history server ${this.node.path} reads ${this.eventLogs.s3aUri}: `
         + 'every job must write to the platform\'s one event-log location (remove spark.eventLog.dir from its sparkConf)'));
     const granted = this.props.bindings.historyServerCleaner;
@@ -452,10 +453,3 @@ export class SparkHistoryServer extends Construct {
     return errors;
   }
 }
-
-const RESTRICTED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-};

@@ -2,8 +2,9 @@ import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { SyncWave } from '../delivery';
+import { AppFacts } from '../facts';
+import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
-import { registerPlatformDaemonSet } from '../scheduling/platform-daemon-sets';
 import { checkInteger, checkTaggedImage, cpuMillisOf } from '../validation';
 
 /**
@@ -98,7 +99,7 @@ export class FluentBitAgent extends Construct {
           podSecurityContext: { runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
           // The operator sets the pod's seccomp profile from the container's security context
           // (kube-logging/logging-operator 6.7.0 pkg/resources/fluentbit/daemonset.go): on both, or it is dropped.
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: restrictedContainer({ runAsNonRoot: false, seccompProfile: true }),
         },
         // The operator serves fluent-bit's HTTP server on 2020 and probes "/" for liveness
         // (pkg/sdk/logging/api/v1beta1/logging_types.go); readiness on its health endpoint alike.
@@ -109,6 +110,6 @@ export class FluentBitAgent extends Construct {
     SyncWave.markCustomResource(this.apiObject);
     // On every node of every pool: capacity checks count it.
     const cpuMillis = cpuMillisOf((props.cpu ?? kplus.Cpu.millis(100)).amount);
-    registerPlatformDaemonSet(this, () => ({ name: 'fluent-bit', cpuMillis, memoryMiB }));
+    AppFacts.of(this).platformDaemonSets.push(() => ({ name: 'fluent-bit', cpuMillis, memoryMiB }));
   }
 }

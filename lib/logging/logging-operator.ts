@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { ChartComponent, HelmRelease, chartPort, helmNames } from '../delivery';
+import { ComponentReleaseProps, componentRelease } from '../delivery/internal';
+import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { PlatformPriority } from '../spark';
 import { checkPlatformNamespace, checkShape } from '../validation';
 
@@ -53,12 +55,8 @@ export interface LoggingOperatorProps {
 }
 
 /** What `LoggingOperator` gives its release (internal: the release is built by `LoggingOperator` only). */
-interface LoggingOperatorReleaseProps {
-  readonly releaseName: string;
-  readonly namespace: string;
-  readonly chartVersion: string;
+interface LoggingOperatorReleaseProps extends ComponentReleaseProps {
   readonly placement: Placement;
-  readonly extraValues?: { [key: string]: any };
 }
 
 /**
@@ -85,12 +83,7 @@ export class LoggingOperatorRelease extends HelmRelease {
 
   private constructor(props: LoggingOperatorReleaseProps) {
     super({
-      releaseName: props.releaseName,
-      namespace: props.namespace,
-      chartName: LoggingOperatorRelease.CHART,
-      repository: LoggingOperatorRelease.REPOSITORY,
-      chartVersion: props.chartVersion,
-      extraValues: props.extraValues,
+      ...componentRelease(props, { repository: LoggingOperatorRelease.REPOSITORY, chartName: LoggingOperatorRelease.CHART }),
       // kube-logging/logging-operator 6.7.0 charts/logging-operator: crds/ (16 CRDs), templates/clusterrole.yaml,
       // clusterrolebinding.yaml and the aggregated edit/admin ClusterRoles.
       clusterScopedKinds: HelmRelease.CRDS_AND_CLUSTER_RBAC,
@@ -125,7 +118,7 @@ export class LoggingOperatorRelease extends HelmRelease {
       // The image has no USER (kube-logging/logging-operator 6.7.0, Dockerfile: FROM gcr.io/distroless/static:latest),
       // so it would run as root and the kubelet would refuse it under runAsNonRoot: run it as distroless' nonroot.
       podSecurityContext: { runAsNonRoot: true, runAsUser: DISTROLESS_NONROOT, runAsGroup: DISTROLESS_NONROOT, seccompProfile: { type: 'RuntimeDefault' } },
-      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      securityContext: restrictedContainer({ runAsNonRoot: false }),
       // The library renders the Logging, the FluentbitAgent, the flows and the outputs itself.
       logging: { enabled: false },
       rbac: { enabled: true },

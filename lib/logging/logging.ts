@@ -8,8 +8,9 @@ import { LogOutput, LogOutputOptions } from './log-output';
 import { LoggingOperator } from './logging-operator';
 import { SparkLogFormat } from './spark-log-format';
 import { SyncWave } from '../delivery';
+import { restrictedContainer } from '../policy/internal';
 import { Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { JobNamespace, PlatformPriority } from '../spark';
 import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkShape, checkTaggedImage, invalidProp, synthWarning, wiringProblem } from '../validation';
 
@@ -272,7 +273,7 @@ export class Logging extends Construct {
       ...this.fluentdPlacement.schedulingValues,
       security: {
         podSecurityContext: { ...ids, fsGroup: FLUENTD_GID, seccompProfile: { type: 'RuntimeDefault' } },
-        securityContext: { ...ids, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        securityContext: { ...ids, ...restrictedContainer({ runAsNonRoot: false, readOnlyRootFilesystem: false }) },
       },
       // The operator's probes (pkg/sdk/logging/api/v1beta1/fluentd_types.go SetDefaults, pkg/resources/fluentd/
       // statefulset.go generateReadinessCheck): alive while /bin/healthy.sh passes; ready while the buffer volume

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { alertTemplateProblem } from './alert-template';
 import { checkPromql, checkShape, invalidProp, promqlReturnsRangeVector } from '../validation';
+import { alertTemplateProblem } from './private/alert-template';
 
 /**
  * How urgent an alert is (the `severity` label Alertmanager routes on).

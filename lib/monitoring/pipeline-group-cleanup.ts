@@ -3,8 +3,9 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { PipelineOutcomeMetrics } from './pipeline-outcome-push';
 import { Pushgateway } from './pushgateway';
+import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { PlatformPriority } from '../spark';
 import { checkShape } from '../validation';
 import { ArgoWorkflows } from '../workflows';
@@ -86,7 +87,7 @@ export class PipelineGroupCleanup extends Construct {
                     requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
                     limits: { memory: k8s.Quantity.fromString('64Mi') },
                   },
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                  securityContext: restrictedContainer({ runAsNonRoot: false }),
                 }],
               }),
             },

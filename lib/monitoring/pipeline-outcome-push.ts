@@ -1,6 +1,6 @@
 import { Pushgateway } from './pushgateway';
 import { SparkLabels } from '../spark';
-import { IPipelineExitStep, PipelineContainerOptions, SparkPipeline } from '../workflows';
+import { IPipelineExitStep, ISparkPipeline, PipelineContainerOptions } from '../workflows';
 
 /**
  * The series every pipeline run pushes to the Pushgateway when it ends, grouped by
@@ -60,7 +60,7 @@ export class PipelineOutcomePush implements IPipelineExitStep {
   ) {}
 
   /** The container that pushes `pipeline`'s outcome. */
-  public exitStepFor(pipeline: SparkPipeline): PipelineContainerOptions {
+  public exitStepFor(pipeline: ISparkPipeline): PipelineContainerOptions {
     const team = pipeline.labels[SparkLabels.TEAM] ?? pipeline.namespace.team.name;
     return {
       name: 'push-outcome',

@@ -3,8 +3,9 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { MetricsMonitor, MonitorTarget } from './metrics-monitor';
 import { PrometheusStack } from './prometheus-stack';
+import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { PlatformPriority } from '../spark';
 import { checkDns1123Subdomain, checkInteger, checkPinnedImage, checkShape, invalidProp } from '../validation';
 
@@ -183,12 +184,7 @@ export class Pushgateway extends Construct {
                 requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
                 limits: { memory: k8s.Quantity.fromString('256Mi') },
               },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              },
+              securityContext: restrictedContainer(),
               volumeMounts: [{ name: 'data', mountPath: DATA_DIR }],
             }],
             volumes: [persistent

@@ -1,10 +1,8 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkPlatform } from './platform-checks';
-import { platformDiagram } from './platform-diagram';
 import { ClusterAutoscaler } from '../autoscaling';
 import { PlatformBindings } from '../bindings';
-import { GitOps } from '../delivery';
+import { GitDirectoryOptions, GitOps } from '../delivery';
 import { SparkHistoryServer } from '../history';
 import { LogFlow, LogOutput, LogOutputOptions, Logging, LoggingOperator, TeamLogFlowOptions } from '../logging';
 import { AlertRule, PlatformMonitoring, PrometheusStack } from '../monitoring';
@@ -14,27 +12,13 @@ import { JobNamespace, SparkOperator, SparkTeam } from '../spark';
 import { EbsStorageClass } from '../storage';
 import { KUBERNETES_NAMESPACES, checkList, checkShape, invalidProp, synthWarning } from '../validation';
 import { ArgoWorkflows, PipelineSubmitter, SparkPipeline, SparkPipelineOptions } from '../workflows';
+import { CheckedPlatform, checkPlatform } from './private/platform-checks';
+import { DrawnPlatform, platformDiagram } from './private/platform-diagram';
 
 /**
  * How the platform is delivered with Argo CD.
  */
-export interface SparkPlatformGitOps {
-  /** The Git repository Argo CD syncs the committed `dist/` from. */
-  readonly repoUrl: string;
-
-  /**
-   * The folder of the rendered manifests in the repository.
-   *
-   * @default 'dist'
-   */
-  readonly path?: string;
-
-  /**
-   * The branch, tag or commit Argo CD follows.
-   *
-   * @default 'main'
-   */
-  readonly revision?: string;
+export interface SparkPlatformGitOps extends GitDirectoryOptions {
 }
 
 /**
@@ -169,7 +153,7 @@ export interface SparkPlatformTeamOptions {
  * const jobs = platform.addTeam(dataEngineering);
  * jobs.addJob('daily-sessions', { type: SparkJobType.SCALA, image, mainApplicationFile, mainClass, sparkVersion: '3.5.5' });
  */
-export class SparkPlatform extends Chart {
+export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatform {
   /** The node pools. */
   public readonly nodePools: NodePool[];
   /** The bindings from the AWS side. */
@@ -344,7 +328,7 @@ export class SparkPlatform extends Chart {
 
   private deliverWithArgoCd(scope: Construct, options: SparkPlatformGitOps): GitOps {
     if (!(scope instanceof App)) throw invalidProp(this, 'gitOps', options.repoUrl, 'needs the platform created directly in the App (its GitOps chart is a sibling)');
-    const gitOps = new GitOps(scope, 'gitops', { repoUrl: options.repoUrl, path: options.path ?? 'dist', revision: options.revision });
+    const gitOps = new GitOps(scope, 'gitops', { repoUrl: options.repoUrl, path: options.path, revision: options.revision });
     gitOps.addHelmRelease(this.sparkOperator.release);
     if (this.workflows) gitOps.addHelmRelease(this.workflows.release);
     if (this.loggingOperator) gitOps.addHelmRelease(this.loggingOperator.release);

@@ -1,12 +1,12 @@
 import { App } from 'cdk8s';
-import { containerViolations } from './container-rules';
-import { exposedServiceViolations, inlineSecretViolations } from './exposure-rules';
 import { ImageUser, PLATFORM_IMAGE_USERS } from './image-users';
-import { PLATFORM_CLUSTER_WRITES, PLATFORM_EXCEPTIONS } from './platform-exceptions';
-import { policyContainers } from './pod-containers';
 import { ClusterWriteGrant, PolicyException, PolicyViolation } from './policy-violation';
-import { clusterWriteViolations, wildcardViolations } from './rbac-rules';
 import { checkShape } from '../validation';
+import { containerViolations } from './private/container-rules';
+import { exposedServiceViolations, inlineSecretViolations } from './private/exposure-rules';
+import { PLATFORM_CLUSTER_WRITES, PLATFORM_EXCEPTIONS } from './private/platform-exceptions';
+import { policyContainers } from './private/pod-containers';
+import { clusterWriteViolations, wildcardViolations } from './private/rbac-rules';
 
 /**
  * Properties of a `ManifestPolicy`.

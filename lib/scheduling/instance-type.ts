@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
-import { INSTANCE_TYPE_TABLE } from './instance-type-table';
 import { checkInteger, checkShape, invalidProp } from '../validation';
+import { INSTANCE_TYPE_TABLE } from './private/instance-type-table';
 
 /**
  * What describes an EC2 instance type for capacity planning.

@@ -1,3 +1,4 @@
+export * from './interfaces';
 export * from './spark-memory';
 export * from './spark-labels';
 export * from './spark-team';

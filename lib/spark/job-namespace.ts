@@ -1,17 +1,15 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { k8s } from 'cdk8s-plus-33';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { IJobNamespace, ISparkOperator } from './interfaces';
 import { ScheduledSparkJob, ScheduledSparkJobOptions } from './scheduled-spark-job';
 import { SparkJob, SparkJobOptions } from './spark-job';
 import { SparkLogLayout } from './spark-log-layout';
-import type { SparkOperator } from './spark-operator';
 import { JobNamespaceLimits, JobNamespaceQuota, SparkTeam } from './spark-team';
 import { SyncWave } from '../delivery';
+import { AppFacts } from '../facts';
 import { checkShape, invalidProp } from '../validation';
-
-// Where each job definition (an options object) is used, per app, so a step is never also a standalone job.
-const DEFINITIONS = new WeakMap<IConstruct, WeakMap<object, { standalone: Construct[]; steps: Construct[] }>>();
 
 /**
  * Properties of a `JobNamespace`.
@@ -23,7 +21,7 @@ export interface JobNamespaceProps {
   /**
    * The Spark Operator that runs the namespace's jobs: it watches the namespace (`spark.jobNamespaces`).
    */
-  readonly operator: SparkOperator;
+  readonly operator: ISparkOperator;
 }
 
 /**
@@ -32,13 +30,13 @@ export interface JobNamespaceProps {
  * only), the jobs' log4j2 configuration (`SparkLogLayout`), an optional ResourceQuota and LimitRange, and
  * cost-allocation labels that every job pod carries.
  */
-export class JobNamespace extends Construct {
+export class JobNamespace extends Construct implements IJobNamespace {
   /** The namespace's name. */
   public readonly name: string;
   /** The team whose namespace it is. */
   public readonly team: SparkTeam;
   /** The operator that runs the namespace's jobs. */
-  public readonly operator: SparkOperator;
+  public readonly operator: ISparkOperator;
   /** The service account the jobs run as. */
   public readonly serviceAccountName: string;
   /** The labels every job pod in the namespace carries (team, cost centre, others). */
@@ -86,9 +84,7 @@ export class JobNamespace extends Construct {
    * @internal
    */
   public _useDefinition(definition: object, user: Construct, standalone: boolean): void {
-    const root = this.node.root;
-    const uses = DEFINITIONS.get(root) ?? new WeakMap();
-    DEFINITIONS.set(root, uses);
+    const uses = AppFacts.of(this).jobDefinitions;
     const use = uses.get(definition) ?? { standalone: [], steps: [] };
     uses.set(definition, use);
     const [firstStep, firstStandalone] = [use.steps[0], use.standalone[0]];

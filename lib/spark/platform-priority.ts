@@ -2,9 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { IConstruct } from 'constructs';
 import { SyncWave } from '../delivery';
-
-// The apps whose PriorityClasses are rendered already.
-const RENDERED = new WeakSet<IConstruct>();
+import { AppFacts } from '../facts';
 
 /**
  * The platform's PriorityClasses, from the most to the least important: its own components (operators,
@@ -29,9 +27,9 @@ export class PlatformPriority {
    * @internal
    */
   public static _ensure(scope: IConstruct): void {
-    const root = scope.node.root;
-    if (RENDERED.has(root)) return;
-    RENDERED.add(root);
+    const facts = AppFacts.of(scope);
+    if (facts.priorityClassesRendered) return;
+    facts.priorityClassesRendered = true;
     const chart = Chart.of(scope);
     const classes: Array<[string, number, string, string | undefined]> = [
       [PlatformPriority.COMPONENTS, 1_000_000, 'Spark platform components: operators, controllers, the autoscaler, servers.', undefined],

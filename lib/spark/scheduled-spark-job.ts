@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { JobNamespace } from './job-namespace';
-import { SparkApplicationOptions } from './spark-application-options';
-import { SparkApplicationSpec } from './spark-application-spec';
+import { IJobNamespace } from './interfaces';
 import { SyncWave } from '../delivery';
 import { checkCron, checkInteger, checkOneOf, checkShape, checkTimeZone } from '../validation';
+import { SparkApplicationSpec } from './private/spark-application-spec';
+import { SparkApplicationOptions } from './spark-application-options';
 
 /**
  * What the operator does when a scheduled run is due while the previous one still runs.
@@ -71,7 +71,7 @@ export interface ScheduledSparkJobProps extends ScheduledSparkJobOptions {
   /**
    * The job namespace the job runs in.
    */
-  readonly namespace: JobNamespace;
+  readonly namespace: IJobNamespace;
 }
 
 /**
@@ -83,7 +83,7 @@ export class ScheduledSparkJob extends Construct {
   /** The scheduled job's name. */
   public readonly name: string;
   /** The job's namespace. */
-  public readonly namespace: JobNamespace;
+  public readonly namespace: IJobNamespace;
   /** The ScheduledSparkApplication. */
   public readonly apiObject: ApiObject;
   /** The cron schedule. */

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { JobNamespace } from './job-namespace';
+import { IJobNamespace } from './interfaces';
+import { SparkApplicationSpec } from './private/spark-application-spec';
 import { SparkApplicationOptions } from './spark-application-options';
-import { SparkApplicationSpec } from './spark-application-spec';
 import { RunOnce } from '../delivery';
 import { checkShape } from '../validation';
 
@@ -27,7 +27,7 @@ export interface SparkJobProps extends SparkJobOptions {
   /**
    * The job namespace the job runs in (its service account, cost labels and operator).
    */
-  readonly namespace: JobNamespace;
+  readonly namespace: IJobNamespace;
 }
 
 /**
@@ -41,7 +41,7 @@ export class SparkJob extends Construct {
   /** The job's name (the `SparkLabels.JOB` label of its pods). */
   public readonly name: string;
   /** The job's namespace. */
-  public readonly namespace: JobNamespace;
+  public readonly namespace: IJobNamespace;
   /** The SparkApplication. */
   public readonly apiObject: ApiObject;
   private readonly spec: SparkApplicationSpec;

@@ -1,27 +1,18 @@
 import { PlatformPriority } from './platform-priority';
-import type { SparkOperator } from './spark-operator';
 import { ChartComponent, HelmRelease, chartPort, helmNames } from '../delivery';
+import { ComponentReleaseProps, componentRelease } from '../delivery/internal';
+import { Placement } from '../scheduling';
 
 /** What `SparkOperator` gives its release (internal: the release is built by the operator only). */
-interface SparkOperatorReleaseProps {
-  /** The operator whose job namespaces and placement the values are derived from. */
-  readonly operator: SparkOperator;
-  /** The Helm release name. */
-  readonly releaseName: string;
-  /** The namespace the operator is installed in. */
-  readonly namespace: string;
-  /** The exact chart version. */
-  readonly chartVersion: string;
+interface SparkOperatorReleaseProps extends ComponentReleaseProps {
+  /** Where the operator's controller and webhook run. */
+  readonly placement: Placement;
+  /** The names of the job namespaces the operator watches, read when the values are. */
+  readonly jobNamespaces: () => string[];
   /** Controller replicas. */
   readonly controllerReplicas: number;
   /** Webhook replicas. */
   readonly webhookReplicas: number;
-  /**
-   * Chart values merged over the derived ones (yours win).
-   *
-   * @default - none
-   */
-  readonly extraValues?: { [key: string]: any };
 }
 
 /**
@@ -49,18 +40,14 @@ export class SparkOperatorRelease extends HelmRelease {
     return new SparkOperatorRelease(props);
   }
 
-  private readonly operator: SparkOperator;
+  private readonly placement: Placement;
+  private readonly jobNamespaces: () => string[];
   private readonly controllerReplicas: number;
   private readonly webhookReplicas: number;
 
   private constructor(props: SparkOperatorReleaseProps) {
     super({
-      releaseName: props.releaseName,
-      namespace: props.namespace,
-      chartName: SparkOperatorRelease.CHART,
-      repository: SparkOperatorRelease.REPOSITORY,
-      chartVersion: props.chartVersion,
-      extraValues: props.extraValues,
+      ...componentRelease(props, { repository: SparkOperatorRelease.REPOSITORY, chartName: SparkOperatorRelease.CHART }),
       // The operator generates its webhook certificate and writes the CA bundle into the webhook
       // configurations at run time.
       ownedElsewhere: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map(kind => ({
@@ -76,7 +63,8 @@ export class SparkOperatorRelease extends HelmRelease {
         { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
       ],
     });
-    this.operator = props.operator;
+    this.placement = props.placement;
+    this.jobNamespaces = props.jobNamespaces;
     this.controllerReplicas = props.controllerReplicas;
     this.webhookReplicas = props.webhookReplicas;
   }
@@ -135,7 +123,7 @@ export class SparkOperatorRelease extends HelmRelease {
   }
 
   protected renderValues(): { [key: string]: any } {
-    const placement = this.operator.operatorPlacement;
+    const placement = this.placement;
     const scheduling = placement.schedulingValues;
     return {
       controller: {
@@ -157,7 +145,7 @@ export class SparkOperatorRelease extends HelmRelease {
       },
       spark: {
         // The job namespaces are the JobNamespace objects added to the operator, never retyped.
-        jobNamespaces: this.operator.jobNamespaces.map(ns => ns.name),
+        jobNamespaces: this.jobNamespaces(),
         // Each JobNamespace renders its own service account (with its IAM role) and driver RBAC.
         serviceAccount: { create: false },
         rbac: { create: false },

@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
+import { ISparkOperator } from './interfaces';
 import { JobNamespace } from './job-namespace';
 import { PlatformPriority } from './platform-priority';
-import { checkDriverPlacement } from './spark-conf-checks';
+import { checkDriverPlacement } from './private/spark-conf-checks';
 import { SparkOperatorRelease } from './spark-operator-release';
 import { SparkTeam } from './spark-team';
 import { PlatformBindings } from '../bindings';
-import { requireLiteralBindings } from '../bindings/literal-bindings';
+import { requireLiteralBindings } from '../bindings/internal';
 import { NodePool, Placement } from '../scheduling';
-import { onDemandForPlatform, requireOnDemand } from '../scheduling/component-placement';
+import { onDemandForPlatform, requireOnDemand } from '../scheduling/internal';
 import { EventLogLocation } from '../storage';
 import { checkInteger, checkPlatformNamespace, checkShape, invalidProp, wiringProblem } from '../validation';
 
@@ -101,7 +102,7 @@ export interface SparkOperatorProps {
  * come from the `JobNamespace`s added to it, and the chart creates no job service accounts or RBAC (each
  * `JobNamespace` does).
  */
-export class SparkOperator extends Construct {
+export class SparkOperator extends Construct implements ISparkOperator {
   /** The chart version the library is tested with. */
   public static readonly DEFAULT_CHART_VERSION = '2.5.2';
 
@@ -168,7 +169,8 @@ export class SparkOperator extends Construct {
       chartVersion: props.chartVersion ?? SparkOperator.DEFAULT_CHART_VERSION,
       controllerReplicas: checkInteger(this, 'controllerReplicas', props.controllerReplicas ?? 1, 1),
       webhookReplicas: checkInteger(this, 'webhookReplicas', props.webhookReplicas ?? 2, 1),
-      operator: this,
+      placement: this.operatorPlacement,
+      jobNamespaces: () => this.namespaces.map(ns => ns.name),
       extraValues: props.extraValues,
     });
 

@@ -1,7 +1,7 @@
-import { awsSdkMajorOf, checkHadoopVersion } from './spark-version';
 import { WorkloadIdentity } from '../bindings';
 import { S3Location } from '../storage';
 import { invalidProp } from '../validation';
+import { awsSdkMajorOf, checkHadoopVersion } from './private/spark-version';
 
 /**
  * The Spark and Hadoop settings the library derives for jobs, one group per concern, so that a job, the

@@ -211,11 +211,8 @@ export class SparkTeam {
 
 function checkPrefixes(where: string, prop: string, prefixes: string[]): string[] {
   checkList<string>(where, prop, prefixes, p => typeof p === 'string', 'key prefixes (strings such as "curated/sessions")').forEach((prefix, i) => {
-    try {
-      new S3Location({ bucketName: 'placeholder-bucket', prefix });
-    } catch (e) {
-      throw invalidProp(where, `${prop}[${i}]`, prefix, (e as Error).message.replace(/^.*?: invalid prop "prefix" .*?: /, ''));
-    }
+    const problem = S3Location.prefixProblem(prefix);
+    if (problem) throw invalidProp(where, `${prop}[${i}]`, prefix, problem);
     if (prefix === '') throw invalidProp(where, `${prop}[${i}]`, prefix, 'must not be empty: a team never gets the whole bucket');
   });
   return [...prefixes];

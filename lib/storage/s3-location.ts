@@ -49,6 +49,25 @@ export class S3Location {
     return undefined;
   }
 
+  /**
+   * Why `prefix` is no key prefix a location can have, or undefined when it is one ('' is the whole bucket). Each
+   * caller reports it against its own prop (`readPrefixes[0]`, `eventLogPrefix`).
+   */
+  public static prefixProblem(prefix: string): string | undefined {
+    if (typeof prefix !== 'string' || prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('//') || /[*?\s]/.test(prefix)) {
+      return 'must be a key prefix without leading or trailing \'/\', empty path segments, wildcards or spaces, e.g. "spark/event-logs"';
+    }
+    if (prefix.length > 900) return 'must be at most 900 characters (S3 keys are at most 1024)';
+    // Hadoop reads an s3a:// URI through java.net.URI and org.apache.hadoop.fs.Path: "#" starts a fragment (the key
+    // is cut there), "%" starts an escape (the key is decoded into another), "." and ".." segments are normalized
+    // away (the prefix becomes another, possibly a parent: a wider grant), ":" in a segment is "Relative path in
+    // absolute URI", and a backslash or a control character is no URI character.
+    const hadoopProblem = /[#%\\\u0000-\u001f\u007f]/.test(prefix) ? 'holds "#", "%", "\\" or a control character, which Hadoop reads as a fragment, an escape or not at all'
+      : prefix.split('/').some(s => s === '.' || s === '..') ? 'holds a "." or ".." segment, which Hadoop normalizes into another prefix (a wider grant)'
+        : prefix.split('/').some(s => s.includes(':')) ? 'holds ":" in a segment, which Hadoop\'s Path refuses ("Relative path in absolute URI")' : undefined;
+    return hadoopProblem ? `${hadoopProblem}: use letters, digits, "-", "_", "." inside names and "/" between them, e.g. "curated/sessions"` : undefined;
+  }
+
   /** The bucket's name. */
   public readonly bucketName: string;
   /** The key prefix, without leading or trailing '/' ('' for the whole bucket). */
@@ -63,18 +82,8 @@ export class S3Location {
     const bucketProblem = S3Location.bucketNameProblem(props.bucketName);
     if (bucketProblem) throw invalidProp(where, 'bucketName', props.bucketName, bucketProblem);
     const prefix = props.prefix ?? '';
-    if (typeof prefix !== 'string' || prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('//') || /[*?\s]/.test(prefix)) {
-      throw invalidProp(where, 'prefix', prefix, 'must be a key prefix without leading or trailing \'/\', empty path segments, wildcards or spaces, e.g. "spark/event-logs"');
-    }
-    if (prefix.length > 900) throw invalidProp(where, 'prefix', prefix, 'must be at most 900 characters (S3 keys are at most 1024)');
-    // Hadoop reads an s3a:// URI through java.net.URI and org.apache.hadoop.fs.Path: "#" starts a fragment (the key
-    // is cut there), "%" starts an escape (the key is decoded into another), "." and ".." segments are normalized
-    // away (the prefix becomes another, possibly a parent: a wider grant), ":" in a segment is "Relative path in
-    // absolute URI", and a backslash or a control character is no URI character.
-    const hadoopProblem = /[#%\\\u0000-\u001f\u007f]/.test(prefix) ? 'holds "#", "%", "\\" or a control character, which Hadoop reads as a fragment, an escape or not at all'
-      : prefix.split('/').some(s => s === '.' || s === '..') ? 'holds a "." or ".." segment, which Hadoop normalizes into another prefix (a wider grant)'
-        : prefix.split('/').some(s => s.includes(':')) ? 'holds ":" in a segment, which Hadoop\'s Path refuses ("Relative path in absolute URI")' : undefined;
-    if (hadoopProblem) throw invalidProp(where, 'prefix', prefix, `${hadoopProblem}: use letters, digits, "-", "_", "." inside names and "/" between them, e.g. "curated/sessions"`);
+    const prefixProblem = S3Location.prefixProblem(prefix);
+    if (prefixProblem) throw invalidProp(where, 'prefix', prefix, prefixProblem);
     this.bucketName = props.bucketName;
     this.prefix = prefix;
     this.partition = checkAwsPartition(where, 'partition', props.partition ?? 'aws');

@@ -25,11 +25,16 @@ export function checkAwsRegion(where: IConstruct | string, prop: string, value: 
   return value;
 }
 
-/** Throws unless `value` is an EKS cluster name: 1 to 100 letters, digits, '-' and '_', starting alphanumeric (or a token). */
+/** Why `value` is no EKS cluster name (1 to 100 letters, digits, '-' and '_', starting alphanumeric), or undefined. */
+export function eksClusterNameProblem(value: string): string | undefined {
+  return typeof value === 'string' && EKS_CLUSTER_NAME.test(value) ? undefined
+    : 'must be 1 to 100 characters of letters, digits, \'-\' and \'_\', starting with a letter or digit (EKS\'s rule)';
+}
+
+/** Throws unless `value` is an EKS cluster name (or a token). */
 export function checkEksClusterName(where: IConstruct | string, prop: string, value: string): string {
-  if (!isUnresolvedToken(value) && (typeof value !== 'string' || !EKS_CLUSTER_NAME.test(value))) {
-    throw invalidProp(where, prop, value, 'must be an EKS cluster name: 1 to 100 letters, digits, \'-\' and \'_\', starting with a letter or digit');
-  }
+  const problem = isUnresolvedToken(value) ? undefined : eksClusterNameProblem(value);
+  if (problem) throw invalidProp(where, prop, value, problem);
   return value;
 }
 

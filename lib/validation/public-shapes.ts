@@ -173,7 +173,9 @@ function firstMismatch(ref: TypeRef, value: unknown, at: string): Mismatch | und
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad;
   if (t.kind === 'class' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) return bad;
   const methods = allMembers(fqn, 'methods').filter(m => !m.static && !m.protected);
-  return methods.every(m => typeof (value as any)[m.name] === 'function') ? undefined : bad;
+  // Required properties are looked up, never read (a getter may compute).
+  const properties = allMembers(fqn, 'properties').filter(p => !p.static && !p.protected && !p.optional);
+  return methods.every(m => typeof (value as any)[m.name] === 'function') && properties.every(p => p.name in (value as object)) ? undefined : bad;
 }
 
 function structMismatch(fqn: string, value: { [key: string]: unknown }, at: string): Mismatch | undefined {

@@ -1,17 +1,14 @@
-import type { ArgoWorkflows } from './argo-workflows';
 import { ChartComponent, ChartPort, HelmRelease, chartPort, helmNames } from '../delivery';
+import { ComponentReleaseProps, componentRelease } from '../delivery/internal';
 
 // The Argo Server listens on 2746 (argo-workflows cmd/argo/commands/server.go `--port` default; the chart's
 // containerPort is fixed).
 const ARGO_SERVER_PORT = 2746;
 
 /** What `ArgoWorkflows` gives its release (internal: the release is built by `ArgoWorkflows` only). */
-interface ArgoWorkflowsReleaseProps {
-  readonly workflows: ArgoWorkflows;
-  readonly releaseName: string;
-  readonly namespace: string;
-  readonly chartVersion: string;
-  readonly extraValues?: { [key: string]: any };
+interface ArgoWorkflowsReleaseProps extends ComponentReleaseProps {
+  /** The chart values, derived when read (by `ArgoWorkflows`). */
+  readonly values: () => { [key: string]: any };
 }
 
 /**
@@ -34,21 +31,16 @@ export class ArgoWorkflowsRelease extends HelmRelease {
     return new ArgoWorkflowsRelease(props);
   }
 
-  private readonly workflows: ArgoWorkflows;
+  private readonly derivedValues: () => { [key: string]: any };
 
   private constructor(props: ArgoWorkflowsReleaseProps) {
     super({
-      releaseName: props.releaseName,
-      namespace: props.namespace,
-      chartName: ArgoWorkflowsRelease.CHART,
-      repository: ArgoWorkflowsRelease.REPOSITORY,
-      chartVersion: props.chartVersion,
-      extraValues: props.extraValues,
+      ...componentRelease(props, { repository: ArgoWorkflowsRelease.REPOSITORY, chartName: ArgoWorkflowsRelease.CHART }),
       // argo-helm argo-workflows-1.0.18 templates: the controller's, the server's and the aggregated
       // ClusterRoles and their bindings, the CRD job's; CRDs (crds.full=false renders them as templates).
       clusterScopedKinds: HelmRelease.CRDS_AND_CLUSTER_RBAC,
     });
-    this.workflows = props.workflows;
+    this.derivedValues = props.values;
   }
 
   // The chart renders a ServiceAccount and Role into each controller.workflowNamespaces entry only when
@@ -61,7 +53,7 @@ export class ArgoWorkflowsRelease extends HelmRelease {
   }
 
   protected renderValues(): { [key: string]: any } {
-    return this.workflows._renderValues();
+    return this.derivedValues();
   }
 
   /**

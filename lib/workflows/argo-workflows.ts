@@ -2,14 +2,16 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoServerAuthMode } from './argo-server-auth-mode';
 import { ArgoWorkflowsRelease } from './argo-workflows-release';
+import { IArgoWorkflows } from './interfaces';
 import { IPipelineExitStep } from './pipeline-container-step';
 import { PipelineServiceAccount } from './pipeline-service-account';
 import { PipelineSubmitter, PipelineSubmitterOptions } from './pipeline-submitter';
 import { SparkPipeline, SparkPipelineOptions } from './spark-pipeline';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
-import { requireLiteralBindings } from '../bindings/literal-bindings';
+import { requireLiteralBindings } from '../bindings/internal';
+import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
-import { componentPlacement } from '../scheduling/component-placement';
+import { componentPlacement } from '../scheduling/internal';
 import { JobNamespace, PlatformPriority } from '../spark';
 import { checkInteger, checkOneOf, checkPlatformNamespace, checkShape, invalidProp } from '../validation';
 
@@ -127,17 +129,6 @@ export interface ArgoWorkflowsProps {
 
 // The argoexec image's user (argo-workflows Dockerfile, argoexec-nonroot: USER 8737; docs/workflow-pod-security-context.md).
 const EXECUTOR_UID = 8737;
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-
-// The chart's values.yaml lists the server's container security context field by field (no seccompProfile: it
-// goes on the pod).
-const SERVER_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true };
 
 /**
  * Argo Workflows, which runs the platform's Spark pipelines: installed from its pinned upstream chart
@@ -147,7 +138,7 @@ const SERVER_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop
  *
  * Pipelines (`addPipeline`) are WorkflowTemplates in the job namespaces; the controller watches every namespace.
  */
-export class ArgoWorkflows extends Construct {
+export class ArgoWorkflows extends Construct implements IArgoWorkflows {
   /** The chart version the library is tested with. */
   public static readonly DEFAULT_CHART_VERSION = '1.0.18';
 
@@ -189,7 +180,7 @@ export class ArgoWorkflows extends Construct {
       throw invalidProp(this, 'crdBaseUrl', props.crdBaseUrl, 'must be an https URL of a folder holding the full CRD files');
     }
     this.release = ArgoWorkflowsRelease._of({
-      workflows: this,
+      values: () => this._renderValues(),
       releaseName: props.releaseName ?? 'argo-workflows',
       namespace: checkPlatformNamespace(this, 'serverServiceAccount.namespace', this.serverServiceAccount.namespace),
       chartVersion: props.chartVersion ?? ArgoWorkflows.DEFAULT_CHART_VERSION,
@@ -280,7 +271,7 @@ export class ArgoWorkflows extends Construct {
     const annotations = this.bindings.serviceAccountAnnotations(this.serverServiceAccount);
     const artifacts = this.bindings.artifacts;
     const containerDefaults = {
-      securityContext: RESTRICTED_CONTAINER,
+      securityContext: restrictedContainer({ seccompProfile: true }),
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
     };
     return {
@@ -327,7 +318,9 @@ export class ArgoWorkflows extends Construct {
         // (manifests/base/argo-server/argo-server-deployment.yaml) make it read-only. The chart already mounts
         // an emptyDir named `tmp` at /tmp (argo-helm argo-workflows-1.0.18, templates/server/server-deployment.yaml,
         // `server.tmpVolume`) and appends `server.volumes`: a second one would be a duplicate the API server rejects.
-        securityContext: SERVER_CONTAINER,
+        // The chart's values.yaml lists the server's container security context field by field (no seccompProfile:
+        // it goes on the pod).
+        securityContext: restrictedContainer(),
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         // The chart renders a readiness probe always, a liveness probe only on request (server.livenessProbe).
         livenessProbe: { enabled: true },

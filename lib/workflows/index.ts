@@ -1,3 +1,4 @@
+export * from './interfaces';
 export * from './argo-server-auth-mode';
 export * from './pipeline-retry';
 export * from './pipeline-container-step';

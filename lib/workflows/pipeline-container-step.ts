@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import type { SparkPipeline } from './spark-pipeline';
+import { ISparkPipeline } from './interfaces';
+import { restrictedContainer } from '../policy/internal';
 import { checkDns1123Label, checkPinnedImage, checkShape } from '../validation';
 
 /**
@@ -47,7 +48,7 @@ export interface IPipelineExitStep {
   readonly id: string;
 
   /** The container the step runs in `pipeline`. */
-  exitStepFor(pipeline: SparkPipeline): PipelineContainerOptions;
+  exitStepFor(pipeline: ISparkPipeline): PipelineContainerOptions;
 }
 
 /**
@@ -77,13 +78,7 @@ export class PipelineContainerStep extends Construct {
         args: this.options.args,
         env: env.length ? env : undefined,
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] },
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: restrictedContainer({ seccompProfile: true }),
       },
     };
   }

@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { SparkPipeline } from './spark-pipeline';
+import { ISparkPipeline } from './interfaces';
 import { SyncWave } from '../delivery';
 import { ConcurrencyPolicy } from '../spark';
 import { checkCron, checkDns1123Label, checkInteger, checkOneOf, checkShape, checkTimeZone, invalidProp, longestCronGapSeconds } from '../validation';
@@ -78,7 +78,7 @@ export interface PipelineScheduleOptions {
  */
 export interface PipelineScheduleProps extends PipelineScheduleOptions {
   /** The pipeline it runs. */
-  readonly pipeline: SparkPipeline;
+  readonly pipeline: ISparkPipeline;
 }
 
 /** Argo names a cron run `<name>-<unix time>` (cron/operator.go getChildWorkflowName) and allows 63 characters. */

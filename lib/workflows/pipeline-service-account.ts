@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import type { ArgoWorkflows } from './argo-workflows';
+import { IArgoWorkflows } from './interfaces';
 import { JobNamespace } from '../spark';
 import { checkShape } from '../validation';
 
@@ -11,7 +11,7 @@ export interface PipelineServiceAccountProps {
   /** The job namespace whose pipelines run as it. */
   readonly namespace: JobNamespace;
   /** The Argo Workflows that runs them. */
-  readonly workflows: ArgoWorkflows;
+  readonly workflows: IArgoWorkflows;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { manifestYaml } from './manifest-yaml';
+import { ISparkPipeline } from './interfaces';
 import { PipelineRetry } from './pipeline-retry';
-import type { SparkPipeline } from './spark-pipeline';
 import { RestartPolicy, SparkApplicationOptions, SparkLabels } from '../spark';
-import { SparkApplicationSpec } from '../spark/spark-application-spec';
+import { manifestYaml } from './private/manifest-yaml';
+import { SparkApplicationSpec } from '../spark/internal';
 import { checkDns1123Label, checkInteger, checkShape, invalidProp } from '../validation';
 
 /**
@@ -49,7 +49,7 @@ export interface SparkPipelineStepOptions {
  */
 export interface SparkPipelineStepProps extends SparkPipelineStepOptions {
   /** The pipeline. */
-  readonly pipeline: SparkPipeline;
+  readonly pipeline: ISparkPipeline;
   /** The job the step runs: the same definition a standalone or scheduled job takes. */
   readonly job: SparkApplicationOptions;
 }
@@ -68,7 +68,7 @@ export class SparkPipelineStep extends Construct {
   /** The step's name. */
   public readonly name: string;
   /** The pipeline. */
-  public readonly pipeline: SparkPipeline;
+  public readonly pipeline: ISparkPipeline;
   /** The job it runs (the definition, as given). */
   public readonly job: SparkApplicationOptions;
   private readonly dependencies: SparkPipelineStep[];

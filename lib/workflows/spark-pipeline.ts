@@ -1,11 +1,11 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { ArgoWorkflows } from './argo-workflows';
+import { IArgoWorkflows, ISparkPipeline } from './interfaces';
 import { PipelineContainerOptions, PipelineContainerStep } from './pipeline-container-step';
 import { PipelineRetry } from './pipeline-retry';
 import { PipelineSchedule, PipelineScheduleOptions } from './pipeline-schedule';
+import { stringsIn, variableProblem, variablesIn } from './private/workflow-variables';
 import { SparkPipelineStep, SparkPipelineStepOptions } from './spark-pipeline-step';
-import { stringsIn, variableProblem, variablesIn } from './workflow-variables';
 import { SyncWave } from '../delivery';
 import { JobNamespace, PlatformPriority, SparkApplicationOptions, SparkLabels } from '../spark';
 import { checkDns1123Subdomain, checkInteger, checkLabels, checkShape, invalidProp, wiringProblem } from '../validation';
@@ -60,7 +60,7 @@ export interface SparkPipelineProps extends SparkPipelineOptions {
   /** The job namespace the pipeline and its jobs run in. */
   readonly namespace: JobNamespace;
   /** The Argo Workflows that runs it. */
-  readonly workflows: ArgoWorkflows;
+  readonly workflows: IArgoWorkflows;
 }
 
 /**
@@ -85,7 +85,7 @@ const PARAMETER_NAME = /^[A-Za-z0-9_-]+$/;
  *
  * A job used here is rendered only inside the pipeline: never also as a standalone SparkApplication.
  */
-export class SparkPipeline extends Construct {
+export class SparkPipeline extends Construct implements ISparkPipeline {
   /** The pipeline's name (the WorkflowTemplate's). */
   public readonly name: string;
   /** The job namespace. */
@@ -218,7 +218,7 @@ export class SparkPipeline extends Construct {
     return [...this.scheduleList];
   }
 
-  private renderSpec(workflows: ArgoWorkflows, serviceAccountName: string): { [key: string]: any } {
+  private renderSpec(workflows: IArgoWorkflows, serviceAccountName: string): { [key: string]: any } {
     const placement = workflows.placement;
     const tolerations = placement.tolerations;
     const parameters = Object.entries(this.parameters).map(([name, value]) => ({ name, value }));

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-application-options';
-import { SparkMemory } from './spark-memory';
-import { NodeCapacity, Placement, ResourceRequest } from '../scheduling';
-import { platformDaemonSets } from '../scheduling/platform-daemon-sets';
-import { cpuMillisOf, invalidProp, invalidPropMessage } from '../validation';
+import { AppFacts } from '../../facts';
+import { NodeCapacity, Placement, ResourceRequest } from '../../scheduling';
+import { cpuMillisOf, invalidProp, invalidPropMessage } from '../../validation';
+import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from '../spark-application-options';
+import { SparkMemory } from '../spark-memory';
 
 /** The driver or the executors. */
 export type SparkRole = 'driver' | 'executor';
@@ -76,7 +76,7 @@ function sparkConfMiB(where: Construct, key: string, value: string): number {
 export function capacityProblems(
   where: Construct, role: SparkRole, p: SparkApplicationOptions, request: SparkPodRequest, placement: Placement,
 ): string[] {
-  const daemonSets = platformDaemonSets(where);
+  const daemonSets = AppFacts.of(where).daemonSetsOnEveryNode();
   const options: SparkPodOptions = (role === 'driver' ? p.driver : p.executor) ?? {};
   return placement.pools.flatMap(pool => {
     const node = NodeCapacity.of(pool.smallestInstanceType, daemonSets);

@@ -1,4 +1,4 @@
-import { ClusterWriteGrant, PolicyException, PolicyRule } from './policy-violation';
+import { ClusterWriteGrant, PolicyException, PolicyRule } from '../policy-violation';
 
 // The cluster-autoscaler's ClusterRole is upstream's (cluster-autoscaler/cloudprovider/aws/examples/
 // cluster-autoscaler-autodiscover.yaml); each write, and why the binary needs it.

@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { NodePool } from '../scheduling';
+import { NodePool } from '../../scheduling';
 
 /**
  * The AL2023 `nodeadm` configuration of a pool's nodes: instance-store NVMe disks assembled as one RAID0 array

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import { NodePool } from './node-pool';
-import { Placement } from './placement';
-import { invalidProp } from '../validation';
+import { invalidProp } from '../../validation';
+import { NodePool } from '../node-pool';
+import { Placement } from '../placement';
 
 /**
  * Where a platform component (an operator, a controller, a server) runs: the placement given, or the

@@ -2,8 +2,8 @@ import { CfnCondition, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
-import { SparkPlatformBucket } from './platform-bucket';
-import { ServiceAccountRole } from './service-account-role';
+import { SparkPlatformBucket } from '../platform-bucket';
+import { ServiceAccountRole } from '../service-account-role';
 
 // cdk-nag (AwsSolutions) findings on what the library builds, each acknowledged where it is built with the
 // reason it is right. A finding's id must match exactly, so ids that name a resource carry its logical id.

@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { CapacityType, CpuArchitecture, NodePool, NodeTaints } from '../scheduling';
+import { CapacityType, CpuArchitecture, NodePool, NodeTaints } from '../../scheduling';
 
 /** The tags the cluster-autoscaler discovers node groups by. */
 export function autoDiscoveryTags(clusterName: string): { [key: string]: string } {

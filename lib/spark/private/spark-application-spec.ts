@@ -1,25 +1,26 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { registerEventLogWriter } from './event-log-writers';
-import type { JobNamespace } from './job-namespace';
+import { IJobNamespace } from '../interfaces';
 import { namespaceFitProblems } from './namespace-fit';
-import { PlatformPriority } from './platform-priority';
-import { RestartPolicy } from './restart-policy';
-import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from './spark-application-options';
+import { PlatformPriority } from '../platform-priority';
+import { RestartPolicy } from '../restart-policy';
+import { SparkApplicationOptions, SparkJobType, SparkPodOptions } from '../spark-application-options';
 import { checkDriverPlacement, checkSparkSettings } from './spark-conf-checks';
-import { SparkLabels } from './spark-labels';
-import { SparkLogLayout } from './spark-log-layout';
-import { SparkMemory } from './spark-memory';
+import { SparkLabels } from '../spark-labels';
+import { SparkLogLayout } from '../spark-log-layout';
+import { SparkMemory } from '../spark-memory';
 import { SparkPodRequest, capacityProblems, sparkPodRequest } from './spark-pod-resources';
-import { SparkPorts } from './spark-ports';
-import { SparkSettings } from './spark-settings';
-import type { SparkTeam } from './spark-team';
+import { SparkPorts } from '../spark-ports';
+import { SparkSettings } from '../spark-settings';
+import type { SparkTeam } from '../spark-team';
 import { awsSdkMajorOf, bundledHadoopVersion, checkHadoopVersion, checkSparkVersion } from './spark-version';
-import { WorkloadIdentity } from '../bindings';
-import { NodePool, Placement } from '../scheduling';
-import { S3Location } from '../storage';
-import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, checkPinnedImage, invalidProp, isUnresolvedToken } from '../validation';
+import { WorkloadIdentity } from '../../bindings';
+import { AppFacts } from '../../facts';
+import { restrictedContainer } from '../../policy/internal';
+import { NodePool, Placement } from '../../scheduling';
+import { S3Location } from '../../storage';
+import { checkDns1123Label, checkInteger, checkLabels, checkOneOf, checkPinnedImage, invalidProp, isUnresolvedToken } from '../../validation';
 
 const URI_SCHEMES = ['local', 's3a', 'https', 'http', 'hdfs', 'file', 'abfss', 'gs'];
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -65,7 +66,7 @@ export class SparkApplicationSpec {
 
   public constructor(
     private readonly scope: Construct,
-    private readonly props: SparkApplicationOptions & { namespace: JobNamespace },
+    private readonly props: SparkApplicationOptions & { namespace: IJobNamespace },
     jobName: string,
     maxNameLength: number,
     runId?: string,
@@ -99,7 +100,7 @@ export class SparkApplicationSpec {
     this.restartPolicy._render(scope, 'restartPolicy');
 
     this.labels = { ...p.namespace.podLabels, [SparkLabels.JOB]: this.name, ...p.labels };
-    registerEventLogWriter(scope, () => {
+    AppFacts.of(scope).eventLogWriters.set(scope, () => {
       const conf = this.sparkConf;
       return conf['spark.eventLog.enabled'] === 'true' ? conf['spark.eventLog.dir'] : undefined;
     });
@@ -205,7 +206,7 @@ export class SparkApplicationSpec {
         fsGroup: this.runAsGroup,
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      securityContext: { ...CONTAINER_SECURITY, runAsUser: this.runAsUser, runAsGroup: this.runAsGroup },
+      securityContext: { ...restrictedContainer(CONTAINER_SECURITY), runAsUser: this.runAsUser, runAsGroup: this.runAsGroup },
       ...placementFields(placement),
     };
   }
@@ -248,13 +249,9 @@ export class SparkApplicationSpec {
   }
 }
 
-// Spark needs no privilege: non-root, no escalation, no capabilities, the runtime's default seccomp profile.
-const CONTAINER_SECURITY = {
-  runAsNonRoot: true,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+// Spark needs no privilege: non-root, no escalation, no capabilities, the runtime's default seccomp profile (its
+// local dirs are in the image: the root filesystem stays writable).
+const CONTAINER_SECURITY = { readOnlyRootFilesystem: false, seccompProfile: true };
 
 function placementFields(placement: Placement): { [key: string]: any } {
   const tolerations = placement.tolerations;
@@ -278,7 +275,7 @@ function checkApplication(where: Construct, p: SparkApplicationOptions): void {
 }
 
 // The Hadoop of the image decides S3A's credential provider; EKS Pod Identity needs its AWS SDK v2.
-function hadoopVersionOf(where: Construct, p: SparkApplicationOptions & { namespace: JobNamespace }): string {
+function hadoopVersionOf(where: Construct, p: SparkApplicationOptions & { namespace: IJobNamespace }): string {
   checkSparkVersion(where, 'sparkVersion', p.sparkVersion, p.hadoopVersion !== undefined);
   const hadoopVersion = p.hadoopVersion !== undefined ? checkHadoopVersion(where, 'hadoopVersion', p.hadoopVersion) : bundledHadoopVersion(p.sparkVersion);
   const team = p.namespace.team;

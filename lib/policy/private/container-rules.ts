@@ -1,6 +1,6 @@
-import { ImageUser, imageUserOf, verifiablyNonRoot } from './image-users';
+import { ImageUser, imageUserOf, verifiablyNonRoot } from '../image-users';
 import { PolicyContainer } from './pod-containers';
-import { objectName, PolicyRule, PolicyViolation } from './policy-violation';
+import { objectName, PolicyRule, PolicyViolation } from '../policy-violation';
 
 // The tag must not move: a digest, or a tag other than `latest` (Kubernetes pulls `:latest` and untagged
 // images on every start: pkg/kubelet/images "IfNotPresent" defaulting in pkg/apis/core/v1/defaults.go).

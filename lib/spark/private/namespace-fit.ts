@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { SparkApplicationOptions } from './spark-application-options';
+import { SparkApplicationOptions } from '../spark-application-options';
 import { SparkPodRequest } from './spark-pod-resources';
-import { SparkTeam } from './spark-team';
-import { cpuMillisOf, invalidPropMessage } from '../validation';
+import { cpuMillisOf, invalidPropMessage } from '../../validation';
+import { SparkTeam } from '../spark-team';
 
 /**
  * Why a job cannot run in its team's namespace, whatever else runs there: a pod above the LimitRange's max

@@ -1,9 +1,31 @@
 import { ApiObject, Chart } from 'cdk8s';
-import type { SparkPlatform } from './spark-platform';
-import { WorkloadIdentity } from '../bindings';
-import { SyncWave } from '../delivery';
-import { NodePool, NodeTaints } from '../scheduling';
-import { wiringProblem } from '../validation';
+import { IConstruct } from 'constructs';
+import { PlatformBindings, WorkloadIdentity } from '../../bindings';
+import { GitOps, SyncWave } from '../../delivery';
+import { Logging, LoggingOperator } from '../../logging';
+import { PlatformNetwork } from '../../network';
+import { NodePool, NodeTaints } from '../../scheduling';
+import { JobNamespace, SparkOperator } from '../../spark';
+import { wiringProblem } from '../../validation';
+import { ArgoWorkflows } from '../../workflows';
+
+/**
+ * What the checks read of a platform: `SparkPlatform` is one and passes itself, so this file never imports it
+ * (imports run one way).
+ *
+ * @internal
+ */
+export interface CheckedPlatform extends IConstruct {
+  readonly nodePools: NodePool[];
+  readonly bindings: PlatformBindings;
+  readonly sparkOperator: SparkOperator;
+  readonly jobNamespaces: JobNamespace[];
+  readonly workflows?: ArgoWorkflows;
+  readonly gitOps?: GitOps;
+  readonly loggingOperator?: LoggingOperator;
+  readonly logging?: Logging;
+  readonly network?: PlatformNetwork;
+}
 
 interface Rendered { readonly object: ApiObject; readonly json: any; readonly wave: number }
 interface PodSpecLike { readonly where: string; readonly spec: any }
@@ -13,7 +35,7 @@ const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kub
 // ClusterRoles every cluster has (Kubernetes' user-facing roles).
 const SYSTEM_CLUSTER_ROLES = new Set(['cluster-admin', 'admin', 'edit', 'view']);
 // API groups whose custom resources an operator release of the platform owns.
-const OPERATOR_GROUPS: { [group: string]: (p: SparkPlatform) => string | undefined } = {
+const OPERATOR_GROUPS: { [group: string]: (p: CheckedPlatform) => string | undefined } = {
   'sparkoperator.k8s.io': p => p.sparkOperator.release.releaseName,
   'logging.banzaicloud.io': p => p.loggingOperator?.release.releaseName,
 };
@@ -24,7 +46,7 @@ const ARGO_WORKFLOWS_KINDS = new Set(['WorkflowTemplate', 'CronWorkflow', 'Workf
  * platform's chart has just rendered (rendering is the cost of a synth: it is done once); objects of the app's
  * other charts are rendered here.
  */
-export function checkPlatform(platform: SparkPlatform, ownDocuments: any[]): { errors: string[]; warnings: string[] } {
+export function checkPlatform(platform: CheckedPlatform, ownDocuments: any[]): { errors: string[]; warnings: string[] } {
   const rendered = renderedObjects(platform, ownDocuments);
   const errors = [
     ...checkTolerations(platform, rendered),
@@ -39,12 +61,13 @@ export function checkPlatform(platform: SparkPlatform, ownDocuments: any[]): { e
 
 // Pairs each rendered document of the platform's chart with its ApiObject (by apiVersion, kind, namespace and
 // name, which an ApiObject knows without rendering), and renders the objects of the app's other charts.
-function renderedObjects(platform: SparkPlatform, ownDocuments: any[]): Rendered[] {
+function renderedObjects(platform: CheckedPlatform, ownDocuments: any[]): Rendered[] {
   const objects = platform.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   const own = new Map<string, ApiObject[]>();
   const others: ApiObject[] = [];
   for (const object of objects) {
-    if (Chart.of(object) !== platform) {
+    // The platform is a chart: its own objects are those whose chart it is.
+    if (Chart.of(object) as IConstruct !== platform) {
       others.push(object);
       continue;
     }
@@ -92,7 +115,7 @@ function selectedPools(spec: any, pools: NodePool[]): NodePool[] | undefined {
 }
 
 /** Every pod tolerates exactly the taints of the pools it may land on: all of them, and no other pool's. */
-function checkTolerations(platform: SparkPlatform, rendered: Rendered[]): string[] {
+function checkTolerations(platform: CheckedPlatform, rendered: Rendered[]): string[] {
   const pools = platform.nodePools;
   const poolTaintKeys = new Set(pools.flatMap(p => p.taints.map(t => t.key)));
   const same = (a: any, b: any) => a.key === b.key && (a.operator ?? 'Equal') === b.operator && (a.value ?? undefined) === (b.value ?? undefined) && a.effect === b.effect;
@@ -124,7 +147,7 @@ function checkTolerations(platform: SparkPlatform, rendered: Rendered[]): string
 }
 
 /** No two objects share apiVersion, kind, namespace and name. */
-function checkUnique(platform: SparkPlatform, rendered: Rendered[]): string[] {
+function checkUnique(platform: CheckedPlatform, rendered: Rendered[]): string[] {
   const seen = new Map<string, ApiObject>();
   const errors: string[] = [];
   for (const { object, json } of rendered) {
@@ -137,7 +160,7 @@ function checkUnique(platform: SparkPlatform, rendered: Rendered[]): string[] {
 }
 
 /** Every referenced namespace, service account, role, output and pipeline exists. */
-function checkReferences(platform: SparkPlatform, rendered: Rendered[]): string[] {
+function checkReferences(platform: CheckedPlatform, rendered: Rendered[]): string[] {
   // An index, not a scan per reference: the checks run on every synth, and grow with the platform.
   const index = new Set<string>();
   for (const { json } of rendered) {
@@ -189,7 +212,7 @@ function checkReferences(platform: SparkPlatform, rendered: Rendered[]): string[
 }
 
 /** Custom resources come after the operators that own their CRDs; namespaces before what lives in them. */
-function checkWaves(platform: SparkPlatform, rendered: Rendered[]): string[] {
+function checkWaves(platform: CheckedPlatform, rendered: Rendered[]): string[] {
   const errors: string[] = [];
   const namespaces = new Map(rendered.filter(r => r.json.kind === 'Namespace').map(r => [r.json.metadata.name, r.wave]));
   const applications = new Map<string, number>();
@@ -214,7 +237,7 @@ function checkWaves(platform: SparkPlatform, rendered: Rendered[]): string[] {
 }
 
 /** Every team's service account carries the role the AWS side made for it (IRSA), or uses Pod Identity. */
-function checkTeamIdentities(platform: SparkPlatform, rendered: Rendered[]): string[] {
+function checkTeamIdentities(platform: CheckedPlatform, rendered: Rendered[]): string[] {
   const errors: string[] = [];
   const accounts = new Map(rendered.filter(r => r.json.kind === 'ServiceAccount').map(r => [`${r.json.metadata?.namespace}/${r.json.metadata?.name}`, r]));
   for (const namespace of platform.jobNamespaces) {
@@ -236,7 +259,7 @@ function checkTeamIdentities(platform: SparkPlatform, rendered: Rendered[]): str
 }
 
 /** A pool nothing is placed on costs nothing, but is probably a mistake. */
-function unusedPools(platform: SparkPlatform, rendered: Rendered[]): string[] {
+function unusedPools(platform: CheckedPlatform, rendered: Rendered[]): string[] {
   const used = new Set<string>();
   const walk = (value: any): void => {
     if (Array.isArray(value)) { value.forEach(walk); return; }

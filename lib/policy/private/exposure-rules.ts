@@ -1,4 +1,4 @@
-import { objectName, PolicyRule, PolicyViolation } from './policy-violation';
+import { objectName, PolicyRule, PolicyViolation } from '../policy-violation';
 
 /** Services of type LoadBalancer or NodePort (reachable from outside the cluster's network). */
 export function exposedServiceViolations(docs: any[]): PolicyViolation[] {

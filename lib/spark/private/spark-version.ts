@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalidProp } from '../validation';
+import { invalidProp } from '../../validation';
 
 // The Hadoop each Spark release line bundles (apache/spark pom.xml `hadoop.version`): it decides which
 // hadoop-aws and AWS SDK the image needs for S3A, and so S3A's credential provider classes.

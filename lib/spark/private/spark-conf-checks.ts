@@ -1,9 +1,9 @@
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { SparkApplicationOptions } from './spark-application-options';
-import { Placement } from '../scheduling';
-import { requireOnDemand } from '../scheduling/component-placement';
-import { checkList, checkNoCredentials, checkOneOf, invalidProp } from '../validation';
+import { Placement } from '../../scheduling';
+import { requireOnDemand } from '../../scheduling/internal';
+import { checkList, checkNoCredentials, checkOneOf, invalidProp } from '../../validation';
+import { SparkApplicationOptions } from '../spark-application-options';
 
 // Spark settings the typed props own: set in sparkConf, they would bypass the props the capacity, quota and
 // placement checks read (and the operator's own fields, which spark-operator passes as these same confs).

@@ -1,11 +1,7 @@
 import { IConstruct } from 'constructs';
-import type { PlatformBindings } from './platform-bindings';
-import { invalidPropMessage, isUnresolvedToken } from '../validation';
-
-// Per cdk8s App: each bindings object, with the first construct that took it (named in the error).
-const BINDINGS = new WeakMap<IConstruct, Map<PlatformBindings, IConstruct>>();
-// cdk8s apps whose charts the AWS side deploys: their tokens resolve at deploy time.
-const RESOLVED_BY_AWS_CDK = new WeakSet<IConstruct>();
+import { AppFacts } from '../../facts';
+import { invalidPropMessage, isUnresolvedToken } from '../../validation';
+import type { PlatformBindings } from '../platform-bindings';
 
 /**
  * Marks a cdk8s app whose charts the AWS CDK app deploys (`aws.DirectDelivery`).
@@ -13,7 +9,7 @@ const RESOLVED_BY_AWS_CDK = new WeakSet<IConstruct>();
  * @internal
  */
 export function _markResolvedByAwsCdk(app: IConstruct): void {
-  RESOLVED_BY_AWS_CDK.add(app);
+  AppFacts.of(app).deployedByAwsCdk = true;
 }
 
 /**
@@ -23,18 +19,14 @@ export function _markResolvedByAwsCdk(app: IConstruct): void {
  * `aws.DirectDelivery` resolve when the AWS CDK app synthesizes, and pass.
  */
 export function requireLiteralBindings(scope: IConstruct, bindings: PlatformBindings): void {
-  const root = scope.node.root;
-  const known = BINDINGS.get(root);
-  if (known) {
-    if (!known.has(bindings)) known.set(bindings, scope);
-    return;
+  const facts = AppFacts.of(scope);
+  if (facts.bindingsUses.some(use => use.bindings === bindings)) return;
+  if (facts.bindingsUses.length === 0) {
+    scope.node.root.node.addValidation({
+      validate: () => (facts.deployedByAwsCdk ? [] : facts.bindingsUses.flatMap(use => use.tokenProblems())),
+    });
   }
-  BINDINGS.set(root, new Map([[bindings, scope]]));
-  root.node.addValidation({
-    validate: () => (RESOLVED_BY_AWS_CDK.has(root) ? [] : [...BINDINGS.get(root)!]
-      .filter(([b]) => !b.deployedByAwsCdk)
-      .flatMap(([b, where]) => tokenProblems(where, b))),
-  });
+  facts.bindingsUses.push({ bindings, where: scope, tokenProblems: () => (bindings.deployedByAwsCdk ? [] : tokenProblems(scope, bindings)) });
 }
 
 function tokenProblems(where: IConstruct, bindings: PlatformBindings): string[] {

@@ -1,4 +1,4 @@
-import { ClusterWriteGrant, objectName, PolicyRule, PolicyViolation } from './policy-violation';
+import { ClusterWriteGrant, objectName, PolicyRule, PolicyViolation } from '../policy-violation';
 
 /** Verbs that change the cluster (read verbs: get, list, watch). */
 export const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection', 'bind', 'escalate', 'impersonate', 'approve', 'sign', '*'];

@@ -1,4 +1,29 @@
-import type { SparkPlatform } from './spark-platform';
+import { IConstruct } from 'constructs';
+import { ClusterAutoscaler } from '../../autoscaling';
+import { GitOps } from '../../delivery';
+import { SparkHistoryServer } from '../../history';
+import { Logging } from '../../logging';
+import { PlatformMonitoring } from '../../monitoring';
+import { NodePool } from '../../scheduling';
+import { JobNamespace } from '../../spark';
+import { ArgoWorkflows } from '../../workflows';
+
+/**
+ * What the diagram draws of a platform: `SparkPlatform` is one and passes itself, so this file never imports it
+ * (imports run one way).
+ *
+ * @internal
+ */
+export interface DrawnPlatform extends IConstruct {
+  readonly nodePools: NodePool[];
+  readonly jobNamespaces: JobNamespace[];
+  readonly clusterAutoscaler?: ClusterAutoscaler;
+  readonly workflows?: ArgoWorkflows;
+  readonly historyServer?: SparkHistoryServer;
+  readonly logging?: Logging;
+  readonly monitoring?: PlatformMonitoring;
+  readonly gitOps?: GitOps;
+}
 
 // Mermaid node ids: letters, digits and '_'.
 const id = (...parts: string[]) => parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
@@ -8,7 +33,7 @@ const label = (text: string) => `"${text.replace(/"/g, '\'')}"`;
  * The platform as a Mermaid flowchart: the node pools, the platform's components, and each team with its jobs
  * and pipelines (steps and their order), every line derived from the objects, in a stable order.
  */
-export function platformDiagram(platform: SparkPlatform): string {
+export function platformDiagram(platform: DrawnPlatform): string {
   const lines: string[] = ['flowchart LR'];
   lines.push('  subgraph pools["Node pools"]');
   for (const pool of platform.nodePools) {
