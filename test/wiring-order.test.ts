@@ -26,8 +26,12 @@ const STEPS: { [name: string]: Step } = {
   submitter: (p, parts) => { p.addSubmitter(parts.team!); },
   alert: p => {
     p.addAlert(new AlertRule({
-      name: 'TeamAPipelineSlow', severity: AlertSeverity.WARNING, labels: { team: 'team-a' },
-      expr: 'spark_pipeline_last_run_duration_seconds{namespace="team-a", pipeline="nightly"} > 3600', summary: 's', description: 'd',
+      name: 'TeamAPipelineSlow',
+      severity: AlertSeverity.WARNING,
+      labels: { team: 'team-a' },
+      expr: 'spark_pipeline_last_run_duration_seconds{namespace="team-a", pipeline="nightly"} > 3600',
+      summary: 's',
+      description: 'd',
     }), 'team-a');
   },
   extraFlow: (p, parts) => { p.addTeamFlow(parts.team!, { name: 'to-platform-too', outputs: [p.platformLogOutput!] }); },
@@ -36,7 +40,8 @@ const STEPS: { [name: string]: Step } = {
 function render(order: string[]): any[] {
   const app = new App({ outdir: 'cdk8s.out' });
   const platform = new SparkPlatform(app, 'platform', {
-    nodePools: [systemPool, spotPool], bindings,
+    nodePools: [systemPool, spotPool],
+    bindings,
     logging: { output: { host: 'logs.acme.internal', password } },
     network: { argoServerClients: [NetworkPeer.pods('ci', { app: 'runner' }, 'CI runners')] },
   });

@@ -1,7 +1,7 @@
 import { ServiceAccountIdentity } from './service-account-identity';
 import { WorkloadIdentity } from './workload-identity';
 import { EventLogLocation, S3Location } from '../storage';
-import { checkAwsPartition, checkAwsRegion, checkEksClusterName, checkShape, invalidProp, isUnresolvedToken } from '../validation';
+import { checkAwsPartition, checkAwsRegion, checkEksClusterName, checkShape, invalidProp, isUnresolvedToken, partitionOfRegion } from '../validation';
 
 /**
  * Properties of `PlatformBindings`.
@@ -46,7 +46,7 @@ export interface PlatformBindingsProps {
    * The AWS partition, for ARNs: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc, or a
    * token such as `Aws.PARTITION`.
    *
-   * @default 'aws'
+   * @default - the region's partition (`aws-cn` for `cn-north-1`, `aws-us-gov` for `us-gov-west-1`, ...)
    */
   readonly partition?: string;
 
@@ -183,7 +183,12 @@ export class PlatformBindings {
     this.accountId = props.accountId;
     this.clusterName = checkEksClusterName(where, 'clusterName', props.clusterName);
     this.region = checkAwsRegion(where, 'region', props.region);
-    this.partition = checkAwsPartition(where, 'partition', props.partition ?? 'aws');
+    // The region's partition unless given (a role ARN of another partition than the region's is never found).
+    const regionPartition = isUnresolvedToken(this.region) ? 'aws' : partitionOfRegion(this.region);
+    this.partition = checkAwsPartition(where, 'partition', props.partition ?? regionPartition);
+    if (!isUnresolvedToken(this.region) && !isUnresolvedToken(this.partition) && this.partition !== regionPartition) {
+      throw invalidProp(where, 'partition', this.partition, `does not match region "${this.region}", which is in partition "${regionPartition}"`);
+    }
     this.historyServerCleaner = props.historyServerCleaner ?? true;
     const version = props.kubernetesVersion ?? '1.33';
     if (!isUnresolvedToken(version) && (typeof version !== 'string' || !KUBERNETES_MINOR.test(version))) {

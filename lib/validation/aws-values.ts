@@ -6,7 +6,9 @@ import { isUnresolvedToken } from './tokens';
 // `cluster.addCdk8sChart()`) and judges a literal.
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$/;
+// Region names as AWS's partitions describe them (aws-sdk-js-v3 util-endpoints partitions.json regionRegex): two
+// letters, or eusc, then words (gov, iso, de, a direction), then a number.
+const AWS_REGION = /^([a-z]{2}|eusc)(-[a-z]+)+-[0-9]+$/;
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 
 /** Throws unless `value` is an IAM role ARN (or a token). */
@@ -47,4 +49,17 @@ export function checkAwsPartition(where: IConstruct | string, prop: string, valu
     throw invalidProp(where, prop, value, `must be an AWS partition: ${AWS_PARTITIONS.join(', ')} (or a token such as Aws.PARTITION)`);
   }
   return value;
+}
+
+// Each partition's regions by prefix, the standard partition ("aws") holding the rest (aws-sdk-js-v3
+// packages/util-endpoints/src/lib/aws/partitions.json regionRegex; test/aws-values.test.ts holds it against
+// aws-cdk-lib's region facts for every region they know).
+const PARTITION_PREFIXES: Array<[string, string]> = [
+  ['cn-', 'aws-cn'], ['us-gov-', 'aws-us-gov'], ['us-iso-', 'aws-iso'], ['us-isob-', 'aws-iso-b'], ['eu-isoe-', 'aws-iso-e'],
+  ['us-isof-', 'aws-iso-f'], ['eusc-', 'aws-eusc'],
+];
+
+/** The partition of a region (`cn-north-1` -> `aws-cn`). */
+export function partitionOfRegion(region: string): string {
+  return PARTITION_PREFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
 }
