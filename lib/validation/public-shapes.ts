@@ -12,7 +12,8 @@ import { isUnresolvedToken } from './tokens';
 // can pass a string for a Size or `undefined` in a list. Checked here, such a value fails with the usual error
 // naming the prop as spelled, before any code reads it; the checks of values (names, ranges) come after.
 
-interface TypeRef {
+/** A type as the jsii assembly writes it: a primitive, a named type, a list or map of one, or a union. */
+export interface TypeRef {
   readonly fqn?: string;
   readonly primitive?: string;
   readonly collection?: { readonly kind: 'array' | 'map'; readonly elementtype: TypeRef };
