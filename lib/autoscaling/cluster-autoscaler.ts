@@ -8,7 +8,7 @@ import { requireLiteralBindings } from '../bindings/internal';
 import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/internal';
-import { checkInteger, checkOneOf, checkPinnedImage, checkShape, goDurationProblem, invalidProp } from '../validation';
+import { checkArgs, checkInteger, checkOneOf, checkPinnedImage, checkShape, goDurationProblem, invalidProp } from '../validation';
 
 
 /**
@@ -195,6 +195,7 @@ export class ClusterAutoscaler extends Construct {
 
   /** Adds a pool to the priority expander's tiers (before synth). */
   public addNodePool(pool: NodePool): void {
+    checkArgs(this, 'ClusterAutoscaler', 'addNodePool', [pool]);
     if (this.pools.some(p => p.name === pool.name)) throw invalidProp(this, 'nodePools', pool.name, 'is listed twice');
     this.pools.push(pool);
   }

@@ -1,7 +1,7 @@
 import { ServiceAccountIdentity } from './service-account-identity';
 import { WorkloadIdentity } from './workload-identity';
 import { EventLogLocation, S3Location } from '../storage';
-import { checkAwsPartition, checkAwsRegion, checkEksClusterName, checkShape, invalidProp, isUnresolvedToken, partitionOfRegion } from '../validation';
+import { checkArgs, checkAwsPartition, checkAwsRegion, checkEksClusterName, checkShape, invalidProp, isUnresolvedToken, partitionOfRegion } from '../validation';
 
 /**
  * Properties of `PlatformBindings`.
@@ -104,6 +104,7 @@ export class PlatformBindings {
    * `aws cloudformation describe-stacks`.
    */
   public static fromStackOutputs(outputs: { [outputKey: string]: string }): PlatformBindings {
+    checkArgs('PlatformBindings.fromStackOutputs', 'PlatformBindings', 'fromStackOutputs', [outputs]);
     const missing = OUTPUTS.filter(key => typeof outputs[key] !== 'string');
     if (missing.length > 0) throw invalidProp('PlatformBindings', 'outputs', Object.keys(outputs), `lacks ${missing.join(', ')}: the outputs of SparkEksCluster's stack have them`);
     return new PlatformBindings({
@@ -130,6 +131,7 @@ export class PlatformBindings {
    * @param stackName the stack to read when the JSON holds several
    */
   public static fromOutputsJson(json: any, stackName?: string): PlatformBindings {
+    checkArgs('PlatformBindings.fromOutputsJson', 'PlatformBindings', 'fromOutputsJson', [json, stackName]);
     return PlatformBindings.fromStackOutputs(outputsOf(json, stackName));
   }
 
@@ -141,6 +143,7 @@ export class PlatformBindings {
    * @param stackName the stack to read when the file holds several
    */
   public static fromOutputsFile(file: string, stackName?: string): PlatformBindings {
+    checkArgs('PlatformBindings.fromOutputsFile', 'PlatformBindings', 'fromOutputsFile', [file, stackName]);
     let json: any;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -210,11 +213,13 @@ export class PlatformBindings {
 
   /** A location in the platform bucket (a team's data prefix, the artifact repository). */
   public location(prefix: string): S3Location {
+    checkArgs('PlatformBindings.location', 'PlatformBindings', 'location', [prefix]);
     return new S3Location({ bucketName: this.bucketName, prefix, partition: this.partition });
   }
 
   /** The ARN of a service account's IAM role: `arn:<partition>:iam::<account>:role/<cluster>-<region>-<namespace>-<name>`. */
   public roleArn(serviceAccount: ServiceAccountIdentity): string {
+    checkArgs('PlatformBindings.roleArn', 'PlatformBindings', 'roleArn', [serviceAccount]);
     return `arn:${this.partition}:iam::${this.accountId}:role/${serviceAccount.roleName(this.clusterName, this.region)}`;
   }
 
@@ -223,6 +228,7 @@ export class PlatformBindings {
    * (the association lives in EKS).
    */
   public serviceAccountAnnotations(serviceAccount: ServiceAccountIdentity): { [key: string]: string } {
+    checkArgs('PlatformBindings.serviceAccountAnnotations', 'PlatformBindings', 'serviceAccountAnnotations', [serviceAccount]);
     return serviceAccount.identity === WorkloadIdentity.IRSA ? { 'eks.amazonaws.com/role-arn': this.roleArn(serviceAccount) } : {};
   }
 }

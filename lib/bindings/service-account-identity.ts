@@ -1,5 +1,5 @@
 import { WorkloadIdentity } from './workload-identity';
-import { checkDns1123Label, checkDns1123Subdomain, checkOneOf, checkShape, invalidProp, isUnresolvedToken } from '../validation';
+import { checkArgs, checkDns1123Label, checkDns1123Subdomain, checkOneOf, checkShape, invalidProp, isUnresolvedToken } from '../validation';
 
 /**
  * Properties of a `ServiceAccountIdentity`.
@@ -67,6 +67,7 @@ export class ServiceAccountIdentity {
    * @param region the cluster's region (e.g. `eu-west-1`); a deploy-time token is judged at the longest region name
    */
   public roleName(clusterName: string, region: string): string {
+    checkArgs('ServiceAccountIdentity.roleName', 'ServiceAccountIdentity', 'roleName', [clusterName, region]);
     const name = this._roleNameUnchecked(clusterName, region);
     const problem = this.roleNameProblem(clusterName, region);
     if (problem) throw invalidProp(`ServiceAccountIdentity "${this.key}"`, 'roleName', name, problem);
@@ -81,6 +82,7 @@ export class ServiceAccountIdentity {
    * @param region the cluster's region; a deploy-time token is judged at the longest region name
    */
   public roleNameProblem(clusterName: string, region: string): string | undefined {
+    checkArgs('ServiceAccountIdentity.roleNameProblem', 'ServiceAccountIdentity', 'roleNameProblem', [clusterName, region]);
     if (isUnresolvedToken(clusterName)) return undefined;
     const length = isUnresolvedToken(region) ? this._roleNameUnchecked(clusterName, '').length + LONGEST_REGION
       : this._roleNameUnchecked(clusterName, region).length;

@@ -1,5 +1,5 @@
 import { HelmRelease } from './helm-release';
-import { checkShape, invalidProp } from '../validation';
+import { checkArgs, checkShape, invalidProp } from '../validation';
 
 /**
  * Options of a git directory source.
@@ -41,6 +41,7 @@ export class ApplicationSource {
 
   /** A pinned Helm chart with its values (rendered at synth, so later changes to the release are included). */
   public static fromHelmRelease(release: HelmRelease): ApplicationSource {
+    checkArgs('ApplicationSource.fromHelmRelease', 'ApplicationSource', 'fromHelmRelease', [release]);
     return new ApplicationSource(release, undefined);
   }
 

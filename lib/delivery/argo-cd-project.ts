@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GroupKind } from './helm-release';
 import { SyncWave } from './sync-wave';
-import { checkDns1123Label, checkDns1123Subdomain, checkShape } from '../validation';
+import { checkArgs, checkDns1123Label, checkDns1123Subdomain, checkShape } from '../validation';
 
 /**
  * Properties of an `ArgoCdProject`.
@@ -68,11 +68,13 @@ export class ArgoCdProject extends Construct {
 
   /** Allows a source repository (as Argo CD names it: https URL, OCI registry path, git URL). */
   public addSourceRepository(repoUrl: string): void {
+    checkArgs(this, 'ArgoCdProject', 'addSourceRepository', [repoUrl]);
     this.sourceRepos.add(repoUrl);
   }
 
   /** Allows a destination namespace on a cluster. */
   public addDestination(namespace: string, server = 'https://kubernetes.default.svc'): void {
+    checkArgs(this, 'ArgoCdProject', 'addDestination', [namespace, server]);
     this.destinations.set(`${server} ${namespace}`, { server, namespace });
   }
 

@@ -7,7 +7,7 @@ import { ArgoCdProject } from './argo-cd-project';
 import { GroupKind, HelmRelease } from './helm-release';
 import { RunOnce } from './run-once';
 import { SyncWave } from './sync-wave';
-import { checkPlatformNamespace, checkShape, invalidProp, wiringProblem } from '../validation';
+import { checkArgs, checkPlatformNamespace, checkShape, invalidProp, wiringProblem } from '../validation';
 
 /**
  * Properties of `GitOps`.
@@ -99,6 +99,7 @@ export class GitOps extends Chart {
    * `SyncWave.OPERATORS` by default), allowing its repository and namespace in the project.
    */
   public addHelmRelease(release: HelmRelease, options: ArgoCdApplicationOptions = {}): ArgoCdApplication {
+    checkArgs(this, 'GitOps', 'addHelmRelease', [release, options]);
     checkShape(this, 'ArgoCdApplicationOptions', options, 'options', true);
     const name = options.name ?? release.releaseName;
     if (this.applications.has(name)) {

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { SyncWave } from './sync-wave';
 import { AppFacts } from '../facts';
-import { checkShape } from '../validation';
+import { checkArgs, checkShape } from '../validation';
 
 /**
  * Options of `RunOnce.mark()`.
@@ -31,6 +31,7 @@ export interface RunOnceOptions {
 export class RunOnce {
   /** Marks an API object as a run: the `SyncWave.RUNS` wave, and created once by GitOps. */
   public static mark(apiObject: ApiObject, options: RunOnceOptions = {}): void {
+    checkArgs('RunOnce.mark', 'RunOnce', 'mark', [apiObject, options]);
     checkShape('RunOnce.mark', 'RunOnceOptions', options, 'options', true);
     SyncWave.markCustomResource(apiObject, SyncWave.RUNS);
     // A failed run is the job's news, not the platform's: it does not make the root Application Degraded
@@ -41,6 +42,7 @@ export class RunOnce {
 
   /** The options an API object was marked with, or undefined when it is not a run. */
   public static of(apiObject: ApiObject): RunOnceOptions | undefined {
+    checkArgs('RunOnce.of', 'RunOnce', 'of', [apiObject]);
     return AppFacts.of(apiObject).runs.get(apiObject);
   }
 

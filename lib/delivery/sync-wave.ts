@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { checkArgs } from '../validation';
 
 const WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
@@ -34,17 +35,20 @@ export class SyncWave {
    * failure while its CRD does not exist yet (`SkipDryRunOnMissingResource=true`).
    */
   public static markCustomResource(apiObject: ApiObject, wave: number = SyncWave.CUSTOM_RESOURCES): void {
+    checkArgs('SyncWave.markCustomResource', 'SyncWave', 'markCustomResource', [apiObject, wave]);
     SyncWave.set(apiObject, wave);
     apiObject.metadata.addAnnotation('argocd.argoproj.io/sync-options', 'SkipDryRunOnMissingResource=true');
   }
 
   /** Puts an API object in a sync wave. */
   public static set(apiObject: ApiObject, wave: number): void {
+    checkArgs('SyncWave.set', 'SyncWave', 'set', [apiObject, wave]);
     apiObject.metadata.addAnnotation(WAVE_ANNOTATION, String(wave));
   }
 
   /** The sync wave of an API object (Argo CD's default is 0). */
   public static of(apiObject: ApiObject): number {
+    checkArgs('SyncWave.of', 'SyncWave', 'of', [apiObject]);
     // The annotation as set (a string), without rendering the whole metadata (the checks read every object's
     // wave); rendered when cdk8s keeps its annotations elsewhere or holds a token there.
     const set = (apiObject.metadata as unknown as { annotations?: { [key: string]: unknown } }).annotations;

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { checkShape } from '../validation';
+import { checkArgs, checkShape } from '../validation';
 
 /**
  * Options of a persistent history store.
@@ -30,6 +30,7 @@ export class HistoryStore {
    * on any cluster. The default.
    */
   public static emptyDir(size: Size = Size.gibibytes(10)): HistoryStore {
+    checkArgs('HistoryStore.emptyDir', 'HistoryStore', 'emptyDir', [size]);
     return new HistoryStore(size, false, undefined);
   }
 

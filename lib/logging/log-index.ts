@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalidProp } from '../validation';
+import { checkArgs, invalidProp } from '../validation';
 
 // Elasticsearch and OpenSearch index names (MetadataCreateIndexService.validateIndexOrAliasName): lower case, not
 // starting with '_', '-' or '+', none of \ / * ? " < > | space , # :, not "." or "..", at most 255 bytes.
@@ -24,11 +24,13 @@ export function indexNameProblem(name: string): string | undefined {
 export class LogIndex {
   /** One index of this name (`index_name`). */
   public static named(name: string): LogIndex {
+    checkArgs('LogIndex.named', 'LogIndex', 'named', [name]);
     return new LogIndex(name, false);
   }
 
   /** One index per day, `<prefix>-YYYY.MM.DD` (`logstash_format`, `logstash_prefix`). */
   public static daily(prefix: string): LogIndex {
+    checkArgs('LogIndex.daily', 'LogIndex', 'daily', [prefix]);
     return new LogIndex(prefix, true);
   }
 

@@ -12,7 +12,7 @@ import { restrictedContainer } from '../policy/internal';
 import { Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/internal';
 import { JobNamespace, PlatformPriority } from '../spark';
-import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkShape, checkTaggedImage, invalidProp, synthWarning, wiringProblem } from '../validation';
+import { checkArgs, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkShape, checkTaggedImage, invalidProp, synthWarning, wiringProblem } from '../validation';
 
 /**
  * How fluentd, which routes and ships every log, runs in the control namespace.
@@ -170,6 +170,7 @@ export class Logging extends Construct {
    * @param options the log store, its address, index (default: daily `spark-<namespace>-YYYY.MM.DD`), credentials and buffer
    */
   public addTeamOutput(namespace: JobNamespace, id: string, options: LogOutputOptions): LogOutput {
+    checkArgs(this, 'Logging', 'addTeamOutput', [namespace, id, options]);
     checkShape(`${this.node.path}/${namespace?.name}-${id}`, 'LogOutputOptions', options, 'options');
     checkJobNamespace(this, namespace);
     return this.track(this.outputs, LogOutput._of(this, `${namespace.name}-${id}`, {
@@ -185,6 +186,7 @@ export class Logging extends Construct {
    * @param options the log store, its address, index (default: daily `spark-platform-YYYY.MM.DD`), credentials and buffer
    */
   public addClusterOutput(id: string, options: LogOutputOptions): LogOutput {
+    checkArgs(this, 'Logging', 'addClusterOutput', [id, options]);
     checkShape(`${this.node.path}/${id}`, 'LogOutputOptions', options, 'options');
     return this.track(this.outputs, LogOutput._of(this, id, {
       ...options, logging: this, namespace: this.controlNamespace, cluster: true, defaultIndex: LogIndex.daily('spark-platform'),
@@ -200,6 +202,7 @@ export class Logging extends Construct {
    * @param options the outputs, and optionally other pods and more filters
    */
   public addTeamFlow(namespace: JobNamespace, options: TeamLogFlowOptions): LogFlow {
+    checkArgs(this, 'Logging', 'addTeamFlow', [namespace, options]);
     checkShape(this, 'TeamLogFlowOptions', options, 'options');
     checkJobNamespace(this, namespace);
     const name = options.name ?? 'spark-jobs';

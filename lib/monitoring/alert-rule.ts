@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkPromql, checkShape, invalidProp, promqlReturnsRangeVector } from '../validation';
+import { checkArgs, checkPromql, checkShape, invalidProp, promqlReturnsRangeVector } from '../validation';
 import { alertTemplateProblem } from './private/alert-template';
 
 /**
@@ -75,6 +75,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export class AlertRule {
   /** Renders a duration as Prometheus writes it (`15m`, `2h`, `90s`). */
   public static promDuration(duration: Duration): string {
+    checkArgs('AlertRule.promDuration', 'AlertRule', 'promDuration', [duration]);
     const seconds = duration.toSeconds();
     if (seconds % 3600 === 0) return `${seconds / 3600}h`;
     if (seconds % 60 === 0) return `${seconds / 60}m`;

@@ -1,5 +1,6 @@
 import { Pushgateway } from './pushgateway';
 import { SparkLabels } from '../spark';
+import { checkArgs } from '../validation';
 import { IPipelineExitStep, ISparkPipeline, PipelineContainerOptions } from '../workflows';
 
 /**
@@ -61,6 +62,7 @@ export class PipelineOutcomePush implements IPipelineExitStep {
 
   /** The container that pushes `pipeline`'s outcome. */
   public exitStepFor(pipeline: ISparkPipeline): PipelineContainerOptions {
+    checkArgs('PipelineOutcomePush.exitStepFor', 'PipelineOutcomePush', 'exitStepFor', [pipeline]);
     const team = pipeline.labels[SparkLabels.TEAM] ?? pipeline.namespace.team.name;
     return {
       name: 'push-outcome',

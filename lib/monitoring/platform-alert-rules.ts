@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { AlertRule, AlertSeverity } from './alert-rule';
 import { PipelineOutcomeMetrics } from './pipeline-outcome-push';
+import { checkArgs } from '../validation';
 import { PipelineSchedule, SparkPipeline } from '../workflows';
 
 /** Where each alert's runbook section is: `<base>#<alert name, lower case>`. */
@@ -27,6 +28,7 @@ export class PlatformAlertRules {
    * (a counter of moves to FAILED, labelled by the application's namespace).
    */
   public static sparkApplicationFailed(runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.sparkApplicationFailed', 'PlatformAlertRules', 'sparkApplicationFailed', [runbookBaseUrl]);
     return new AlertRule({
       name: 'SparkApplicationFailed',
       expr: 'sum by (namespace) (increase(spark_application_failure_count[10m])) > 0',
@@ -44,6 +46,7 @@ export class PlatformAlertRules {
    * TTL), so a removed or renamed pipeline whose last run failed would otherwise alert forever.
    */
   public static sparkPipelineFailed(pipelines: SparkPipeline[], runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.sparkPipelineFailed', 'PlatformAlertRules', 'sparkPipelineFailed', [pipelines, runbookBaseUrl]);
     const byNamespace = new Map<string, string[]>();
     for (const p of pipelines) byNamespace.set(p.namespace.name, [...byNamespace.get(p.namespace.name) ?? [], p.name]);
     const expr = [...byNamespace].map(([ns, names]) =>
@@ -65,6 +68,7 @@ export class PlatformAlertRules {
    */
   public static sparkPipelineOverdue(pipeline: SparkPipeline, schedule: PipelineSchedule,
     runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.sparkPipelineOverdue', 'PlatformAlertRules', 'sparkPipelineOverdue', [pipeline, schedule, runbookBaseUrl]);
     const { limit, selector } = overdue(pipeline, schedule);
     return new AlertRule({
       name: 'SparkPipelineOverdue',
@@ -85,6 +89,7 @@ export class PlatformAlertRules {
    */
   public static sparkPipelineNeverSucceeded(pipeline: SparkPipeline, schedule: PipelineSchedule,
     runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.sparkPipelineNeverSucceeded', 'PlatformAlertRules', 'sparkPipelineNeverSucceeded', [pipeline, schedule, runbookBaseUrl]);
     const { limit, selector } = overdue(pipeline, schedule);
     return new AlertRule({
       name: 'SparkPipelineOverdue',
@@ -105,6 +110,7 @@ export class PlatformAlertRules {
    * `metrics/metrics.go` `cluster_autoscaler_unschedulable_pods_count{type="unschedulable"}`.
    */
   public static podsUnschedulable(runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.podsUnschedulable', 'PlatformAlertRules', 'podsUnschedulable', [runbookBaseUrl]);
     return new AlertRule({
       name: 'SparkPodsUnschedulable',
       expr: 'max(cluster_autoscaler_unschedulable_pods_count{type="unschedulable"}) > 0',
@@ -122,6 +128,7 @@ export class PlatformAlertRules {
    * `cluster_autoscaler_errors_total{type}` (cloudProviderError, apiCallError, ...; `utils/errors/errors.go`).
    */
   public static clusterAutoscalerErrors(runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.clusterAutoscalerErrors', 'PlatformAlertRules', 'clusterAutoscalerErrors', [runbookBaseUrl]);
     return new AlertRule({
       name: 'ClusterAutoscalerErrors',
       expr: 'sum by (type) (increase(cluster_autoscaler_errors_total[15m])) > 0',
@@ -140,6 +147,7 @@ export class PlatformAlertRules {
    */
   public static componentDown(alert: string, component: string, job: string, namespace: string,
     runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.componentDown', 'PlatformAlertRules', 'componentDown', [alert, component, job, namespace, runbookBaseUrl]);
     return new AlertRule({
       name: alert,
       expr: `absent(up{job="${job}", namespace="${namespace}"} == 1)`,
@@ -158,6 +166,7 @@ export class PlatformAlertRules {
    * `kube_deployment_status_replicas_available`, which kube-prometheus-stack runs.
    */
   public static historyServerDown(namespace: string, deployment: string, runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.historyServerDown', 'PlatformAlertRules', 'historyServerDown', [namespace, deployment, runbookBaseUrl]);
     return new AlertRule({
       name: 'SparkHistoryServerDown',
       expr: `max(kube_deployment_status_replicas_available{namespace="${namespace}", deployment="${deployment}"}) < 1`,

@@ -1,5 +1,6 @@
 import { DashboardPanel, PanelKind } from './grafana-dashboard';
 import { PipelineOutcomeMetrics } from './pipeline-outcome-push';
+import { checkArgs } from '../validation';
 
 /**
  * The panels of the platform's dashboards. Metric sources: spark-operator v2.5.2 `pkg/common/metrics.go`
@@ -72,6 +73,7 @@ export class PlatformDashboards {
 
   /** Platform health: components up, pending pods, nodes, autoscaler errors and scale-ups. */
   public static platformHealth(upJobs: string[], historyServerDeployment: string = 'spark-history-server'): DashboardPanel[] {
+    checkArgs('PlatformDashboards.platformHealth', 'PlatformDashboards', 'platformHealth', [upJobs, historyServerDeployment]);
     return [
       { title: 'Components up', kind: PanelKind.STAT, queries: [{ expr: `up{job=~"${upJobs.join('|')}"}`, legend: '{{job}}' }] },
       { title: 'Unschedulable pods', queries: [{ expr: 'cluster_autoscaler_unschedulable_pods_count', legend: '{{type}}' }] },

@@ -15,7 +15,7 @@ import { SyncWave } from '../delivery';
 import { SparkHistoryServer } from '../history';
 import { NodePool, Placement } from '../scheduling';
 import { SparkLabels, SparkOperator } from '../spark';
-import { checkDns1123Subdomain, checkPinnedImage, checkPlatformNamespace, checkShape, invalidProp, promqlEqualityMatchers, wiringProblem } from '../validation';
+import { checkArgs, checkDns1123Subdomain, checkPinnedImage, checkPlatformNamespace, checkShape, invalidProp, promqlEqualityMatchers, wiringProblem } from '../validation';
 import { ArgoWorkflows } from '../workflows';
 
 // The groups of the library's own rules (platformRuleGroups): addAlert refuses their names without building every rule.
@@ -179,6 +179,7 @@ export class PlatformMonitoring extends Construct {
 
   /** Adds an alert to a rule group of yours (checked when the rule is made). */
   public addAlert(rule: AlertRule, group: string = DEFAULT_GROUP): void {
+    checkArgs(this, 'PlatformMonitoring', 'addAlert', [rule, group]);
     if (!(rule instanceof AlertRule)) throw invalidProp(this, 'rule', rule, 'must be an AlertRule');
     checkDns1123Subdomain(this, 'group', group);
     if (Object.values(RULE_GROUPS).includes(group)) throw invalidProp(this, 'group', group, 'is one of the library\'s groups: use a group of your own');
@@ -222,6 +223,7 @@ export class PlatformMonitoring extends Construct {
 
   /** Adds a dashboard (a ConfigMap for Grafana's sidecar in this namespace). */
   public addDashboard(id: string, options: GrafanaDashboardOptions): GrafanaDashboard {
+    checkArgs(this, 'PlatformMonitoring', 'addDashboard', [id, options]);
     checkShape(`${this.node.path}/Dashboard-${id}`, 'GrafanaDashboardOptions', options, 'options');
     const dashboard = new GrafanaDashboard(this, `Dashboard-${id}`, { ...options, uid: options.uid ?? id, namespace: this.namespace, stack: this.stack });
     this.dashboards.push(dashboard);
@@ -233,6 +235,7 @@ export class PlatformMonitoring extends Construct {
    * renders, with the port it names.
    */
   public addMonitor(id: string, options: PlatformMonitorOptions): MetricsMonitor {
+    checkArgs(this, 'PlatformMonitoring', 'addMonitor', [id, options]);
     checkShape(`${this.node.path}/Monitor-${id}`, 'PlatformMonitorOptions', options, 'options');
     const monitor = new MetricsMonitor(this, `Monitor-${id}`, { ...options, namespace: this.namespace, stack: this.stack });
     this.monitors.push({ monitor, checked: !options.targetsRenderedElsewhere });

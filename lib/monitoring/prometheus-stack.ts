@@ -1,4 +1,4 @@
-import { checkLabels, checkShape } from '../validation';
+import { checkArgs, checkLabels, checkShape } from '../validation';
 
 /**
  * Properties of a `PrometheusStack`.
@@ -36,6 +36,7 @@ export interface PrometheusStackProps {
 export class PrometheusStack {
   /** kube-prometheus-stack installed as release `releaseName`, with its default selectors. */
   public static kubePrometheusStack(releaseName: string = 'kube-prometheus-stack'): PrometheusStack {
+    checkArgs('PrometheusStack.kubePrometheusStack', 'PrometheusStack', 'kubePrometheusStack', [releaseName]);
     return new PrometheusStack({ monitorLabels: { release: releaseName } });
   }
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { NetworkFlow } from './network-flow';
 import { NetworkPeer } from './network-peer';
 import { NetworkPort } from './network-port';
-import { checkDns1123Label, checkLabels, checkShape, invalidProp } from '../validation';
+import { checkArgs, checkDns1123Label, checkLabels, checkShape, invalidProp } from '../validation';
 
 /**
  * Properties of a `NamespaceIsolation`.
@@ -70,6 +70,7 @@ export class NamespaceIsolation extends Construct {
    * `defaultDeny`: the platform's pods in kube-system).
    */
   public isolatePods(name: string, labels: { [key: string]: string }): void {
+    checkArgs(this, 'NamespaceIsolation', 'isolatePods', [name, labels]);
     checkLabels(this, 'labels', labels);
     this.isolatedPods.push({ ...labels });
     this.policy(`${name}-default-deny`, { matchLabels: { ...labels } }, { policyTypes: ['Ingress', 'Egress'], egress: [this.dnsRule()] });

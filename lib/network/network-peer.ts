@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-33';
-import { checkDns1123Label, checkLabels, invalidProp, qualifiedNameProblem } from '../validation';
+import { checkArgs, checkDns1123Label, checkLabels, invalidProp, qualifiedNameProblem } from '../validation';
 
 /** The label Kubernetes puts on every Namespace (since 1.22): what a policy selects a namespace by. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -17,6 +17,7 @@ const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0
 export class NetworkPeer {
   /** The pods of `namespace` carrying every one of `labels`. */
   public static pods(namespace: string, labels: { [key: string]: string }, name?: string): NetworkPeer {
+    checkArgs('NetworkPeer.pods', 'NetworkPeer', 'pods', [namespace, labels, name]);
     checkDns1123Label('NetworkPeer', 'namespace', namespace);
     checkLabels('NetworkPeer', 'labels', labels);
     if (Object.keys(labels).length === 0) throw invalidProp('NetworkPeer', 'labels', labels, 'must select by at least one label (use NetworkPeer.allPods() for every pod)');
@@ -25,6 +26,7 @@ export class NetworkPeer {
 
   /** The pods of `namespace` that carry the label `key`, whatever its value (a run's pods, named per run). */
   public static podsWithLabel(namespace: string, key: string, name?: string): NetworkPeer {
+    checkArgs('NetworkPeer.podsWithLabel', 'NetworkPeer', 'podsWithLabel', [namespace, key, name]);
     checkDns1123Label('NetworkPeer', 'namespace', namespace);
     const problem = qualifiedNameProblem(key);
     if (problem) throw invalidProp('NetworkPeer', 'key', key, problem);
@@ -33,6 +35,7 @@ export class NetworkPeer {
 
   /** Every pod of `namespace`. */
   public static allPods(namespace: string, name?: string): NetworkPeer {
+    checkArgs('NetworkPeer.allPods', 'NetworkPeer', 'allPods', [namespace, name]);
     checkDns1123Label('NetworkPeer', 'namespace', namespace);
     return new NetworkPeer({ namespace, name: name ?? 'every pod' });
   }
@@ -42,6 +45,7 @@ export class NetworkPeer {
    * endpoint, a log store, the API server calling a webhook.
    */
   public static ipBlock(cidr: string, exceptCidrs: string[] = [], name?: string): NetworkPeer {
+    checkArgs('NetworkPeer.ipBlock', 'NetworkPeer', 'ipBlock', [cidr, exceptCidrs, name]);
     for (const [prop, value] of [['cidr', cidr], ...exceptCidrs.map((e, i) => [`exceptCidrs[${i}]`, e])]) {
       if (!CIDR.test(value)) throw invalidProp('NetworkPeer', prop, value, 'must be an IPv4 CIDR such as "10.0.0.0/16"');
     }
@@ -58,6 +62,7 @@ export class NetworkPeer {
 
   /** Any address (`0.0.0.0/0`). */
   public static anywhere(name?: string): NetworkPeer {
+    checkArgs('NetworkPeer.anywhere', 'NetworkPeer', 'anywhere', [name]);
     return NetworkPeer.ipBlock('0.0.0.0/0', [], name ?? 'anywhere (0.0.0.0/0)');
   }
 
@@ -100,6 +105,7 @@ export class NetworkPeer {
 
   /** These pods, less those carrying the label `key` (with any value): a narrower pod peer. */
   public withoutLabel(key: string, name?: string): NetworkPeer {
+    checkArgs('NetworkPeer.withoutLabel', 'NetworkPeer', 'withoutLabel', [key, name]);
     if (!this.namespace) throw invalidProp('NetworkPeer', 'withoutLabel', this.toString(), 'applies to pod peers only');
     const problem = qualifiedNameProblem(key);
     if (problem) throw invalidProp('NetworkPeer', 'key', key, problem);
@@ -118,6 +124,7 @@ export class NetworkPeer {
    * its block; another block of the same rule admits them again.
    */
   public withAddresses(cidrs: string[], name?: string): NetworkPeer {
+    checkArgs('NetworkPeer.withAddresses', 'NetworkPeer', 'withAddresses', [cidrs, name]);
     if (!this.cidr) throw invalidProp('NetworkPeer', 'withAddresses', this.toString(), 'applies to address peers (NetworkPeer.ipBlock) only');
     cidrs.forEach((c, i) => { if (!CIDR.test(c)) throw invalidProp('NetworkPeer', `cidrs[${i}]`, c, 'must be an IPv4 CIDR such as "10.0.32.0/24"'); });
     if (cidrs.length === 0) return this;
@@ -131,6 +138,7 @@ export class NetworkPeer {
 
   /** Whether an address peer admits the IPv4 address `ip` (in a block and not excepted, or in an additional block). */
   public containsAddress(ip: string): boolean {
+    checkArgs('NetworkPeer.containsAddress', 'NetworkPeer', 'containsAddress', [ip]);
     if (!this.cidr) return false;
     return (cidrContains(this.cidr, ip) && !this.exceptCidrs.some(e => cidrContains(e, ip))) || this.additionalCidrs.some(c => cidrContains(c, ip));
   }

@@ -1,4 +1,4 @@
-import { checkInteger } from '../validation';
+import { checkArgs, checkInteger } from '../validation';
 
 /**
  * A port a flow is allowed on: a protocol and a port number of the destination pod (after a Service's
@@ -12,11 +12,13 @@ export class NetworkPort {
 
   /** A TCP port. */
   public static tcp(port: number): NetworkPort {
+    checkArgs('NetworkPort.tcp', 'NetworkPort', 'tcp', [port]);
     return new NetworkPort('TCP', checkInteger('NetworkPort', 'port', port, 1, 65535));
   }
 
   /** A UDP port. */
   public static udp(port: number): NetworkPort {
+    checkArgs('NetworkPort.udp', 'NetworkPort', 'udp', [port]);
     return new NetworkPort('UDP', checkInteger('NetworkPort', 'port', port, 1, 65535));
   }
 

@@ -9,7 +9,7 @@ import { SparkHistoryServer } from '../history';
 import { LogOutput, Logging, LoggingOperator } from '../logging';
 import { PlatformMonitoring } from '../monitoring';
 import { JobNamespace, SparkOperator, SparkPorts } from '../spark';
-import { checkDns1123Subdomain, checkShape, invalidProp, wiringProblem } from '../validation';
+import { checkArgs, checkDns1123Subdomain, checkShape, invalidProp, wiringProblem } from '../validation';
 import { ArgoWorkflows } from '../workflows';
 
 /** fluentd's forward input: logging-operator 6.7.0 pkg/resources/fluentd/fluentd.go `ServicePort = 24240`. */
@@ -185,6 +185,7 @@ export class PlatformNetwork extends Construct {
    * Prometheus scrapes the drivers.
    */
   public addJobNamespace(namespace: JobNamespace): void {
+    checkArgs(this, 'PlatformNetwork', 'addJobNamespace', [namespace]);
     const ns = namespace.name;
     if (this.isolations.has(ns)) return;
     this.isolation(ns);

@@ -10,7 +10,7 @@ import { PlatformNetwork, PlatformNetworkOptions } from '../network';
 import { NodePool, Placement } from '../scheduling';
 import { JobNamespace, SparkOperator, SparkTeam } from '../spark';
 import { EbsStorageClass } from '../storage';
-import { KUBERNETES_NAMESPACES, checkList, checkShape, invalidProp, synthWarning } from '../validation';
+import { KUBERNETES_NAMESPACES, checkArgs, checkList, checkShape, invalidProp, synthWarning } from '../validation';
 import { ArgoWorkflows, PipelineSubmitter, SparkPipeline, SparkPipelineOptions } from '../workflows';
 import { CheckedPlatform, checkPlatform } from './private/platform-checks';
 import { DrawnPlatform, platformDiagram } from './private/platform-diagram';
@@ -245,6 +245,7 @@ export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatfo
    * driver RBAC, quota, labels), and with logging a flow of its Spark logs to its own output or the platform's.
    */
   public addTeam(team: SparkTeam, options: SparkPlatformTeamOptions = {}): JobNamespace {
+    checkArgs(this, 'SparkPlatform', 'addTeam', [team, options]);
     checkShape(this, 'SparkPlatformTeamOptions', options, 'options', true);
     const owner = this.componentNamespaces().find(([ns]) => ns === team?.namespace);
     if (owner) {
@@ -263,6 +264,7 @@ export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatfo
 
   /** Adds another flow of a team's logs (other pods, more filters, other outputs). */
   public addTeamFlow(namespace: JobNamespace, options: TeamLogFlowOptions): void {
+    checkArgs(this, 'SparkPlatform', 'addTeamFlow', [namespace, options]);
     checkShape(this, 'TeamLogFlowOptions', options, 'options');
     if (!this.logging) throw invalidProp(this, 'logging', undefined, 'is off: give logging: { output } to add flows');
     this.logging.addTeamFlow(namespace, options);
@@ -270,17 +272,20 @@ export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatfo
 
   /** Adds a pipeline of Spark jobs (sequence or DAG) to a team's namespace. */
   public addPipeline(namespace: JobNamespace, id: string, options: SparkPipelineOptions = {}): SparkPipeline {
+    checkArgs(this, 'SparkPlatform', 'addPipeline', [namespace, id, options]);
     checkShape(`${namespace?.node?.path}/${id}`, 'SparkPipelineOptions', options, 'options', true);
     return this.requireWorkflows('addPipeline').addPipeline(namespace, id, options);
   }
 
   /** Lets CI or a person start a team's pipelines on demand through the Argo Server's API. */
   public addSubmitter(namespace: JobNamespace): PipelineSubmitter {
+    checkArgs(this, 'SparkPlatform', 'addSubmitter', [namespace]);
     return this.requireWorkflows('addSubmitter').addSubmitter(namespace);
   }
 
   /** Adds an alert to a rule group of yours. */
   public addAlert(rule: AlertRule, group?: string): void {
+    checkArgs(this, 'SparkPlatform', 'addAlert', [rule, group]);
     if (!this.monitoring) throw invalidProp(this, 'monitoring', false, 'is off: alerts need it');
     this.monitoring.addAlert(rule, group);
   }

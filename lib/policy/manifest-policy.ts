@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { ImageUser, PLATFORM_IMAGE_USERS } from './image-users';
 import { ClusterWriteGrant, PolicyException, PolicyViolation } from './policy-violation';
-import { checkShape } from '../validation';
+import { checkArgs, checkShape } from '../validation';
 import { containerViolations } from './private/container-rules';
 import { exposedServiceViolations, inlineSecretViolations } from './private/exposure-rules';
 import { PLATFORM_CLUSTER_WRITES, PLATFORM_EXCEPTIONS } from './private/platform-exceptions';
@@ -82,6 +82,7 @@ export class ManifestPolicy {
 
   /** The violations of the documents (plain Kubernetes objects), in document order. */
   public check(documents: any[]): PolicyViolation[] {
+    checkArgs('ManifestPolicy.check', 'ManifestPolicy', 'check', [documents]);
     const docs = documents.filter(d => d && typeof d === 'object');
     const found = [
       ...wildcardViolations(docs),
@@ -95,6 +96,7 @@ export class ManifestPolicy {
 
   /** The violations of everything a cdk8s app renders. */
   public checkApp(app: App): PolicyViolation[] {
+    checkArgs('ManifestPolicy.checkApp', 'ManifestPolicy', 'checkApp', [app]);
     return this.check(app.charts.flatMap(chart => chart.toJson()));
   }
 }

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { checkInteger, checkShape, invalidProp } from '../validation';
+import { checkArgs, checkInteger, checkShape, invalidProp } from '../validation';
 import { INSTANCE_TYPE_TABLE } from './private/instance-type-table';
 
 /**
@@ -38,6 +38,7 @@ export interface InstanceTypeProps {
 export class InstanceType {
   /** The instance type from the library's table, or undefined when the table does not have it. */
   public static of(name: string): InstanceType | undefined {
+    checkArgs('InstanceType.of', 'InstanceType', 'of', [name]);
     const row = INSTANCE_TYPE_TABLE[name];
     if (!row) return undefined;
     const [vcpus, memoryMiB, maxPods, nvmeGiB] = row;

@@ -1,5 +1,5 @@
 import { InstanceType } from './instance-type';
-import { checkShape } from '../validation';
+import { checkArgs, checkShape } from '../validation';
 
 /**
  * What a pod (or a daemon set's pod on every node) requests.
@@ -58,12 +58,14 @@ export class NodeCapacity {
 
   /** The memory a node's kubelet reports as capacity for `instanceType`, in MiB (EC2 memory less the VM overhead). */
   public static memoryCapacityMiB(instanceType: InstanceType): number {
+    checkArgs('NodeCapacity.memoryCapacityMiB', 'NodeCapacity', 'memoryCapacityMiB', [instanceType]);
     // Karpenter rounds the overhead up (pkg/providers/instancetype/types.go memory()).
     return instanceType.memoryMiB - Math.ceil(instanceType.memoryMiB * NodeCapacity.VM_MEMORY_OVERHEAD_PERCENT / 100);
   }
 
   /** The CPU kube-reserved sets aside on a node of `vcpus` vCPUs, in millicores. */
   public static kubeReservedCpuMillis(vcpus: number): number {
+    checkArgs('NodeCapacity.kubeReservedCpuMillis', 'NodeCapacity', 'kubeReservedCpuMillis', [vcpus]);
     const total = vcpus * 1000;
     const ranges: Array<[number, number, number]> = [[0, 1000, 600], [1000, 2000, 100], [2000, 4000, 50], [4000, total, 25]];
     const inRange = (start: number, end: number, perTenThousand: number) =>
@@ -73,11 +75,13 @@ export class NodeCapacity {
 
   /** The memory kube-reserved sets aside on a node that may run `maxPods` pods, in MiB. */
   public static kubeReservedMemoryMiB(maxPods: number): number {
+    checkArgs('NodeCapacity.kubeReservedMemoryMiB', 'NodeCapacity', 'kubeReservedMemoryMiB', [maxPods]);
     return 11 * maxPods + 255;
   }
 
   /** The capacity of a node of `instanceType` running `daemonSets` (the EKS ones and the platform's). */
   public static of(instanceType: InstanceType, daemonSets: DaemonSetRequest[] = NodeCapacity.EKS_DAEMON_SETS): NodeCapacity {
+    checkArgs('NodeCapacity.of', 'NodeCapacity', 'of', [instanceType, daemonSets]);
     return new NodeCapacity(instanceType, daemonSets);
   }
 

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { k8s } from 'cdk8s-plus-33';
 import { NodePool } from './node-pool';
 import { NodeTaints } from './taint';
-import { checkShape, invalidProp } from '../validation';
+import { checkArgs, checkShape, invalidProp } from '../validation';
 
 /**
  * How a placement selects the nodes of its pools.
@@ -46,12 +46,14 @@ export interface PlacementOptions {
 export class Placement {
   /** Places pods on the nodes of one pool. */
   public static onPool(pool: NodePool, options: PlacementOptions = {}): Placement {
+    checkArgs('Placement.onPool', 'Placement', 'onPool', [pool, options]);
     checkShape('Placement.onPool', 'PlacementOptions', options, 'options', true);
     return new Placement([pool], options);
   }
 
   /** Places pods on the nodes of any of several pools (for example, spot with on-demand as a fallback). */
   public static onPools(pools: NodePool[], options: PlacementOptions = {}): Placement {
+    checkArgs('Placement.onPools', 'Placement', 'onPools', [pools, options]);
     checkShape('Placement.onPools', 'PlacementOptions', options, 'options', true);
     return new Placement(pools, options);
   }
@@ -61,6 +63,7 @@ export class Placement {
    * spot pools alone.
    */
   public static spotWithFallback(spotPools: NodePool[]): Placement {
+    checkArgs('Placement.spotWithFallback', 'Placement', 'spotWithFallback', [spotPools]);
     const fallbacks = [...new Set(spotPools.map(p => p.fallback).filter((p): p is NodePool => p !== undefined))];
     return fallbacks.length ? new Placement([...spotPools, ...fallbacks], { preferred: spotPools }) : new Placement(spotPools, {});
   }
@@ -163,6 +166,7 @@ export class Placement {
    * Whether pods placed here tolerate every taint of `pool` (and so may run on it).
    */
   public toleratesPool(pool: NodePool): boolean {
+    checkArgs('Placement.toleratesPool', 'Placement', 'toleratesPool', [pool]);
     const tolerated = new Set(this.tolerations.map(t => JSON.stringify(t)));
     return pool.taints.every(t => tolerated.has(JSON.stringify(NodeTaints.toleration(t))));
   }
@@ -173,6 +177,7 @@ export class Placement {
    * entry for the pool label that names another pool is an error).
    */
   public applyToPodSpec(spec: k8s.PodSpec): k8s.PodSpec {
+    checkArgs('Placement.applyToPodSpec', 'Placement', 'applyToPodSpec', [spec]);
     const tolerations = mergeTolerations(spec.tolerations ?? [], this.tolerations);
     const placed: k8s.PodSpec = { ...spec, tolerations };
 
@@ -219,6 +224,7 @@ export class Placement {
    * the pools into every term.
    */
   public applyToScheduling(scheduling: kplus.PodScheduling): void {
+    checkArgs('Placement.applyToScheduling', 'Placement', 'applyToScheduling', [scheduling]);
     for (const taint of this.pools.flatMap(p => p.taints)) {
       const query = taint.value === undefined
         ? kplus.NodeTaintQuery.exists(taint.key, { effect: taint.effect })

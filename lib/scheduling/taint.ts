@@ -1,5 +1,5 @@
 import { TaintEffect, k8s } from 'cdk8s-plus-33';
-import { checkShape, invalidProp } from '../validation';
+import { checkArgs, checkShape, invalidProp } from '../validation';
 
 /**
  * A taint carried by every node of a pool.
@@ -38,6 +38,7 @@ export class NodeTaints {
    * The EKS managed node group spelling of a taint effect (`NoSchedule` -> `NO_SCHEDULE`).
    */
   public static toEksEffect(effect: TaintEffect): string {
+    checkArgs('NodeTaints.toEksEffect', 'NodeTaints', 'toEksEffect', [effect]);
     const eks = EKS_EFFECTS[effect];
     if (!eks) {
       throw invalidProp('NodeTaints', 'effect', effect, `allowed: ${Object.keys(EKS_EFFECTS).join(', ')}`);

@@ -9,7 +9,7 @@ import { SparkLogLayout } from './spark-log-layout';
 import { JobNamespaceLimits, JobNamespaceQuota, SparkTeam } from './spark-team';
 import { SyncWave } from '../delivery';
 import { AppFacts } from '../facts';
-import { checkShape, invalidProp } from '../validation';
+import { checkArgs, checkShape, invalidProp } from '../validation';
 
 /**
  * Properties of a `JobNamespace`.
@@ -65,6 +65,7 @@ export class JobNamespace extends Construct implements IJobNamespace {
    * object) used here must not also be a pipeline step: it would run on its own too.
    */
   public addJob(id: string, options: SparkJobOptions): SparkJob {
+    checkArgs(this, 'JobNamespace', 'addJob', [id, options]);
     checkShape(`${this.node.path}/${id}`, 'SparkJobOptions', options, 'options');
     const job = new SparkJob(this, id, { ...options, namespace: this });
     this._useDefinition(options, job, true);
@@ -73,6 +74,7 @@ export class JobNamespace extends Construct implements IJobNamespace {
 
   /** Adds a scheduled Spark job to the namespace. */
   public addScheduledJob(id: string, options: ScheduledSparkJobOptions): ScheduledSparkJob {
+    checkArgs(this, 'JobNamespace', 'addScheduledJob', [id, options]);
     checkShape(`${this.node.path}/${id}`, 'ScheduledSparkJobOptions', options, 'options');
     return new ScheduledSparkJob(this, id, { ...options, namespace: this });
   }

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { invalidProp } from '../validation';
+import { checkArgs, invalidProp } from '../validation';
 
 // JVM memory strings as Spark reads them (JavaUtils.byteStringAs): digits and a unit, no spaces.
 const SPARK_SIZE = /^[1-9][0-9]*(k|m|g|t|kb|mb|gb|tb)$/i;
@@ -18,11 +18,13 @@ export class SparkMemory {
    * The construct that uses it validates it and names itself in the error.
    */
   public static of(value: string): SparkMemory {
+    checkArgs('SparkMemory.of', 'SparkMemory', 'of', [value]);
     return new SparkMemory(value);
   }
 
   /** A cdk8s `Size`, rendered in whole mebibytes. */
   public static fromSize(size: Size): SparkMemory {
+    checkArgs('SparkMemory.fromSize', 'SparkMemory', 'fromSize', [size]);
     const mebibytes = size.toMebibytes();
     return new SparkMemory(Number.isInteger(mebibytes) ? `${mebibytes}m` : `${size.toKibibytes()}k`);
   }

@@ -10,7 +10,7 @@ import { requireLiteralBindings } from '../bindings/internal';
 import { NodePool, Placement } from '../scheduling';
 import { onDemandForPlatform, requireOnDemand } from '../scheduling/internal';
 import { EventLogLocation } from '../storage';
-import { checkInteger, checkPlatformNamespace, checkShape, invalidProp, wiringProblem } from '../validation';
+import { checkArgs, checkInteger, checkPlatformNamespace, checkShape, invalidProp, wiringProblem } from '../validation';
 
 /**
  * Properties of a `SparkOperator`.
@@ -191,6 +191,7 @@ export class SparkOperator extends Construct implements ISparkOperator {
    * quota and labels, all derived from the `SparkTeam` object the AWS side takes too.
    */
   public addTeam(team: SparkTeam): JobNamespace {
+    checkArgs(this, 'SparkOperator', 'addTeam', [team]);
     const known = this.bindings.teamNamespaces;
     if (known !== undefined && !known.includes(team.namespace)) {
       throw invalidProp(this, 'team', team.namespace, `is not a namespace the AWS side made roles for (${known.map(ns => `"${ns}"`).join(', ') || 'none'}): `

@@ -1,6 +1,6 @@
 import { WorkloadIdentity } from '../bindings';
 import { S3Location } from '../storage';
-import { invalidProp } from '../validation';
+import { checkArgs, invalidProp } from '../validation';
 import { awsSdkMajorOf, checkHadoopVersion } from './private/spark-version';
 
 /**
@@ -13,6 +13,7 @@ export class SparkSettings {
    * jobs do not keep one ever-growing file and the history server can read them while they run.
    */
   public static eventLogs(location: S3Location): { [key: string]: string } {
+    checkArgs('SparkSettings.eventLogs', 'SparkSettings', 'eventLogs', [location]);
     return {
       'spark.eventLog.enabled': 'true',
       'spark.eventLog.dir': location.s3aUri,
@@ -33,6 +34,7 @@ export class SparkSettings {
    * @param identity how the service account gets its role
    */
   public static s3aCredentials(hadoopVersion: string, identity: WorkloadIdentity = WorkloadIdentity.IRSA): { [key: string]: string } {
+    checkArgs('SparkSettings.s3aCredentials', 'SparkSettings', 's3aCredentials', [hadoopVersion, identity]);
     const sdkV2 = awsSdkMajorOf(checkHadoopVersion('SparkSettings', 'hadoopVersion', hadoopVersion)) >= 2;
     if (identity === WorkloadIdentity.POD_IDENTITY && !sdkV2) {
       throw invalidProp('SparkSettings', 'hadoopVersion', hadoopVersion,
@@ -56,6 +58,7 @@ export class SparkSettings {
    * @param hadoopVersion the Hadoop version of the image's hadoop-aws, e.g. "3.3.4"
    */
   public static s3aDirectoryMarkers(hadoopVersion: string): { [key: string]: string } {
+    checkArgs('SparkSettings.s3aDirectoryMarkers', 'SparkSettings', 's3aDirectoryMarkers', [hadoopVersion]);
     const [major, minor] = checkHadoopVersion('SparkSettings', 'hadoopVersion', hadoopVersion).split('.').map(Number);
     return major < 3 || (major === 3 && minor < 4) ? { 'fs.s3a.directory.marker.retention': 'keep' } : {};
   }
@@ -66,6 +69,7 @@ export class SparkSettings {
    * recomputed.
    */
   public static spotDecommissioning(fallbackStorage?: S3Location): { [key: string]: string } {
+    checkArgs('SparkSettings.spotDecommissioning', 'SparkSettings', 'spotDecommissioning', [fallbackStorage]);
     const settings: { [key: string]: string } = {
       'spark.decommission.enabled': 'true',
       'spark.storage.decommission.enabled': 'true',
@@ -83,6 +87,7 @@ export class SparkSettings {
    * application id in metric names, so a job's series keep one name across runs.
    */
   public static prometheusMetrics(metricsNamespace: string): { [key: string]: string } {
+    checkArgs('SparkSettings.prometheusMetrics', 'SparkSettings', 'prometheusMetrics', [metricsNamespace]);
     return {
       'spark.ui.prometheus.enabled': 'true',
       'spark.metrics.conf.*.sink.prometheusServlet.class': 'org.apache.spark.metrics.sink.PrometheusServlet',

@@ -1,4 +1,4 @@
-import { checkAwsPartition, checkShape, invalidProp, isUnresolvedToken } from '../validation';
+import { checkArgs, checkAwsPartition, checkShape, invalidProp, isUnresolvedToken } from '../validation';
 
 /**
  * Properties of an `S3Location`.
@@ -37,6 +37,7 @@ const IP_ADDRESS = /^\d+\.\d+\.\d+\.\d+$/;
 export class S3Location {
   /** Why `bucketName` breaks S3's bucket naming rules, or undefined when it is valid. */
   public static bucketNameProblem(bucketName: string): string | undefined {
+    checkArgs('S3Location.bucketNameProblem', 'S3Location', 'bucketNameProblem', [bucketName]);
     if (typeof bucketName !== 'string') return 'must be a string';
     if (isUnresolvedToken(bucketName)) return undefined;
     if (!BUCKET_NAME.test(bucketName)) {
@@ -54,6 +55,7 @@ export class S3Location {
    * caller reports it against its own prop (`readPrefixes[0]`, `eventLogPrefix`).
    */
   public static prefixProblem(prefix: string): string | undefined {
+    checkArgs('S3Location.prefixProblem', 'S3Location', 'prefixProblem', [prefix]);
     if (typeof prefix !== 'string' || prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('//') || /[*?\s]/.test(prefix)) {
       return 'must be a key prefix without leading or trailing \'/\', empty path segments, wildcards or spaces, e.g. "spark/event-logs"';
     }
@@ -91,6 +93,7 @@ export class S3Location {
 
   /** A location below this one (`<prefix>/<subPrefix>`). */
   public child(subPrefix: string): S3Location {
+    checkArgs('S3Location.child', 'S3Location', 'child', [subPrefix]);
     return new S3Location({ bucketName: this.bucketName, prefix: this.prefix ? `${this.prefix}/${subPrefix}` : subPrefix, partition: this.partition });
   }
 

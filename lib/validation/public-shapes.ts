@@ -22,6 +22,7 @@ export interface TypeRef {
 
 interface Member {
   readonly name: string;
+  readonly parameters?: Array<{ readonly name: string; readonly type: TypeRef; readonly optional?: boolean }>;
   readonly type?: TypeRef;
   readonly optional?: boolean;
   readonly static?: boolean;
@@ -49,6 +50,8 @@ const EXTERNAL: { [fqn: string]: { readonly what: string; readonly test: (v: any
   'cdk8s-plus-33.Cpu': { what: 'a cdk8s-plus Cpu, e.g. Cpu.units(2) or Cpu.millis(500)', test: v => typeof v?.amount === 'string' },
   'constructs.Construct': { what: 'a construct', test: v => typeof v?.node === 'object' && v.node !== null },
   'constructs.IConstruct': { what: 'a construct', test: v => typeof v?.node === 'object' && v.node !== null },
+  'cdk8s-plus-33.k8s.PodSpec': { what: 'a pod spec (cdk8s-plus k8s.PodSpec)', test: v => typeof v === 'object' && v !== null && !Array.isArray(v) },
+  'cdk8s-plus-33.PodScheduling': { what: 'a cdk8s-plus PodScheduling (a workload\'s scheduling)', test: v => typeof v?.tolerate === 'function' },
   'cdk8s.App': { what: 'a cdk8s App', test: v => typeof v?.node === 'object' && typeof v?.synth === 'function' },
   'cdk8s.ApiObject': { what: 'a cdk8s ApiObject', test: v => typeof v?.node === 'object' && typeof v?.toJson === 'function' },
 };
@@ -205,4 +208,24 @@ export function checkShape(where: IConstruct | string, struct: string, value: un
   const missing = mismatch.value === undefined;
   const allowed = mismatch.problem ?? (missing ? `is required: ${describe(mismatch.ref)}` : `must be ${describe(mismatch.ref)}`);
   throw invalidProp(where, mismatch.at, mismatch.value, allowed);
+}
+
+/**
+ * Throws the usual error when an argument of the public method `method` of `cls` (as the assembly names them,
+ * e.g. `NetworkPeer`, `ipBlock`) does not have the shape its parameter's type declares: the parameter by name, the
+ * value, the type expected. `args` are the arguments in order; struct arguments are left to `checkShape`.
+ */
+export function checkArgs(where: IConstruct | string, cls: string, method: string, args: unknown[]): void {
+  const parameters = types()?.[PREFIX + cls]?.methods?.find(m => m.name === method)?.parameters ?? [];
+  parameters.forEach((parameter, i) => {
+    const value = args[i];
+    if (value === undefined && parameter.optional) return;
+    // A struct is checkShape's, where the method knows the path of what it builds.
+    const t = parameter.type.fqn ? types()?.[parameter.type.fqn] : undefined;
+    if (t?.kind === 'interface' && t.datatype) return;
+    const mismatch = firstMismatch(parameter.type, value, parameter.name);
+    if (!mismatch) return;
+    const allowed = mismatch.problem ?? (value === undefined ? `is required: ${describe(mismatch.ref)}` : `must be ${describe(mismatch.ref)}`);
+    throw invalidProp(where, mismatch.at, mismatch.value, allowed);
+  });
 }

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { wiringProblem } from './errors';
+import { checkArgs } from './public-shapes';
 
 /** The metadata type under which the library records a warning on a construct (`node.metadata`). */
 export const WARNING_METADATA = 'spark-platform:warning';
@@ -23,6 +24,7 @@ export function synthWarning(where: IConstruct, problem: string): void {
 export class SynthWarnings {
   /** The warnings recorded on `scope` and every construct under it (after synthesis, which runs the checks). */
   public static of(scope: IConstruct): string[] {
+    checkArgs('SynthWarnings.of', 'SynthWarnings', 'of', [scope]);
     return scope.node.findAll().flatMap(c => c.node.metadata.filter(entry => entry.type === WARNING_METADATA).map(entry => String(entry.data)));
   }
 

@@ -13,7 +13,7 @@ import { restrictedContainer } from '../policy/internal';
 import { NodePool, Placement } from '../scheduling';
 import { componentPlacement } from '../scheduling/internal';
 import { JobNamespace, PlatformPriority } from '../spark';
-import { checkInteger, checkOneOf, checkPlatformNamespace, checkShape, invalidProp } from '../validation';
+import { checkArgs, checkInteger, checkOneOf, checkPlatformNamespace, checkShape, invalidProp } from '../validation';
 
 /**
  * How long finished workflows (and, through their owner references, their SparkApplications and pods) are
@@ -198,6 +198,7 @@ export class ArgoWorkflows extends Construct implements IArgoWorkflows {
    * service account (created with the first pipeline of the namespace).
    */
   public addPipeline(namespace: JobNamespace, id: string, options: SparkPipelineOptions = {}): SparkPipeline {
+    checkArgs(this, 'ArgoWorkflows', 'addPipeline', [namespace, id, options]);
     checkShape(`${namespace?.node?.path}/${id}`, 'SparkPipelineOptions', options, 'options', true);
     const pipeline = new SparkPipeline(namespace, id, { ...options, namespace, workflows: this });
     this.pipelineList.push(pipeline);
@@ -215,6 +216,7 @@ export class ArgoWorkflows extends Construct implements IArgoWorkflows {
    * pushing each run's outcome).
    */
   public addExitStepToEveryPipeline(step: IPipelineExitStep): void {
+    checkArgs(this, 'ArgoWorkflows', 'addExitStepToEveryPipeline', [step]);
     if (this.everyPipelineExitSteps.some(s => s.id === step.id)) throw invalidProp(this, 'step.id', step.id, 'is already an exit step of every pipeline');
     this.everyPipelineExitSteps.push(step);
     for (const pipeline of this.pipelineList) pipeline.addExitStep(step.id, step.exitStepFor(pipeline));
@@ -225,6 +227,7 @@ export class ArgoWorkflows extends Construct implements IArgoWorkflows {
    * service account with a long-lived token, allowed to create workflows in the namespace and follow them.
    */
   public addSubmitter(namespace: JobNamespace, options: PipelineSubmitterOptions = {}): PipelineSubmitter {
+    checkArgs(this, 'ArgoWorkflows', 'addSubmitter', [namespace, options]);
     checkShape(this, 'PipelineSubmitterOptions', options, 'options', true);
     const submitter = new PipelineSubmitter(namespace, `Submitter-${options.name ?? PipelineSubmitter.DEFAULT_NAME}`, { ...options, namespace });
     this.submitterList.push(submitter);

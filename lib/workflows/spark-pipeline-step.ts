@@ -5,7 +5,7 @@ import { PipelineRetry } from './pipeline-retry';
 import { RestartPolicy, SparkApplicationOptions, SparkLabels } from '../spark';
 import { manifestYaml } from './private/manifest-yaml';
 import { SparkApplicationSpec } from '../spark/internal';
-import { checkDns1123Label, checkInteger, checkShape, invalidProp } from '../validation';
+import { checkArgs, checkDns1123Label, checkInteger, checkShape, invalidProp } from '../validation';
 
 /**
  * Options of `SparkPipeline.addSparkStep()`.
@@ -110,6 +110,7 @@ export class SparkPipelineStep extends Construct {
 
   /** Adds a step that must succeed before this one starts. */
   public addDependency(step: SparkPipelineStep): void {
+    checkArgs(this, 'SparkPipelineStep', 'addDependency', [step]);
     this.dependencies.push(step);
   }
 

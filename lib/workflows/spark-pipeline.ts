@@ -8,7 +8,7 @@ import { stringsIn, variableProblem, variablesIn } from './private/workflow-vari
 import { SparkPipelineStep, SparkPipelineStepOptions } from './spark-pipeline-step';
 import { SyncWave } from '../delivery';
 import { JobNamespace, PlatformPriority, SparkApplicationOptions, SparkLabels } from '../spark';
-import { checkDns1123Subdomain, checkInteger, checkLabels, checkShape, invalidProp, wiringProblem } from '../validation';
+import { checkArgs, checkDns1123Subdomain, checkInteger, checkLabels, checkShape, invalidProp, wiringProblem } from '../validation';
 
 /**
  * Options of `ArgoWorkflows.addPipeline()`.
@@ -149,6 +149,7 @@ export class SparkPipeline extends Construct implements ISparkPipeline {
    * take; used here, it is rendered inside the pipeline only.
    */
   public addSparkStep(id: string, job: SparkApplicationOptions, options: SparkPipelineStepOptions = {}): SparkPipelineStep {
+    checkArgs(this, 'SparkPipeline', 'addSparkStep', [id, job, options]);
     checkShape(`${this.node.path}/${id}`, 'SparkApplicationOptions', job, 'job');
     checkShape(`${this.node.path}/${id}`, 'SparkPipelineStepOptions', options, 'options', true);
     const stepName = options.name ?? job.name ?? id;
@@ -169,6 +170,7 @@ export class SparkPipeline extends Construct implements ISparkPipeline {
    * its outcome (`{{workflow.status}}`). Other constructs add theirs too (the outcome pushed to a Pushgateway).
    */
   public addExitStep(id: string, options: PipelineContainerOptions): PipelineContainerStep {
+    checkArgs(this, 'SparkPipeline', 'addExitStep', [id, options]);
     checkShape(`${this.node.path}/Exit-${id}`, 'PipelineContainerOptions', options, 'options');
     const step = new PipelineContainerStep(this, `Exit-${id}`, { ...options, name: options.name ?? id });
     if (this.exitSteps.some(s => s.name === step.name)) throw invalidProp(this, 'exitStep', step.name, 'is the name of another exit step');
@@ -183,6 +185,7 @@ export class SparkPipeline extends Construct implements ISparkPipeline {
    * `resourceKind` and `resourceName`, parameters are `name=value` strings.
    */
   public submitRequest(parameters: { [name: string]: string } = {}): PipelineSubmitRequest {
+    checkArgs(this, 'SparkPipeline', 'submitRequest', [parameters]);
     for (const name of Object.keys(parameters)) {
       if (!(name in this.parameters)) {
         throw invalidProp(this, 'parameters key', name, `is not a parameter of pipeline "${this.name}" (declared: ${Object.keys(this.parameters).join(', ') || 'none'})`);
@@ -202,6 +205,7 @@ export class SparkPipeline extends Construct implements ISparkPipeline {
 
   /** Runs the pipeline on a schedule (a CronWorkflow referring to the template). */
   public addSchedule(id: string, options: PipelineScheduleOptions): PipelineSchedule {
+    checkArgs(this, 'SparkPipeline', 'addSchedule', [id, options]);
     checkShape(`${this.node.path}/${id}`, 'PipelineScheduleOptions', options, 'options');
     const schedule = new PipelineSchedule(this, id, { ...options, pipeline: this });
     this.scheduleList.push(schedule);
