@@ -3,7 +3,7 @@
 // on the example's pools, with logging, monitoring, network policies and Argo CD delivery. Built from the compiled
 // package (build/), as users load it.
 'use strict';
-const { App } = require('cdk8s');
+const { App, Size } = require('cdk8s');
 const kplus = require('cdk8s-plus-33');
 const lib = require('../build');
 
@@ -46,7 +46,11 @@ function build(jobs) {
       accountId: '123456789012', clusterName: 'spark-platform', region: 'eu-west-1', bucketName: 'acme-spark-platform-eu-west-1', eventLogPrefix: 'spark-events',
     }),
     gitOps: { repoUrl: 'https://github.com/acme/spark-platform-infra.git' },
-    logging: { output: { host: 'logs.acme.internal', user: 'spark-platform', password: { secretName: 'elasticsearch-credentials', key: 'password' } } },
+    logging: {
+      output: { host: 'logs.acme.internal', user: 'spark-platform', password: { secretName: 'elasticsearch-credentials', key: 'password' } },
+      // One 2 GiB buffer per flow to the platform output: a team flow each, and the platform's own.
+      fluentd: { bufferVolumeSize: Size.gibibytes(Math.max(20, 2 * (teamsFor(jobs) + 2))) },
+    },
   });
   for (let t = 1; t <= teamsFor(jobs); t++) {
     const name = `team-${String(t).padStart(5, '0')}`;

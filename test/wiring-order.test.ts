@@ -2,7 +2,7 @@
 // monitors, alerts, flows, the operator's watched namespaces, capacity checks) is derived at synth, from
 // everything added by then. So the same platform built with its add*() calls in another order, each part added
 // after the parts that would derive from it, renders the same objects.
-import { App, Duration } from 'cdk8s';
+import { App, Duration, Size } from 'cdk8s';
 import { AlertRule, AlertSeverity, JobNamespace, NetworkPeer, SparkPipeline, SparkPlatform, SparkTeam } from '../lib';
 import { bindings, scalaJob, spotPool, systemPool } from './fixtures/spark-platform';
 
@@ -59,4 +59,15 @@ test('derived objects are the same whether the parts they derive from come befor
   expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
   const differing = Object.keys(a).filter(k => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
   expect(differing).toEqual([]);
+});
+
+test('a platform of many teams fails naming the buffer volume to raise, and synthesizes once it is raised', () => {
+  const build = (fluentd?: { bufferVolumeSize: Size }) => {
+    const app = new App({ outdir: 'cdk8s.out' });
+    const platform = new SparkPlatform(app, 'platform', { nodePools: [systemPool, spotPool], bindings, logging: { output: { host: 'logs.acme.internal', password }, fluentd } });
+    for (let t = 1; t <= 12; t++) platform.addTeam(new SparkTeam({ name: `team-${t}` }));
+    return () => app.charts.forEach(chart => chart.toJson());
+  };
+  expect(build()).toThrow(/the outputs may buffer 26 GiB together .* raise fluentd.bufferVolumeSize/);
+  expect(build({ bufferVolumeSize: Size.gibibytes(40) })).not.toThrow();
 });

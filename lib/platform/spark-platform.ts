@@ -4,7 +4,7 @@ import { ClusterAutoscaler } from '../autoscaling';
 import { PlatformBindings } from '../bindings';
 import { GitDirectoryOptions, GitOps } from '../delivery';
 import { SparkHistoryServer } from '../history';
-import { LogFlow, LogOutput, LogOutputOptions, Logging, LoggingOperator, TeamLogFlowOptions } from '../logging';
+import { FluentdOptions, LogFlow, LogOutput, LogOutputOptions, Logging, LoggingOperator, TeamLogFlowOptions } from '../logging';
 import { AlertRule, PlatformMonitoring, PrometheusStack } from '../monitoring';
 import { PlatformNetwork, PlatformNetworkOptions } from '../network';
 import { NodePool, Placement } from '../scheduling';
@@ -30,6 +30,15 @@ export interface SparkPlatformLogging {
    * own output (`addTeam(team, { logOutput })`), and so do the platform components' logs.
    */
   readonly output: LogOutputOptions;
+
+  /**
+   * fluentd's replicas, resources and buffer volume. Each flow that references an output runs its own copy of the
+   * output's buffer (every team flow to `output` included), so a platform of many teams needs a larger
+   * `bufferVolumeSize`: synth fails, naming the total, when the buffers can outgrow the volume.
+   *
+   * @default - the `Logging` defaults (2 replicas, a 20 GiB buffer volume each), on the platform's StorageClass
+   */
+  readonly fluentd?: FluentdOptions;
 }
 
 /**
@@ -200,7 +209,8 @@ export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatfo
     if (props.historyServer ?? true) this.historyServer = new SparkHistoryServer(this, 'spark-history', common);
     if (props.logging) {
       this.loggingOperator = new LoggingOperator(this, 'logging-operator', { nodePools: this.nodePools });
-      this.logging = new Logging(this, 'logging', { operator: this.loggingOperator, fluentd: { bufferStorageClassName: this.storageClass?.name } });
+      const fluentd = { ...props.logging.fluentd, bufferStorageClassName: props.logging.fluentd?.bufferStorageClassName ?? this.storageClass?.name };
+      this.logging = new Logging(this, 'logging', { operator: this.loggingOperator, fluentd });
       this.platformLogOutput = this.logging.addClusterOutput('platform-logs', props.logging.output);
     }
     if (props.monitoring !== false) {
