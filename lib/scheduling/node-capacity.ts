@@ -59,24 +59,19 @@ export class NodeCapacity {
   /** The memory a node's kubelet reports as capacity for `instanceType`, in MiB (EC2 memory less the VM overhead). */
   public static memoryCapacityMiB(instanceType: InstanceType): number {
     checkArgs('NodeCapacity.memoryCapacityMiB', 'NodeCapacity', 'memoryCapacityMiB', [instanceType]);
-    // Karpenter rounds the overhead up (pkg/providers/instancetype/types.go memory()).
-    return instanceType.memoryMiB - Math.ceil(instanceType.memoryMiB * NodeCapacity.VM_MEMORY_OVERHEAD_PERCENT / 100);
+    return memoryCapacityMiB(instanceType);
   }
 
   /** The CPU kube-reserved sets aside on a node of `vcpus` vCPUs, in millicores. */
   public static kubeReservedCpuMillis(vcpus: number): number {
     checkArgs('NodeCapacity.kubeReservedCpuMillis', 'NodeCapacity', 'kubeReservedCpuMillis', [vcpus]);
-    const total = vcpus * 1000;
-    const ranges: Array<[number, number, number]> = [[0, 1000, 600], [1000, 2000, 100], [2000, 4000, 50], [4000, total, 25]];
-    const inRange = (start: number, end: number, perTenThousand: number) =>
-      (total <= start ? 0 : Math.trunc((Math.min(total, end) - start) * perTenThousand / 10000));
-    return ranges.reduce((sum, [start, end, perTenThousand]) => sum + inRange(start, end, perTenThousand), 0);
+    return kubeReservedCpuMillis(vcpus);
   }
 
   /** The memory kube-reserved sets aside on a node that may run `maxPods` pods, in MiB. */
   public static kubeReservedMemoryMiB(maxPods: number): number {
     checkArgs('NodeCapacity.kubeReservedMemoryMiB', 'NodeCapacity', 'kubeReservedMemoryMiB', [maxPods]);
-    return 11 * maxPods + 255;
+    return kubeReservedMemoryMiB(maxPods);
   }
 
   /** The capacity of a node of `instanceType` running `daemonSets` (the EKS ones and the platform's). */
@@ -101,9 +96,9 @@ export class NodeCapacity {
   private constructor(instanceType: InstanceType, daemonSets: DaemonSetRequest[]) {
     this.instanceType = instanceType;
     this.daemonSets = [...daemonSets];
-    this.allocatableCpuMillis = instanceType.vcpus * 1000 - NodeCapacity.kubeReservedCpuMillis(instanceType.vcpus);
-    this.allocatableMemoryMiB = NodeCapacity.memoryCapacityMiB(instanceType)
-      - NodeCapacity.kubeReservedMemoryMiB(instanceType.maxPods) - EVICTION_MEMORY_MIB;
+    // The arguments were checked by `of`: the unchecked computations.
+    this.allocatableCpuMillis = instanceType.vcpus * 1000 - kubeReservedCpuMillis(instanceType.vcpus);
+    this.allocatableMemoryMiB = memoryCapacityMiB(instanceType) - kubeReservedMemoryMiB(instanceType.maxPods) - EVICTION_MEMORY_MIB;
     this.availableCpuMillis = this.allocatableCpuMillis - daemonSets.reduce((sum, d) => sum + d.cpuMillis, 0);
     this.availableMemoryMiB = this.allocatableMemoryMiB - daemonSets.reduce((sum, d) => sum + d.memoryMiB, 0);
   }
@@ -116,4 +111,21 @@ export class NodeCapacity {
     const pods = Math.min(byCpu, byMemory, this.instanceType.maxPods - this.daemonSets.length);
     return Math.max(0, pods);
   }
+}
+
+// Karpenter rounds the VM overhead up (aws/karpenter-provider-aws pkg/providers/instancetype/types.go memory()).
+function memoryCapacityMiB(instanceType: InstanceType): number {
+  return instanceType.memoryMiB - Math.ceil(instanceType.memoryMiB * NodeCapacity.VM_MEMORY_OVERHEAD_PERCENT / 100);
+}
+
+function kubeReservedCpuMillis(vcpus: number): number {
+  const total = vcpus * 1000;
+  const ranges: Array<[number, number, number]> = [[0, 1000, 600], [1000, 2000, 100], [2000, 4000, 50], [4000, total, 25]];
+  const inRange = (start: number, end: number, perTenThousand: number) =>
+    (total <= start ? 0 : Math.trunc((Math.min(total, end) - start) * perTenThousand / 10000));
+  return ranges.reduce((sum, [start, end, perTenThousand]) => sum + inRange(start, end, perTenThousand), 0);
+}
+
+function kubeReservedMemoryMiB(maxPods: number): number {
+  return 11 * maxPods + 255;
 }

@@ -68,12 +68,19 @@ function types(): { [fqn: string]: AssemblyType } | null {
   return assembly ?? null;
 }
 
-// A type's members with their own parents' (each with the name of the type that declares it).
+// A type's members with their own parents' (each with the name of the type that declares it), computed once per
+// type: the checks run at every entry point, some of them once per rendered pod.
+const MEMBERS = new Map<string, Array<Member & { owner: string }>>();
 function allMembers(fqn: string, kind: 'properties' | 'methods'): Array<Member & { owner: string }> {
-  const t = types()?.[fqn];
-  if (!t) return [];
-  const parents = [...(t.base ? [t.base] : []), ...(t.interfaces ?? [])].filter(p => p.startsWith(PREFIX));
-  return [...(t[kind] ?? []).map(m => ({ ...m, owner: t.name })), ...parents.flatMap(p => allMembers(p, kind))];
+  const key = `${kind}:${fqn}`;
+  let members = MEMBERS.get(key);
+  if (!members) {
+    const t = types()?.[fqn];
+    const parents = t ? [...(t.base ? [t.base] : []), ...(t.interfaces ?? [])].filter(p => p.startsWith(PREFIX)) : [];
+    members = t ? [...(t[kind] ?? []).map(m => ({ ...m, owner: t.name })), ...parents.flatMap(p => allMembers(p, kind))] : [];
+    MEMBERS.set(key, members);
+  }
+  return members;
 }
 
 function describe(ref: TypeRef): string {
@@ -87,6 +94,20 @@ function describe(ref: TypeRef): string {
   if (t?.kind === 'interface' && t.datatype) return `an object (${t.name})`;
   const name = t?.name ?? ref.fqn?.split('.').pop() ?? 'value';
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+// The public instance methods and required properties of a class or interface, once per type.
+const INSTANCE_SHAPES = new Map<string, { methods: string[]; properties: string[] }>();
+function instanceShape(fqn: string): { methods: string[]; properties: string[] } {
+  let shape = INSTANCE_SHAPES.get(fqn);
+  if (!shape) {
+    shape = {
+      methods: allMembers(fqn, 'methods').filter(m => !m.static && !m.protected).map(m => m.name),
+      properties: allMembers(fqn, 'properties').filter(p => !p.static && !p.protected && !p.optional).map(p => p.name),
+    };
+    INSTANCE_SHAPES.set(fqn, shape);
+  }
+  return shape;
 }
 
 type Mismatch = { at: string; value: unknown; ref: TypeRef; problem?: string };
@@ -176,10 +197,9 @@ function firstMismatch(ref: TypeRef, value: unknown, at: string): Mismatch | und
   // made by its constructor or factories, never an object literal.
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad;
   if (t.kind === 'class' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) return bad;
-  const methods = allMembers(fqn, 'methods').filter(m => !m.static && !m.protected);
+  const { methods, properties } = instanceShape(fqn);
   // Required properties are looked up, never read (a getter may compute).
-  const properties = allMembers(fqn, 'properties').filter(p => !p.static && !p.protected && !p.optional);
-  return methods.every(m => typeof (value as any)[m.name] === 'function') && properties.every(p => p.name in (value as object)) ? undefined : bad;
+  return methods.every(m => typeof (value as any)[m] === 'function') && properties.every(p => p in (value as object)) ? undefined : bad;
 }
 
 function structMismatch(fqn: string, value: { [key: string]: unknown }, at: string): Mismatch | undefined {
@@ -216,7 +236,7 @@ export function checkShape(where: IConstruct | string, struct: string, value: un
  * value, the type expected. `args` are the arguments in order; struct arguments are left to `checkShape`.
  */
 export function checkArgs(where: IConstruct | string, cls: string, method: string, args: unknown[]): void {
-  const parameters = types()?.[PREFIX + cls]?.methods?.find(m => m.name === method)?.parameters ?? [];
+  const parameters = allMembers(PREFIX + cls, 'methods').find(m => m.name === method)?.parameters ?? [];
   parameters.forEach((parameter, i) => {
     const value = args[i];
     if (value === undefined && parameter.optional) return;
