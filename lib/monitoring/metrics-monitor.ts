@@ -2,7 +2,7 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusStack } from './prometheus-stack';
 import { SyncWave } from '../delivery';
-import { checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels, checkShape, invalidProp, isDns1123Label } from '../validation';
+import { checkDns1123Subdomain, checkInteger, checkLabels, checkShape, invalidProp, isDns1123Label } from '../validation';
 
 /**
  * What Prometheus selects a monitor's targets by: pods (a `PodMonitor`) or Services (a `ServiceMonitor`).
@@ -116,7 +116,6 @@ export class MetricsMonitor extends Construct {
     if (!Array.isArray(props.namespaces) || props.namespaces.length === 0) {
       throw invalidProp(this, 'namespaces', props.namespaces, 'must list the namespaces of the targets: a monitor without them selects nothing');
     }
-    props.namespaces.forEach((ns, i) => checkDns1123Label(this, `namespaces[${i}]`, ns));
     const namespaces = [...new Set(props.namespaces)].sort();
     this.namespacesOf = () => namespaces;
     if (!Array.isArray(props.endpoints) || props.endpoints.length === 0) {

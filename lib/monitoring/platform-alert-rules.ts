@@ -11,10 +11,11 @@ const runbook = (base: string, alert: string) => `${base}#${alert.toLowerCase()}
 
 // When a scheduled pipeline is overdue (its schedules' longest interval, its deadline and an hour for time zones,
 // DST and start delays, in seconds), and the selector of its pushed series.
-function overdue(pipeline: SparkPipeline, schedule: PipelineSchedule): { limit: number; selector: string } {
+function overdue(pipeline: SparkPipeline, schedule: PipelineSchedule): { limit: number; selector: string; cadence: string } {
   return {
     limit: schedule.longestInterval.toSeconds() + pipeline.deadline.toSeconds() + 3600,
     selector: `job="${PipelineOutcomeMetrics.JOB}", namespace="${pipeline.namespace.name}", pipeline="${pipeline.name}"`,
+    cadence: `Schedule ${schedule.name} starts ${pipeline.name} at least every ${Math.round(schedule.longestInterval.toSeconds() / 3600 * 10) / 10} h`,
   };
 }
 
@@ -69,13 +70,13 @@ export class PlatformAlertRules {
   public static sparkPipelineOverdue(pipeline: SparkPipeline, schedule: PipelineSchedule,
     runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
     checkArgs('PlatformAlertRules.sparkPipelineOverdue', 'PlatformAlertRules', 'sparkPipelineOverdue', [pipeline, schedule, runbookBaseUrl]);
-    const { limit, selector } = overdue(pipeline, schedule);
+    const { limit, selector, cadence } = overdue(pipeline, schedule);
     return new AlertRule({
       name: 'SparkPipelineOverdue',
       expr: `time() - ${PipelineOutcomeMetrics.LAST_SUCCESS_TIMESTAMP}{${selector}} > ${limit}`,
       severity: AlertSeverity.WARNING,
       summary: `Pipeline ${pipeline.namespace.name}/${pipeline.name} has not succeeded on schedule`,
-      description: `Schedule ${schedule.name} starts ${pipeline.name} at least every ${Math.round(schedule.longestInterval.toSeconds() / 3600 * 10) / 10} h, `
+      description: `${cadence}, `
         + 'but its last success was {{ $value | humanizeDuration }} ago: runs failed, were skipped (a suspended or forbidden concurrent schedule) or never started.',
       runbookUrl: runbook(runbookBaseUrl, 'SparkPipelineOverdue'),
       labels: { namespace: pipeline.namespace.name, pipeline: pipeline.name },
@@ -90,14 +91,14 @@ export class PlatformAlertRules {
   public static sparkPipelineNeverSucceeded(pipeline: SparkPipeline, schedule: PipelineSchedule,
     runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
     checkArgs('PlatformAlertRules.sparkPipelineNeverSucceeded', 'PlatformAlertRules', 'sparkPipelineNeverSucceeded', [pipeline, schedule, runbookBaseUrl]);
-    const { limit, selector } = overdue(pipeline, schedule);
+    const { limit, selector, cadence } = overdue(pipeline, schedule);
     return new AlertRule({
       name: 'SparkPipelineOverdue',
       expr: `absent(${PipelineOutcomeMetrics.LAST_SUCCESS_TIMESTAMP}{${selector}})`,
       for: Duration.seconds(limit),
       severity: AlertSeverity.WARNING,
       summary: `Pipeline ${pipeline.namespace.name}/${pipeline.name} has no success on record`,
-      description: `Schedule ${schedule.name} starts ${pipeline.name} at least every ${Math.round(schedule.longestInterval.toSeconds() / 3600 * 10) / 10} h, `
+      description: `${cadence}, `
         + 'but no run has pushed a success for longer than that: it never succeeded since it was added, or the Pushgateway lost its groups.',
       runbookUrl: runbook(runbookBaseUrl, 'SparkPipelineOverdue'),
       // Told apart from the other rule of the alert (promtool's lint refuses two rules of one name and labels).

@@ -61,12 +61,10 @@ export const PROP_DESTINATIONS: { readonly [structProp: string]: Rule | MapRule 
   'MetricsMonitorProps.namespace': DNS_LABEL,
   'MetricsMonitorOptions.namespaces': DNS_LABEL,
   'PlatformBindingsProps.teamNamespaces': DNS_LABEL,
-  'PlatformLogFlowOptions.namespaces': DNS_LABEL,
   // Object names.
   'NetworkFlow.name': DNS_LABEL,
   'PersistentHistoryStoreOptions.storageClassName': DNS_SUBDOMAIN,
   'PushgatewayPersistence.storageClassName': DNS_SUBDOMAIN,
-  'FluentdOptions.bufferStorageClassName': DNS_SUBDOMAIN,
   'ManifestPolicyProps.exposedServices': NAMESPACED_NAME,
   'GitOpsProps.projectName': DNS_SUBDOMAIN,
   'GitOpsProps.rootApplicationName': DNS_SUBDOMAIN,
