@@ -1,3 +1,4 @@
+import { KarpenterNames } from './karpenter-names';
 import { ServiceAccountIdentity } from './service-account-identity';
 import { WorkloadIdentity } from './workload-identity';
 import { EventLogLocation, S3Location } from '../storage';
@@ -221,6 +222,16 @@ export class PlatformBindings {
   public roleArn(serviceAccount: ServiceAccountIdentity): string {
     checkArgs('PlatformBindings.roleArn', 'PlatformBindings', 'roleArn', [serviceAccount]);
     return `arn:${this.partition}:iam::${this.accountId}:role/${serviceAccount.roleName(this.clusterName, this.region)}`;
+  }
+
+  /** The IAM role of the nodes Karpenter launches (`KarpenterNames.nodeRoleName`), which the AWS side creates. */
+  public get karpenterNodeRoleName(): string {
+    return KarpenterNames.nodeRoleName(this.clusterName, this.region);
+  }
+
+  /** Karpenter's interruption queue (`KarpenterNames.interruptionQueueName`), which the AWS side creates. */
+  public get karpenterInterruptionQueueName(): string {
+    return KarpenterNames.interruptionQueueName(this.clusterName);
   }
 
   /**

@@ -8,6 +8,12 @@ import { ServiceAccountIdentity } from './service-account-identity';
 export class PlatformServiceAccounts {
   /** The cluster-autoscaler: reads node groups, scales this cluster's. */
   public static readonly CLUSTER_AUTOSCALER = new ServiceAccountIdentity({ namespace: 'kube-system', name: 'cluster-autoscaler' });
+  /**
+   * Karpenter's controller: launches and terminates this cluster's nodes, reads its interruption queue. The
+   * chart's default namespace and name (aws/karpenter-provider-aws v1.14.1 `charts/karpenter`: `kube-system` in the
+   * getting-started guide, service account named after the release).
+   */
+  public static readonly KARPENTER = new ServiceAccountIdentity({ namespace: 'kube-system', name: 'karpenter' });
   /** The Spark History Server: reads the event logs. */
   public static readonly SPARK_HISTORY_SERVER = new ServiceAccountIdentity({ namespace: 'spark-history', name: 'spark-history-server' });
   /** The Argo Workflows server: reads the artifact repository (archived logs and artifacts in its UI). */

@@ -1,3 +1,4 @@
+import { LONGEST_REGION, MAX_ROLE_NAME } from './private/aws-name-limits';
 import { WorkloadIdentity } from './workload-identity';
 import { checkArgs, checkDns1123Label, checkDns1123Subdomain, checkOneOf, checkShape, invalidProp, isUnresolvedToken } from '../validation';
 
@@ -19,10 +20,6 @@ export interface ServiceAccountIdentityProps {
   readonly identity?: WorkloadIdentity;
 }
 
-/** IAM's limit on role names. */
-const MAX_ROLE_NAME = 64;
-/** The longest AWS region name (`ap-southeast-5`, `ap-northeast-3`), for a region known only at deploy time. */
-const LONGEST_REGION = 14;
 
 /**
  * A Kubernetes service account that has an IAM role: its namespace, its name, how it gets the role, and the
