@@ -30,6 +30,8 @@ export interface ExamplePlatformProps extends ChartProps {
   readonly argoCd?: boolean;
   /** Render the monitoring (it needs kube-prometheus-stack's CRDs on the cluster). @default true */
   readonly monitoring?: boolean;
+  /** Scale the pools with Karpenter instead of the cluster-autoscaler (examples/aws.ts takes the same switch). @default false */
+  readonly karpenter?: boolean;
 }
 
 /** The example platform. */
@@ -41,6 +43,8 @@ export class ExamplePlatform extends SparkPlatform {
       bindings: props.bindings ?? exampleBindings,
       gitOps: props.argoCd ?? true ? { repoUrl: 'https://github.com/acme/spark-platform-infra.git' } : undefined,
       monitoring: props.monitoring,
+      // One switch: Karpenter launches the pools' nodes (minSize nodes stay node groups), on a pinned AMI release.
+      karpenter: props.karpenter ? { amiVersion: 'v20260714' } : undefined,
       logging: { output: { host: 'logs.acme.internal', user: 'spark-platform', password: { secretName: 'elasticsearch-credentials', key: 'password' } } },
       network: { argoServerClients: [NetworkPeer.pods('ci', { 'app.kubernetes.io/name': 'ci-runner' }, 'CI runners')] }, // the submitters' CI
     });

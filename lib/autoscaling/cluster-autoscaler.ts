@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { Expander } from './expander';
 import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity } from '../bindings';
+import { FALLBACK_TIER, ON_DEMAND_TIER, SPOT_TIER, claimAutoscaling, poolTier } from './private/autoscaler-choice';
 import { KNOWN_KUBERNETES_VERSIONS, clusterAutoscalerImage, clusterAutoscalerRules } from './private/cluster-autoscaler-release';
 import { requireLiteralBindings } from '../bindings/internal';
 import { restrictedContainer } from '../policy/internal';
@@ -123,12 +124,6 @@ export interface ClusterAutoscalerProps {
 
 const NAME = 'cluster-autoscaler';
 const METRICS_PORT = 8085;
-/** Priority of spot node groups: higher wins. */
-const SPOT_PRIORITY = 50;
-/** Priority of on-demand node groups: the fallback when spot capacity is gone. */
-// A spot pool's on-demand fallback: after every spot pool, before the other on-demand pools (drivers, components).
-const FALLBACK_PRIORITY = 30;
-const ON_DEMAND_PRIORITY = 10;
 
 /** The flags that take a Go duration, with the prop that sets each and its default. */
 interface Timings {
@@ -167,6 +162,7 @@ export class ClusterAutoscaler extends Construct {
     if (!props.bindings) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (cluster name, region, roles)');
     this.clusterName = props.bindings.clusterName;
     requireLiteralBindings(this, props.bindings);
+    claimAutoscaling(this, 'clusterAutoscaler');
     this.serviceAccount = props.serviceAccount ?? PlatformServiceAccounts.CLUSTER_AUTOSCALER;
     this.namespace = this.serviceAccount.namespace;
     // Its minor must match the cluster's (it simulates that version's scheduler), and so must its RBAC.
@@ -207,12 +203,8 @@ export class ClusterAutoscaler extends Construct {
    * failed scale-up or `maxNodeProvisionTime`).
    */
   public get priorities(): string {
-    const fallbacks = new Set(this.pools.filter(p => p.isSpot).map(p => p.fallback).filter(p => p !== undefined));
-    const tiers: Array<[number, NodePool[]]> = [
-      [SPOT_PRIORITY, this.pools.filter(p => p.isSpot)],
-      [FALLBACK_PRIORITY, this.pools.filter(p => fallbacks.has(p))],
-      [ON_DEMAND_PRIORITY, this.pools.filter(p => !p.isSpot && !fallbacks.has(p))],
-    ];
+    const tiers = [SPOT_TIER, FALLBACK_TIER, ON_DEMAND_TIER]
+      .map(tier => [tier, this.pools.filter(p => poolTier(p, this.pools) === tier)] as [number, NodePool[]]);
     return tiers
       .filter(([, pools]) => pools.length > 0)
       .map(([priority, pools]) => `${priority}:\n${pools.map(p => `  - ${p.autoScalingGroupNamePattern}`).join('\n')}\n`)

@@ -150,7 +150,10 @@ export class HelmRelease {
       throw invalidProp(where, 'repository', props.repository,
         'must be an https Helm repository URL (e.g. "https://kubeflow.github.io/spark-operator") or an OCI registry path without the chart name (e.g. "oci://ghcr.io/kube-logging/helm-charts")');
     }
-    if (props.repository.startsWith('oci://') && props.repository.endsWith(`/${props.chartName}`)) {
+    // "oci://<host>/<path>/<chart>" given whole. A path that is the chart's name alone is a registry namespace
+    // (oci://public.ecr.aws/karpenter holds the chart karpenter): refusing it would refuse upstream's own reference.
+    const ociPath = props.repository.startsWith('oci://') ? props.repository.slice('oci://'.length).split('/').slice(1) : [];
+    if (ociPath.length > 1 && ociPath[ociPath.length - 1] === props.chartName) {
       throw invalidProp(where, 'repository', props.repository, `must not end with the chart name: give "${props.repository.slice(0, -props.chartName.length - 1)}" and chartName "${props.chartName}"`);
     }
     this.repository = props.repository.replace(/\/$/, '');

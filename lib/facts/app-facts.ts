@@ -83,6 +83,18 @@ export class AppFacts {
   public readonly bindingsUses: BindingsUse[] = [];
 
   /**
+   * The app's Karpenter, if it has one. Written by: `Karpenter` (autoscaling). Read by: `SparkApplicationSpec`
+   * (spark), which marks every driver `karpenter.sh/do-not-disrupt`, and `ClusterAutoscaler` (autoscaling), which refuses to run beside it.
+   */
+  public karpenter?: IConstruct;
+
+  /**
+   * The app's cluster-autoscaler, if it has one. Written by: `ClusterAutoscaler`. Read by: `Karpenter` (autoscaling),
+   * which refuses to run beside it.
+   */
+  public clusterAutoscaler?: IConstruct;
+
+  /**
    * Whether the AWS CDK app deploys this app's charts (its tokens resolve at deploy time). Written by:
    * `aws.DirectDelivery`. Read by: the check of `bindingsUses`.
    */

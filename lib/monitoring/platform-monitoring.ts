@@ -10,7 +10,7 @@ import { DEFAULT_RUNBOOK_BASE_URL, PlatformAlertRules } from './platform-alert-r
 import { PlatformDashboards } from './platform-dashboards';
 import { PrometheusStack } from './prometheus-stack';
 import { Pushgateway, PushgatewayPersistence } from './pushgateway';
-import { ClusterAutoscaler } from '../autoscaling';
+import { ClusterAutoscaler, Karpenter } from '../autoscaling';
 import { SyncWave } from '../delivery';
 import { SparkHistoryServer } from '../history';
 import { NodePool, Placement } from '../scheduling';
@@ -57,6 +57,9 @@ export interface PlatformMonitoringProps {
 
   /** The cluster-autoscaler: scraped, with capacity alerts. @default - none */
   readonly clusterAutoscaler?: ClusterAutoscaler;
+
+  /** Karpenter: scraped, with capacity alerts (failed launches, interruptions, pools at their limit). @default - none */
+  readonly karpenter?: Karpenter;
 
   /** The Spark History Server: an alert when it has no available replica. @default - none */
   readonly historyServer?: SparkHistoryServer;
@@ -244,7 +247,7 @@ export class PlatformMonitoring extends Construct {
 
   // Targets installed by charts are described by the charts' templates (named where each is made).
   private monitorComponents(): void {
-    const { sparkOperator, workflows, clusterAutoscaler } = this.props;
+    const { sparkOperator, workflows, clusterAutoscaler, karpenter } = this.props;
     if (sparkOperator) {
       const release = sparkOperator.release;
       // The controller's pods and metrics port as the release describes them (no Service exposes it). honorLabels
@@ -294,6 +297,11 @@ export class PlatformMonitoring extends Construct {
         }),
         checked: true,
       });
+    }
+    if (karpenter) {
+      // The chart's metrics Service, port "http-metrics" (KarpenterRelease.controller).
+      const service = karpenter.release.controller.service!;
+      this.addChartMonitor('karpenter', MonitorTarget.SERVICES, service.labels, [karpenter.namespace], [{ port: service.ports[0].name!, path: '/metrics' }]);
     }
   }
 

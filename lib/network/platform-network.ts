@@ -3,7 +3,7 @@ import { NamespaceIsolation } from './namespace-isolation';
 import { NetworkFlow } from './network-flow';
 import { NetworkPeer } from './network-peer';
 import { NetworkPort } from './network-port';
-import { ClusterAutoscaler } from '../autoscaling';
+import { ClusterAutoscaler, Karpenter } from '../autoscaling';
 import { ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
 import { SparkHistoryServer } from '../history';
 import { LogOutput, Logging, LoggingOperator } from '../logging';
@@ -101,6 +101,8 @@ export interface PlatformNetworkProps extends PlatformNetworkOptions {
   readonly historyServer?: SparkHistoryServer;
   /** The cluster-autoscaler. @default - none */
   readonly clusterAutoscaler?: ClusterAutoscaler;
+  /** Karpenter. @default - none */
+  readonly karpenter?: Karpenter;
   /** The logging-operator. @default - none */
   readonly loggingOperator?: LoggingOperator;
   /** The Logging (fluentd, fluent-bit and the outputs). @default - none */
@@ -112,7 +114,7 @@ export interface PlatformNetworkProps extends PlatformNetworkOptions {
 /**
  * Network isolation of the whole platform: every namespace it renders or installs an operator into gets a
  * default deny (ingress and egress, DNS allowed), and each component's flows are allowed by name; in
- * kube-system (not the platform's) only the cluster-autoscaler's pods are isolated. `flows` lists them all
+ * kube-system (not the platform's) only the autoscaler's pods are isolated (the cluster-autoscaler's or Karpenter's). `flows` lists them all
  * (docs/network.md shows the example's).
  */
 export class PlatformNetwork extends Construct {
@@ -141,6 +143,7 @@ export class PlatformNetwork extends Construct {
     if (props.workflows) this.workflowsFlows(props.workflows);
     if (props.historyServer) this.historyServerFlows(props.historyServer);
     if (props.clusterAutoscaler) this.clusterAutoscalerFlows(props.clusterAutoscaler);
+    if (props.karpenter) this.karpenterFlows(props.karpenter);
     if (props.loggingOperator) this.loggingFlows(props.loggingOperator, props.logging);
     if (props.monitoring) this.monitoringFlows(props.monitoring);
     for (const namespace of props.sparkOperator.jobNamespaces) this.addJobNamespace(namespace);
@@ -318,6 +321,22 @@ export class PlatformNetwork extends Construct {
     if (this.props.monitoring) {
       // The library's ClusterAutoscaler serves /metrics on --address=:8085.
       this.addFlow({ name: 'cluster-autoscaler-metrics', from: this.prometheus, to: pods, ports: [NetworkPort.tcp(8085)], reason: 'Prometheus scrapes the autoscaler (ServiceMonitor cluster-autoscaler)' });
+    }
+  }
+
+  // kube-system is not the platform's: only the controller's pods are isolated there. The chart's pods and ports as the
+  // release describes them (aws/karpenter-provider-aws v1.14.1 charts/karpenter; no webhook since v1.0).
+  private karpenterFlows(karpenter: Karpenter): void {
+    const isolation = this.isolation(karpenter.namespace, false);
+    const controller = karpenter.release.controller;
+    isolation.isolatePods('karpenter', controller.podLabels);
+    const pods = NetworkPeer.pods(karpenter.namespace, controller.podLabels, 'Karpenter');
+    this.addFlow({ name: 'karpenter-to-aws', from: pods, to: this.outside, ports: [NetworkPort.tcp(HTTPS)], reason: 'EC2 (fleets, instances, launch templates), SQS (its interruption queue), SSM (AMI parameters), pricing, EKS, IAM instance profiles, STS for its IAM role' });
+    this.credentialsFlow('karpenter', pods, karpenter.serviceAccount);
+    this.addFlow({ name: 'karpenter-to-api', from: pods, to: this.kubernetesApi, ports: [NetworkPort.tcp(HTTPS)], reason: 'watches pods and nodes, writes NodeClaims and nodes, evicts pods' });
+    const metrics = controller.ports.find(p => p.name === 'http-metrics');
+    if (this.props.monitoring && metrics) {
+      this.addFlow({ name: 'karpenter-metrics', from: this.prometheus, to: pods, ports: [NetworkPort.tcp(metrics.port)], reason: 'Prometheus scrapes Karpenter (ServiceMonitor karpenter)' });
     }
   }
 

@@ -1,6 +1,6 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ClusterAutoscaler } from '../autoscaling';
+import { ClusterAutoscaler, Karpenter, KarpenterOptions } from '../autoscaling';
 import { PlatformBindings } from '../bindings';
 import { GitDirectoryOptions, GitOps } from '../delivery';
 import { SparkHistoryServer } from '../history';
@@ -85,11 +85,21 @@ export interface SparkPlatformProps extends ChartProps {
   readonly executorPlacement?: Placement;
 
   /**
-   * The cluster-autoscaler (native manifests). Switch it off to run your own (or Karpenter).
+   * The cluster-autoscaler (native manifests). Switch it off to run your own; `karpenter` switches it off.
    *
-   * @default true
+   * @default - true, unless `karpenter` is given
    */
   readonly clusterAutoscaler?: boolean;
+
+  /**
+   * Karpenter instead of the cluster-autoscaler, from the same pools: each pool's `minSize` nodes stay a managed
+   * node group (the AWS side's), Karpenter launches the rest (a NodePool and an EC2NodeClass per pool). The AWS
+   * side must make its roles, queue and tags (`aws.SparkEksCluster`'s `karpenter`). docs/autoscaling.md compares
+   * both.
+   *
+   * @default - no Karpenter: the cluster-autoscaler
+   */
+  readonly karpenter?: KarpenterOptions;
 
   /**
    * Argo Workflows, for pipelines. Switch it off to run jobs only.
@@ -175,6 +185,8 @@ export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatfo
   public readonly historyServer?: SparkHistoryServer;
   /** The cluster-autoscaler, unless switched off. */
   public readonly clusterAutoscaler?: ClusterAutoscaler;
+  /** Karpenter, when `karpenter` is given. */
+  public readonly karpenter?: Karpenter;
   /** The StorageClass of the platform's volumes, unless switched off. */
   public readonly storageClass?: EbsStorageClass;
   /** The logging-operator, when logging is on. */
@@ -203,7 +215,12 @@ export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatfo
     const common = { nodePools: this.nodePools, bindings: this.bindings };
 
     if (props.storageClass ?? true) this.storageClass = new EbsStorageClass(this, 'storage');
-    if (props.clusterAutoscaler ?? true) this.clusterAutoscaler = new ClusterAutoscaler(this, 'cluster-autoscaler', common);
+    if (props.karpenter && props.clusterAutoscaler) {
+      throw invalidProp(this, 'clusterAutoscaler', true, 'cannot run beside karpenter: both would add nodes for the same pending pods and remove each other\'s; '
+        + 'leave clusterAutoscaler out (karpenter switches it off)');
+    }
+    if (props.karpenter) this.karpenter = new Karpenter(this, 'karpenter', { ...props.karpenter, ...common });
+    else if (props.clusterAutoscaler ?? true) this.clusterAutoscaler = new ClusterAutoscaler(this, 'cluster-autoscaler', common);
     this.sparkOperator = new SparkOperator(this, 'spark-operator', { ...common, driverPlacement: props.driverPlacement, executorPlacement: props.executorPlacement });
     if (props.pipelines ?? true) this.workflows = new ArgoWorkflows(this, 'argo-workflows', common);
     if (props.historyServer ?? true) this.historyServer = new SparkHistoryServer(this, 'spark-history', common);
@@ -220,6 +237,7 @@ export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatfo
         sparkOperator: this.sparkOperator,
         workflows: this.workflows,
         clusterAutoscaler: this.clusterAutoscaler,
+        karpenter: this.karpenter,
         historyServer: this.historyServer,
         // The pipelines' alerts read what the Pushgateway keeps: on the platform's EBS StorageClass.
         pushgatewayPersistence: this.storageClass ? { storageClassName: this.storageClass.name } : undefined,
@@ -320,6 +338,7 @@ export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatfo
       ...this.monitoring ? [[this.monitoring.namespace, 'the monitoring'] as [string, string]] : [],
       ...this.gitOps ? [[this.gitOps.argoCdNamespace, 'Argo CD'] as [string, string]] : [],
       ...this.clusterAutoscaler ? [[this.clusterAutoscaler.namespace, 'the cluster-autoscaler'] as [string, string]] : [],
+      ...this.karpenter ? [[this.karpenter.namespace, 'Karpenter'] as [string, string]] : [],
     ];
   }
 
@@ -335,6 +354,7 @@ export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatfo
       workflows: this.workflows,
       historyServer: this.historyServer,
       clusterAutoscaler: this.clusterAutoscaler,
+      karpenter: this.karpenter,
       loggingOperator: this.loggingOperator,
       logging: this.logging,
       monitoring: this.monitoring,
@@ -347,6 +367,7 @@ export class SparkPlatform extends Chart implements CheckedPlatform, DrawnPlatfo
     gitOps.addHelmRelease(this.sparkOperator.release);
     if (this.workflows) gitOps.addHelmRelease(this.workflows.release);
     if (this.loggingOperator) gitOps.addHelmRelease(this.loggingOperator.release);
+    if (this.karpenter) gitOps.addHelmRelease(this.karpenter.release);
     return gitOps;
   }
 

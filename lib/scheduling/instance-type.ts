@@ -1,6 +1,10 @@
 import { Size } from 'cdk8s';
 import { checkArgs, checkInteger, checkShape, invalidProp } from '../validation';
+import { CpuArchitecture } from './capacity-type';
 import { INSTANCE_TYPE_TABLE } from './private/instance-type-table';
+
+// Graviton families: a1, or a family whose generation digit is followed by 'g' (m6g, c7gn, r8gd, t4g, im4gn, x2gd).
+const GRAVITON_FAMILY = /^(a1|[a-z]+[0-9]+g[a-z]*)$/;
 
 /**
  * What describes an EC2 instance type for capacity planning.
@@ -51,6 +55,12 @@ export class InstanceType {
     return new InstanceType(props);
   }
 
+  /** The CPU architecture of an instance type, from its family's name (Graviton families are arm64). */
+  public static cpuArchitectureOf(name: string): CpuArchitecture {
+    checkArgs('InstanceType.cpuArchitectureOf', 'InstanceType', 'cpuArchitectureOf', [name]);
+    return GRAVITON_FAMILY.test(name.split('.')[0]) ? CpuArchitecture.ARM_64 : CpuArchitecture.X86_64;
+  }
+
   /** The instance types the library knows. */
   public static get known(): string[] {
     return Object.keys(INSTANCE_TYPE_TABLE);
@@ -77,6 +87,11 @@ export class InstanceType {
     this.memoryMiB = checkInteger(where, 'memory', props.memory?.toMebibytes(), 512);
     this.maxPods = checkInteger(where, 'maxPods', props.maxPods, 1, 737);
     this.localNvmeGiB = props.localNvme ? checkInteger(where, 'localNvme', props.localNvme.toGibibytes(), 0) : 0;
+  }
+
+  /** Its CPU architecture (Graviton families are arm64), from its family's name. */
+  public get cpuArchitecture(): CpuArchitecture {
+    return InstanceType.cpuArchitectureOf(this.name);
   }
 
   /** True when it has NVMe instance store. */

@@ -1,3 +1,4 @@
+import { CpuArchitecture } from './capacity-type';
 import { InstanceType } from './instance-type';
 import { checkArgs, checkShape } from '../validation';
 
@@ -21,6 +22,8 @@ export interface DaemonSetRequest extends ResourceRequest {
 
 // nodeadm's eviction threshold (awslabs/amazon-eks-ami nodeadm/internal/kubelet/config.go: memory.available 100Mi).
 const EVICTION_MEMORY_MIB = 100;
+// The memory Graviton kernels reserve for CMA, which no pod gets (Karpenter v1.14.1 types.go memory()).
+const GRAVITON_CMA_MIB = 64;
 
 /**
  * What a node of an instance type offers pods, as EKS computes it on AL2023 (awslabs/amazon-eks-ami
@@ -30,7 +33,8 @@ const EVICTION_MEMORY_MIB = 100;
  * the requests of the daemon sets every node runs (available). There is no system-reserved.
  *
  * The memory the kubelet sees (the kernel's MemTotal) is below the EC2 figure: the firmware, the kernel and the
- * hypervisor keep some. The capacity counted here is the EC2 memory less `VM_MEMORY_OVERHEAD_PERCENT`, Karpenter's
+ * hypervisor keep some, and Graviton kernels 64 MiB more for CMA. The capacity counted here is the EC2 memory (less
+ * those 64 MiB on Graviton) less `VM_MEMORY_OVERHEAD_PERCENT`, Karpenter's
  * default for the same gap (aws/karpenter-provider-aws v1.14.1 `website/content/en/docs/troubleshooting.md`: "tuned
  * to closely match reality for the majority of instance types while not overestimating"), so an executor sized
  * into the last GiB fails at synth rather than staying Pending.
@@ -113,9 +117,12 @@ export class NodeCapacity {
   }
 }
 
-// Karpenter rounds the VM overhead up (aws/karpenter-provider-aws pkg/providers/instancetype/types.go memory()).
+// Karpenter's arithmetic, to the float (aws/karpenter-provider-aws v1.14.1 pkg/providers/instancetype/types.go
+// memory()): Graviton types lose 64 MiB to the kernel's CMA reservation first, then the VM overhead of the bytes
+// left is rounded up to a whole MiB.
 function memoryCapacityMiB(instanceType: InstanceType): number {
-  return instanceType.memoryMiB - Math.ceil(instanceType.memoryMiB * NodeCapacity.VM_MEMORY_OVERHEAD_PERCENT / 100);
+  const mib = instanceType.memoryMiB - (instanceType.cpuArchitecture === CpuArchitecture.ARM_64 ? GRAVITON_CMA_MIB : 0);
+  return mib - Math.ceil(mib * 1024 * 1024 * (NodeCapacity.VM_MEMORY_OVERHEAD_PERCENT / 100) / 1024 / 1024);
 }
 
 function kubeReservedCpuMillis(vcpus: number): number {

@@ -92,8 +92,6 @@ export interface NodePoolProps {
 // EKS node groups cannot carry them.
 const RESERVED_LABEL_DOMAINS = ['kubernetes.io', 'k8s.io'];
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-// Graviton families: a1, or a family whose generation digit is followed by 'g' (m6g, c7gn, r8gd, t4g, im4gn, x2gd).
-const GRAVITON_FAMILY = /^(a1|[a-z]+[0-9]+g[a-z]*)$/;
 const MAX_TAINTS = 50;
 
 /**
@@ -286,7 +284,7 @@ function validateInstanceTypes(where: string, instanceTypes: string[]): string[]
 }
 
 function architectureOf(where: string, instanceTypes: string[]): CpuArchitecture {
-  const archOf = (type: string) => GRAVITON_FAMILY.test(type.split('.')[0]) ? CpuArchitecture.ARM_64 : CpuArchitecture.X86_64;
+  const archOf = (type: string) => InstanceType.cpuArchitectureOf(type);
   const first = archOf(instanceTypes[0]);
   instanceTypes.forEach((type, i) => {
     if (archOf(type) !== first) {

@@ -239,6 +239,8 @@ export class SparkApplicationSpec {
       driver: {
         ...this.podFields(p.driver ?? {}, DEFAULT_DRIVER_MEMORY, this.driverPlacement, this.driverRequest, PlatformPriority.DRIVERS),
         cores: p.driver?.cores ?? 1,
+        // Karpenter neither consolidates nor drifts a node while a driver runs there: the job would fail with it.
+        annotations: AppFacts.of(this.scope).karpenter ? { [DO_NOT_DISRUPT]: 'true' } : undefined,
       },
       executor: {
         ...this.podFields(p.executor ?? {}, DEFAULT_EXECUTOR_MEMORY, this.executorPlacement, this.executorRequest, PlatformPriority.EXECUTORS),
@@ -248,6 +250,9 @@ export class SparkApplicationSpec {
     };
   }
 }
+
+// kubernetes-sigs/karpenter pkg/apis/v1/labels.go DoNotDisruptAnnotationKey.
+const DO_NOT_DISRUPT = 'karpenter.sh/do-not-disrupt';
 
 // Spark needs no privilege: non-root, no escalation, no capabilities, the runtime's default seccomp profile (its
 // local dirs are in the image: the root filesystem stays writable).
