@@ -101,10 +101,10 @@ export class ExamplePlatform extends SparkPlatform {
   }
 }
 
-/** Builds the example app without writing it (the test suite validates it). */
-export function createApp(): App {
+/** Builds the example app without writing it (the test suite validates it), with Karpenter if asked. */
+export function createApp(props: ExamplePlatformProps = {}): App {
   const app = new App();
-  new ExamplePlatform(app, 'spark-platform');
+  new ExamplePlatform(app, 'spark-platform', props);
   return app;
 }
 

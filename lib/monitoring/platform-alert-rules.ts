@@ -143,6 +143,120 @@ export class PlatformAlertRules {
   }
 
   /**
+   * Pods stayed unschedulable for Karpenter: no NodePool can launch a node they fit (limits reached, instance
+   * types too small, capacity short). kubernetes-sigs/karpenter v1.14.1 `pkg/controllers/provisioning/scheduling/metrics.go`
+   * `karpenter_scheduler_unschedulable_pods_count` (a gauge of the pods its last scheduling simulation could not place).
+   */
+  public static karpenterPodsUnschedulable(runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.karpenterPodsUnschedulable', 'PlatformAlertRules', 'karpenterPodsUnschedulable', [runbookBaseUrl]);
+    return new AlertRule({
+      name: 'SparkPodsUnschedulable',
+      expr: 'max(karpenter_scheduler_unschedulable_pods_count) > 0',
+      for: Duration.minutes(15),
+      severity: AlertSeverity.WARNING,
+      summary: 'Pods have been unschedulable for 15 minutes',
+      description: '{{ $value }} pod(s) fit no node Karpenter can launch: a NodePool may be at its limit (the pool\'s maxSize), spot and on-demand '
+        + 'capacity of every instance type of the pool may be short, or the pods ask for more than a node offers. Karpenter\'s log names the pods and why.',
+      runbookUrl: runbook(runbookBaseUrl, 'SparkPodsUnschedulable'),
+    });
+  }
+
+  /**
+   * Nodes Karpenter launched for a pool did not launch or join: the node class is not ready (subnets, security
+   * groups, AMI or role not found), the instance never came up, or its kubelet never registered (the node role's
+   * access entry, user data). kubernetes-sigs/karpenter v1.14.1 `pkg/metrics/metrics.go`
+   * `karpenter_nodeclaims_disrupted_total{reason}` (`pkg/controllers/nodeclaim/lifecycle/launch.go` and `liveness.go`).
+   */
+  public static karpenterNodesNotLaunching(runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.karpenterNodesNotLaunching', 'PlatformAlertRules', 'karpenterNodesNotLaunching', [runbookBaseUrl]);
+    return new AlertRule({
+      name: 'KarpenterNodesNotLaunching',
+      expr: 'sum by (nodepool, reason) (increase(karpenter_nodeclaims_disrupted_total{reason=~"launch_timeout|registration_timeout|nodeclass_not_ready"}[30m])) > 0',
+      severity: AlertSeverity.WARNING,
+      summary: 'Karpenter\'s nodes of pool {{ $labels.nodepool }} fail to come up ({{ $labels.reason }})',
+      description: '{{ $value }} node(s) of pool {{ $labels.nodepool }} were given up in 30 minutes ({{ $labels.reason }}): nodeclass_not_ready is a subnet, '
+        + 'security group, AMI or role the EC2NodeClass does not find; launch_timeout an instance that never ran; registration_timeout a node that never joined '
+        + '(the node role\'s access entry). `kubectl describe ec2nodeclass {{ $labels.nodepool }}` and Karpenter\'s log say which.',
+      runbookUrl: runbook(runbookBaseUrl, 'KarpenterNodesNotLaunching'),
+    });
+  }
+
+  /**
+   * EC2 has had no capacity for a pool's instance types for 30 minutes: its pods wait, or run on the spot pool's
+   * fallback. kubernetes-sigs/karpenter v1.14.1 `karpenter_nodeclaims_disrupted_total{reason="insufficient_capacity"}`
+   * (a launch refused by EC2 with InsufficientInstanceCapacity and the like deletes its NodeClaim).
+   */
+  public static karpenterInsufficientCapacity(runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.karpenterInsufficientCapacity', 'PlatformAlertRules', 'karpenterInsufficientCapacity', [runbookBaseUrl]);
+    return new AlertRule({
+      name: 'KarpenterInsufficientCapacity',
+      expr: 'sum by (nodepool) (increase(karpenter_nodeclaims_disrupted_total{reason="insufficient_capacity"}[15m])) > 0',
+      for: Duration.minutes(30),
+      severity: AlertSeverity.INFO,
+      summary: 'EC2 has no capacity for pool {{ $labels.nodepool }}',
+      description: 'For 30 minutes Karpenter\'s launches for pool {{ $labels.nodepool }} have been refused for lack of capacity: its pods wait, or run on '
+        + 'its on-demand fallback. More instance types of the same size in the pool give EC2 more markets to fill it from.',
+      runbookUrl: runbook(runbookBaseUrl, 'KarpenterInsufficientCapacity'),
+    });
+  }
+
+  /**
+   * Karpenter's calls to AWS fail for another reason than capacity (IAM, throttling, a missing resource).
+   * kubernetes-sigs/karpenter v1.14.1 `pkg/cloudprovider/metrics/cloudprovider.go` `karpenter_cloudprovider_errors_total{method, error}`
+   * (`error` empty for an error of no known kind).
+   */
+  public static karpenterCloudProviderErrors(runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.karpenterCloudProviderErrors', 'PlatformAlertRules', 'karpenterCloudProviderErrors', [runbookBaseUrl]);
+    return new AlertRule({
+      name: 'KarpenterCloudProviderErrors',
+      expr: 'sum by (method) (increase(karpenter_cloudprovider_errors_total{error!~"InsufficientCapacityError|NodeClaimNotFoundError"}[15m])) > 0',
+      for: Duration.minutes(15),
+      severity: AlertSeverity.WARNING,
+      summary: 'Karpenter\'s {{ $labels.method }} calls to AWS fail',
+      description: 'Karpenter counted {{ $value }} failed {{ $labels.method }} calls in 15 minutes, for 15 minutes, not for lack of capacity: its IAM role, '
+        + 'AWS API throttling or a resource that no longer exists. Its log says which.',
+      runbookUrl: runbook(runbookBaseUrl, 'KarpenterCloudProviderErrors'),
+    });
+  }
+
+  /**
+   * Spot reclaims are frequent: at least 5 in an hour. Executors lost to reclaims make Spark rerun their stages.
+   * aws/karpenter-provider-aws v1.14.1 `pkg/controllers/interruption/metrics.go`
+   * `karpenter_interruption_received_messages_total{message_type="spot_interrupted"}` (messages/types.go).
+   */
+  public static karpenterSpotInterruptions(runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.karpenterSpotInterruptions', 'PlatformAlertRules', 'karpenterSpotInterruptions', [runbookBaseUrl]);
+    return new AlertRule({
+      name: 'KarpenterSpotInterruptions',
+      expr: 'sum(increase(karpenter_interruption_received_messages_total{message_type="spot_interrupted"}[1h])) >= 5',
+      severity: AlertSeverity.INFO,
+      summary: 'Spot reclaimed {{ $value }} nodes in the last hour',
+      description: 'Karpenter received {{ $value }} spot interruption warnings in an hour and drained those nodes: executors on them were lost and their '
+        + 'stages rerun. More instance types (and sizes) in the spot pools spread it over more spot markets.',
+      runbookUrl: runbook(runbookBaseUrl, 'KarpenterSpotInterruptions'),
+    });
+  }
+
+  /**
+   * A pool has reached its size: Karpenter launches no more of its nodes (its NodePool's `limits`). kubernetes-sigs/karpenter
+   * v1.14.1 `pkg/controllers/metrics/nodepool/controller.go` `karpenter_nodepools_usage` and `karpenter_nodepools_limit`
+   * `{nodepool, resource_type}`.
+   */
+  public static karpenterNodePoolAtLimit(runbookBaseUrl: string = DEFAULT_RUNBOOK_BASE_URL): AlertRule {
+    checkArgs('PlatformAlertRules.karpenterNodePoolAtLimit', 'PlatformAlertRules', 'karpenterNodePoolAtLimit', [runbookBaseUrl]);
+    return new AlertRule({
+      name: 'KarpenterNodePoolAtLimit',
+      expr: 'max by (nodepool, resource_type) (karpenter_nodepools_usage / karpenter_nodepools_limit) >= 1',
+      for: Duration.minutes(15),
+      severity: AlertSeverity.WARNING,
+      summary: 'Pool {{ $labels.nodepool }} is at its limit of {{ $labels.resource_type }}',
+      description: 'Pool {{ $labels.nodepool }} has used all its {{ $labels.resource_type }} for 15 minutes: Karpenter launches no more of its nodes, so '
+        + 'pods that need one wait. Raise the pool\'s maxSize, or move work elsewhere.',
+      runbookUrl: runbook(runbookBaseUrl, 'KarpenterNodePoolAtLimit'),
+    });
+  }
+
+  /**
    * A component's metrics endpoint has not been scraped successfully for 10 minutes: it is down or gone
    * (Prometheus' own `up` series of the monitor's job).
    */

@@ -311,7 +311,7 @@ export class PlatformMonitoring extends Construct {
   }
 
   private platformRuleGroups(): Array<{ name: string; rules: AlertRule[] }> {
-    const { sparkOperator, workflows, clusterAutoscaler, historyServer } = this.props;
+    const { sparkOperator, workflows, clusterAutoscaler, karpenter, historyServer } = this.props;
     const base = this.runbookBaseUrl;
     const overdue = (workflows?.pipelines ?? []).flatMap(p => p.schedules.flatMap(s =>
       [PlatformAlertRules.sparkPipelineOverdue(p, s, base), PlatformAlertRules.sparkPipelineNeverSucceeded(p, s, base)]));
@@ -329,7 +329,14 @@ export class PlatformMonitoring extends Construct {
       },
       {
         name: RULE_GROUPS.capacity,
-        rules: clusterAutoscaler ? [PlatformAlertRules.podsUnschedulable(base), PlatformAlertRules.clusterAutoscalerErrors(base)] : [],
+        rules: [
+          ...(clusterAutoscaler ? [PlatformAlertRules.podsUnschedulable(base), PlatformAlertRules.clusterAutoscalerErrors(base)] : []),
+          ...(karpenter ? [
+            PlatformAlertRules.karpenterPodsUnschedulable(base), PlatformAlertRules.karpenterNodesNotLaunching(base),
+            PlatformAlertRules.karpenterInsufficientCapacity(base), PlatformAlertRules.karpenterCloudProviderErrors(base),
+            PlatformAlertRules.karpenterSpotInterruptions(base), PlatformAlertRules.karpenterNodePoolAtLimit(base),
+          ] : []),
+        ],
       },
       {
         name: RULE_GROUPS.components,
@@ -338,6 +345,7 @@ export class PlatformMonitoring extends Construct {
           ...(sparkOperator ? [down('SparkOperatorDown', 'The Spark Operator', 'spark-operator')] : []),
           ...(workflows ? [down('ArgoWorkflowsControllerDown', 'The Argo Workflows controller', 'argo-workflows-controller')] : []),
           ...(clusterAutoscaler ? [down('ClusterAutoscalerDown', 'The cluster-autoscaler', 'cluster-autoscaler')] : []),
+          ...(karpenter ? [down('KarpenterDown', 'Karpenter', 'karpenter')] : []),
           ...(historyServer ? [PlatformAlertRules.historyServerDown(historyServer.namespace, historyServer.serviceName, base)] : []),
         ],
       },
@@ -347,6 +355,7 @@ export class PlatformMonitoring extends Construct {
   private jobOfService(monitor: string): string {
     if (monitor === 'pushgateway') return this.pushgateway.serviceName;
     if (monitor === 'argo-workflows-controller') return `${this.props.workflows!.release.releaseName}-workflow-controller`;
+    if (monitor === 'karpenter') return this.props.karpenter!.release.controller.service!.name;
     return 'cluster-autoscaler';
   }
 

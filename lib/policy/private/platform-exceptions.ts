@@ -110,6 +110,21 @@ const CHART_EXCEPTIONS: PolicyException[] = [
       + 'templates/clusterrole.yaml), "*" on coordination.k8s.io leases being its leader election',
   })),
   {
+    rule: PolicyRule.CLUSTER_WRITE,
+    kind: 'ClusterRole',
+    name: 'karpenter-core',
+    reason: 'Karpenter creates and deletes the NodeClaims of every NodePool, taints, drains and deletes the nodes it removes (pod evictions, and '
+      + 'pod deletions past a termination grace period), records events on pods and nodes in every namespace, and writes its NodePools\' status '
+      + '(aws/karpenter-provider-aws v1.14.1 charts/karpenter templates/clusterrole-core.yaml)',
+  },
+  {
+    rule: PolicyRule.CLUSTER_WRITE,
+    kind: 'ClusterRole',
+    name: 'karpenter',
+    reason: 'Karpenter writes the status (subnets, security groups, AMIs, instance profile) and finalizers of every EC2NodeClass '
+      + '(aws/karpenter-provider-aws v1.14.1 charts/karpenter templates/clusterrole.yaml)',
+  },
+  {
     rule: PolicyRule.MISSING_PROBES,
     kind: 'Deployment',
     name: 'argo-workflows-workflow-controller',
