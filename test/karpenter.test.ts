@@ -7,11 +7,14 @@ import {
   CapacityType, ClusterAutoscaler, HelmRelease, InstanceType, Karpenter, KarpenterConsolidation, KarpenterNames, KarpenterNodePool, KarpenterProps,
   NodeCapacity, NodePool, Placement, PlatformServiceAccounts, ServiceAccountIdentity, SparkOperator, SparkPlatform, SynthWarnings, WorkloadIdentity,
 } from '../lib';
+import { createApp } from '../examples/main';
 import { ChartComponent } from '../lib/delivery';
 import { helmTemplate, renderableCharts } from './fixtures/helm-template';
+import { NetworkPolicyEvaluator } from './fixtures/network-policy-evaluator';
+import { promtoolCheckRules, promtoolTestRules } from './fixtures/prometheus-tools';
 import { bindings, findObject, scalaJob, teamA } from './fixtures/spark-platform';
 import { expectValuesExistInChart } from './validation/chart-values';
-import { synthValid } from './validation/harness';
+import { SchemaHarness, synthValid } from './validation/harness';
 
 const spotTaint = { key: 'spark-platform.io/capacity', value: 'spot', effect: TaintEffect.NO_SCHEDULE };
 const system = new NodePool({ name: 'system', capacityType: CapacityType.ON_DEMAND, instanceTypes: ['m6i.xlarge'], minSize: 2, maxSize: 6 });
@@ -350,5 +353,113 @@ withChartSource('the real chart, rendered with the library\'s values', () => {
   test('the CRDs the chart installs are the ones the NodePool and EC2NodeClass are checked against', () => {
     const crds = docs.filter(d => d.kind === 'CustomResourceDefinition').map(d => d.metadata.name).sort();
     expect(crds).toEqual(expect.arrayContaining(['ec2nodeclasses.karpenter.k8s.aws', 'nodepools.karpenter.sh', 'nodeclaims.karpenter.sh']));
+  });
+});
+
+// The example switched to Karpenter with its one prop: what the platform around Karpenter renders.
+describe('the example platform with karpenter', () => {
+  const app = createApp({ karpenter: true });
+  const platform = app.charts.find(c => c instanceof SparkPlatform) as SparkPlatform;
+  const docs = SchemaHarness.get().assertValidSynth(app);
+
+  test('no cluster-autoscaler object; a NodePool and an EC2NodeClass per pool of the example', () => {
+    expect(docs.filter(d => d.metadata?.name === 'cluster-autoscaler' || d.metadata?.name === 'cluster-autoscaler-priority-expander')).toEqual([]);
+    expect(docs.filter(d => d.kind === 'NodePool').map(d => d.metadata.name).sort()).toEqual(['spark-on-demand', 'spark-spot', 'system']);
+    expect(docs.filter(d => d.kind === 'EC2NodeClass').map(d => d.metadata.name).sort()).toEqual(['spark-on-demand', 'spark-spot', 'system']);
+  });
+
+  test('Argo CD installs the chart before the NodePools, and the AppProject allows their kinds', () => {
+    const application = docs.find(d => d.kind === 'Application' && d.metadata.name === 'karpenter');
+    expect(application.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-10');
+    expect(application.spec.source).toMatchObject({ repoURL: 'public.ecr.aws/karpenter', chart: 'karpenter', targetRevision: '1.14.1' });
+    expect(application.spec.destination.namespace).toBe('kube-system');
+    const project = docs.find(d => d.kind === 'AppProject');
+    const allowed = project.spec.clusterResourceWhitelist.map((k: any) => `${k.group}/${k.kind}`);
+    expect(allowed).toEqual(expect.arrayContaining(['karpenter.sh/NodePool', 'karpenter.k8s.aws/EC2NodeClass']));
+  });
+
+  test('every driver of every job and pipeline step carries do-not-disrupt', () => {
+    const specs = docs.filter(d => d.kind === 'SparkApplication' || d.kind === 'ScheduledSparkApplication')
+      .map(d => (d.kind === 'SparkApplication' ? d.spec : d.spec.template));
+    expect(specs.length).toBeGreaterThan(0);
+    for (const spec of specs) expect(spec.driver.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
+    const steps = docs.filter(d => d.kind === 'WorkflowTemplate').flatMap(d => d.spec.templates).filter((t: any) => t.resource?.manifest);
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) expect(step.resource.manifest).toContain('karpenter.sh/do-not-disrupt: "true"');
+  });
+
+  test('NetworkPolicies: Karpenter reaches AWS and the API server, Prometheus reaches its metrics, nothing else reaches it', () => {
+    const evaluator = new NetworkPolicyEvaluator(docs);
+    const karpenter = { name: 'Karpenter', namespace: 'kube-system', labels: platform.karpenter!.podLabels, ip: '10.0.1.200' };
+    const prometheus = { name: 'Prometheus', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' }, ip: '10.0.1.201' };
+    const driver = { name: 'a driver', namespace: 'analytics', labels: { 'spark-role': 'driver' }, ip: '10.0.1.202' };
+    const coreDns = { name: 'CoreDNS', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ip: '10.0.1.203' };
+    expect([
+      evaluator.allows(karpenter, { name: 'EC2 API', ip: '52.95.120.1' }, 443),
+      evaluator.allows(karpenter, { name: 'kubernetes Service', ip: '172.20.0.1' }, 443),
+      evaluator.allows(prometheus, karpenter, 8080),
+      evaluator.allows(driver, karpenter, 8080),
+      evaluator.allows(karpenter, { name: 'somewhere', ip: '52.95.120.1' }, 80),
+      // kube-system is not the platform's: only Karpenter's pods are isolated there.
+      evaluator.allows(driver, coreDns, 53, 'UDP'),
+    ]).toEqual([true, true, true, false, false, true]);
+    const flows = platform.network!.flows.map(f => f.name).filter(n => n.startsWith('karpenter'));
+    expect(flows.sort()).toEqual(['karpenter-metrics', 'karpenter-to-api', 'karpenter-to-aws']);
+  });
+
+  test('the monitor scrapes the chart\'s Service by its labels and port', () => {
+    const monitor = docs.find(d => d.kind === 'ServiceMonitor' && d.metadata.name === 'karpenter');
+    const service = platform.karpenter!.release.controller.service!;
+    expect(monitor.spec.selector.matchLabels).toEqual(service.labels);
+    expect(monitor.spec.namespaceSelector.matchNames).toEqual(['kube-system']);
+    expect(monitor.spec.endpoints.map((e: any) => e.port)).toEqual(['http-metrics']);
+  });
+
+  describe('alerts (promtool)', () => {
+    const groups = platform.monitoring!.ruleGroups;
+    const withoutAnnotations = groups.map(g => ({ ...g, rules: g.rules.map(({ annotations, ...rule }: any) => rule) }));
+    const fires = (alertname: string, evalTime: string, labels: { [key: string]: string }) => ({ eval_time: evalTime, alertname, exp_alerts: [{ exp_labels: labels }] });
+    const silent = (alertname: string, evalTime: string) => ({ eval_time: evalTime, alertname, exp_alerts: [] });
+    const test1m = (input: Array<[string, string]>, checks: any[]) => ({ interval: '1m', input_series: input.map(([series, values]) => ({ series, values })), alert_rule_test: checks });
+
+    test('the capacity group holds Karpenter\'s rules instead of the cluster-autoscaler\'s; promtool checks them', () => {
+      const result = promtoolCheckRules(groups);
+      expect(result.ok).toBe(true);
+      const alerts = groups.flatMap(g => g.rules.map((r: any) => r.alert));
+      expect(alerts).toEqual(expect.arrayContaining(['KarpenterNodesNotLaunching', 'KarpenterInsufficientCapacity', 'KarpenterCloudProviderErrors',
+        'KarpenterSpotInterruptions', 'KarpenterNodePoolAtLimit', 'KarpenterDown', 'SparkPodsUnschedulable']));
+      expect(alerts.filter(a => a.startsWith('ClusterAutoscaler'))).toEqual([]);
+    });
+
+    test.each([
+      ['pods Karpenter cannot place for 15 minutes', test1m([['karpenter_scheduler_unschedulable_pods_count{controller="provisioner"}', '0 2x30']],
+        [silent('SparkPodsUnschedulable', '10m'), fires('SparkPodsUnschedulable', '20m', { severity: 'warning' })])],
+      ['nodes that never registered; an ICE alone is not that', test1m([
+        ['karpenter_nodeclaims_disrupted_total{reason="registration_timeout", nodepool="spark-spot", capacity_type="spot"}', '0 0 1 1 1'],
+        ['karpenter_nodeclaims_disrupted_total{reason="insufficient_capacity", nodepool="system", capacity_type="on-demand"}', '0 1 2 3 4'],
+      ], [fires('KarpenterNodesNotLaunching', '3m', { severity: 'warning', nodepool: 'spark-spot', reason: 'registration_timeout' })])],
+      ['capacity short for 30 minutes', test1m([['karpenter_nodeclaims_disrupted_total{reason="insufficient_capacity", nodepool="spark-spot", capacity_type="spot"}', '0+1x60']],
+        [silent('KarpenterInsufficientCapacity', '20m'), fires('KarpenterInsufficientCapacity', '45m', { severity: 'info', nodepool: 'spark-spot' })])],
+      ['AWS errors other than capacity for 15 minutes', test1m([
+        ['karpenter_cloudprovider_errors_total{controller="nodeclaim.lifecycle", method="Create", provider="aws", error=""}', '0+1x60'],
+        ['karpenter_cloudprovider_errors_total{controller="nodeclaim.lifecycle", method="Get", provider="aws", error="NodeClaimNotFoundError"}', '0+1x60'],
+      ], [silent('KarpenterCloudProviderErrors', '10m'), fires('KarpenterCloudProviderErrors', '40m', { severity: 'warning', method: 'Create' })])],
+      ['five spot reclaims in an hour; rebalance recommendations are not reclaims', test1m([
+        ['karpenter_interruption_received_messages_total{message_type="spot_interrupted"}', '0 1 2 3 4 5 5 5'],
+        ['karpenter_interruption_received_messages_total{message_type="rebalance_recommendation"}', '0+10x7'],
+      ], [silent('KarpenterSpotInterruptions', '3m'), fires('KarpenterSpotInterruptions', '6m', { severity: 'info' })])],
+      ['a pool at its node limit for 15 minutes', test1m([
+        ['karpenter_nodepools_usage{nodepool="spark-spot", resource_type="nodes"}', '10 50x30'],
+        ['karpenter_nodepools_limit{nodepool="spark-spot", resource_type="nodes"}', '50x31'],
+        ['karpenter_nodepools_usage{nodepool="system", resource_type="nodes"}', '1x31'],
+        ['karpenter_nodepools_limit{nodepool="system", resource_type="nodes"}', '4x31'],
+      ], [silent('KarpenterNodePoolAtLimit', '10m'), fires('KarpenterNodePoolAtLimit', '20m', { severity: 'warning', nodepool: 'spark-spot', resource_type: 'nodes' })])],
+      ['Karpenter not scraped for 10 minutes', test1m([['up{job="karpenter", namespace="kube-system"}', '1 1 0x30']],
+        [silent('KarpenterDown', '5m'), fires('KarpenterDown', '20m', { severity: 'critical' })])],
+    ])('%s', (_name, unitTest) => {
+      const result = promtoolTestRules(withoutAnnotations, [unitTest]);
+      expect(result.output).toContain('SUCCESS');
+      expect(result.ok).toBe(true);
+    });
   });
 });

@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KarpenterNames, PlatformBindings } from '../bindings';
 import { SyncWave } from '../delivery';
-import { CpuArchitecture, NodePool } from '../scheduling';
+import { CpuArchitecture, NodePool, NodeTaint } from '../scheduling';
 import { checkInteger, checkShape, invalidProp } from '../validation';
 
 /**
@@ -131,7 +131,7 @@ export class KarpenterNodePool extends Construct {
               { key: 'kubernetes.io/arch', operator: 'In', values: [ARCH[pool.cpuArchitecture]] },
               { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
             ],
-            ...(pool.taints.length ? { taints: pool.taints.map(t => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })) } : {}),
+            ...(pool.taints.length ? { taints: pool.taints.map(taintOf) } : {}),
             expireAfter: goDuration(props.expireAfter ?? Duration.days(30)),
           },
         },
@@ -184,6 +184,10 @@ function checkExpressible(where: Construct, pool: NodePool): void {
   if (taint) {
     throw invalidProp(where, `NodePool "${pool.name}" taints`, taint.key, `uses a domain Karpenter keeps for its own taints (${KARPENTER_DOMAINS.join(', ')}): use your own prefix`);
   }
+}
+
+function taintOf(taint: NodeTaint): { [key: string]: string } {
+  return { key: taint.key, ...(taint.value !== undefined ? { value: taint.value } : {}), effect: taint.effect };
 }
 
 /** A cdk8s Duration as a Go duration ("720h", "5m", "90s"), in the largest unit that keeps it whole. */
