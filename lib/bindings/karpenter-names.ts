@@ -1,5 +1,5 @@
-import { LONGEST_REGION, MAX_QUEUE_NAME, MAX_ROLE_NAME } from './private/aws-name-limits';
 import { checkArgs, isUnresolvedToken } from '../validation';
+import { LONGEST_REGION, MAX_QUEUE_NAME, MAX_ROLE_NAME } from './private/aws-name-limits';
 
 /**
  * The names Karpenter's AWS resources take, derived from the cluster's name (and region) so that the AWS side

@@ -270,8 +270,12 @@ describe('Karpenter: what the controller may do, as IAM decides', () => {
 
   test('manage only the instance profiles it tags for this cluster and region', async () => {
     const profile = `arn:aws:iam::${ACCOUNT}:instance-profile/spark-platform_123`;
-    const create = { [`aws:RequestTag/kubernetes.io/cluster/${CLUSTER}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': CLUSTER,
-      'aws:RequestTag/topology.kubernetes.io/region': REGION, 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': 'default' };
+    const create = {
+      [`aws:RequestTag/kubernetes.io/cluster/${CLUSTER}`]: 'owned',
+      'aws:RequestTag/eks:eks-cluster-name': CLUSTER,
+      'aws:RequestTag/topology.kubernetes.io/region': REGION,
+      'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': 'default',
+    };
     expect(await allows({ action: 'iam:CreateInstanceProfile', resource: profile, context: create })).toBe(true);
     expect(await allows({ action: 'iam:CreateInstanceProfile', resource: profile })).toBe(false);
     expect(await allows({ action: 'iam:CreateInstanceProfile', resource: profile, context: { ...create, 'aws:RequestTag/topology.kubernetes.io/region': 'us-east-1' } })).toBe(false);
@@ -310,9 +314,11 @@ describe('Karpenter: what the controller may do, as IAM decides', () => {
 
 describe('Karpenter: cdk-nag and CloudFormation validation', () => {
   test('a stack with karpenter synthesizes strictly with zero unacknowledged AwsSolutions findings', () => {
-    const app = new App({ context: {
-      '@aws-cdk/aws-eks:useNativeOidcProvider': true, '@aws-cdk/core:validateAgainstDefaultRules': true, '@aws-cdk/core:strictCfnValidateErrors': true,
-    } });
+    const app = new App({
+      context: {
+        '@aws-cdk/aws-eks:useNativeOidcProvider': true, '@aws-cdk/core:validateAgainstDefaultRules': true, '@aws-cdk/core:strictCfnValidateErrors': true,
+      },
+    });
     const stack = new Stack(app, 'Test', { env: { account: ACCOUNT, region: REGION } });
     new aws.SparkEksCluster(stack, 'Platform', { clusterName: CLUSTER, systemPool, nodePools: [spotPool, baselinePool], karpenter: {} });
     Validations.of(app).addPlugins(new AwsSolutionsChecks());

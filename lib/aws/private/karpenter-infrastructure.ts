@@ -101,7 +101,7 @@ export class KarpenterInfrastructure extends Construct {
     const imported = props.subnets.filter(subnet => !owned.includes(subnet)).map(subnet => subnet.subnetId);
     const resources = [props.cluster.clusterSecurityGroupId, ...imported];
     const stack = Stack.of(this);
-    const arnOf = (id: string, type: string) => stack.formatArn({ service: 'ec2', resource: type, resourceName: id });
+    const arnOf = (resourceId: string, type: string) => stack.formatArn({ service: 'ec2', resource: type, resourceName: resourceId });
     const call = (action: 'createTags' | 'deleteTags'): cr.AwsSdkCall => ({
       service: 'EC2',
       action,
