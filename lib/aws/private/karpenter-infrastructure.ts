@@ -74,28 +74,35 @@ export class KarpenterInfrastructure extends Construct {
       accessEntryType: eks.AccessEntryType.EC2_LINUX,
       accessPolicies: [],
     });
+    this.queue = this.newInterruptionQueue(props.queueName);
+    this.rules = Object.entries(KARPENTER_INTERRUPTION_EVENTS).map(([ruleId, eventPattern]) =>
+      new events.Rule(this, ruleId, { eventPattern, targets: [new targets.SqsQueue(this.queue)] }));
+    this.discoveryTags = this.tagForDiscovery(props);
+  }
 
-    this.queue = new sqs.Queue(this, 'InterruptionQueue', {
-      queueName: props.queueName,
+  private newInterruptionQueue(queueName: string): sqs.Queue {
+    const queue = new sqs.Queue(this, 'InterruptionQueue', {
+      queueName,
       retentionPeriod: Duration.seconds(300),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     // The template's queue policy lets events.amazonaws.com (and sqs.amazonaws.com) send messages. Each rule's target
-    // below grants events.amazonaws.com for that rule only (aws:SourceArn), so no other account's rule can feed
-    // Karpenter forged interruptions; sqs.amazonaws.com as the template has it.
-    this.queue.addToResourcePolicy(new iam.PolicyStatement({
+    // grants events.amazonaws.com for that rule only (aws:SourceArn), so no other account's rule can feed Karpenter
+    // forged interruptions; sqs.amazonaws.com as the template has it.
+    queue.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'SqsSendMessage',
       principals: [new iam.ServicePrincipal('sqs.amazonaws.com')],
       actions: ['sqs:SendMessage'],
-      resources: [this.queue.queueArn],
+      resources: [queue.queueArn],
     }));
-    this.rules = Object.entries(KARPENTER_INTERRUPTION_EVENTS).map(([ruleId, eventPattern]) =>
-      new events.Rule(this, ruleId, { eventPattern, targets: [new targets.SqsQueue(this.queue)] }));
+    return queue;
+  }
 
-    // Subnets of this app are tagged as resources; EKS creates the cluster security group (aws-eks-v2 imports it
-    // by id, and CDK tags do not reach imported resources), and imported subnets belong to another app: an
-    // ec2:CreateTags call tags those.
+  // Subnets of this app are tagged as resources; EKS creates the cluster security group (aws-eks-v2 imports it by
+  // id, and CDK tags do not reach imported resources), and imported subnets belong to another app: an
+  // ec2:CreateTags call tags those.
+  private tagForDiscovery(props: KarpenterInfrastructureProps): cr.AwsCustomResource {
     const owned = props.subnets.filter(subnet => subnet.node.defaultChild instanceof ec2.CfnSubnet);
     for (const subnet of owned) Tags.of(subnet).add(KarpenterNames.DISCOVERY_TAG, props.clusterName);
     const imported = props.subnets.filter(subnet => !owned.includes(subnet)).map(subnet => subnet.subnetId);
@@ -108,7 +115,7 @@ export class KarpenterInfrastructure extends Construct {
       parameters: { Resources: resources, Tags: [{ Key: KarpenterNames.DISCOVERY_TAG, Value: props.clusterName }] },
       physicalResourceId: cr.PhysicalResourceId.of(`${KarpenterNames.DISCOVERY_TAG}=${props.clusterName}`),
     });
-    this.discoveryTags = new cr.AwsCustomResource(this, 'DiscoveryTags', {
+    return new cr.AwsCustomResource(this, 'DiscoveryTags', {
       onCreate: call('createTags'),
       onUpdate: call('createTags'),
       onDelete: call('deleteTags'),
