@@ -5,16 +5,18 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterEndpoint } from './cluster-endpoint';
 import { HelmReleaseChart } from './helm-release-chart';
 import { SparkPlatformBucket, SparkPlatformBucketProps } from './platform-bucket';
+import { KarpenterInfrastructure } from './private/karpenter-infrastructure';
 import { nodegroupOptions } from './private/node-group-options';
 import { NodeLaunchTemplate } from './private/node-launch-template';
 import { ServiceAccountRole } from './service-account-role';
 import { WorkloadPolicies } from './workload-policies';
-import { PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
+import { KarpenterNames, PlatformBindings, PlatformServiceAccounts, ServiceAccountIdentity, WorkloadIdentity } from '../bindings';
 import { ApplicationSource, ArgoCdApplication, ArgoCdRelease, ArgoCdSso, GitDirectoryOptions, GitOps } from '../delivery';
 import { NodePool, Placement } from '../scheduling';
 import { SparkTeam } from '../spark';
@@ -61,6 +63,22 @@ export interface ArgoWorkflowsAccess {
    * @default 'argo-artifacts'
    */
   readonly artifactPrefix?: string;
+}
+
+/**
+ * Karpenter instead of the cluster-autoscaler: its controller's role, the role of the nodes it launches, its
+ * interruption queue, and node groups that stay at their pools' baseline. Names are derived from the cluster's
+ * (`KarpenterNames`), so the Kubernetes side's Karpenter finds them without a stack output.
+ */
+export interface KarpenterAccess {
+  /**
+   * Karpenter's controller's service account: its role is named `serviceAccount.roleName(<cluster>, <region>)` and
+   * reached through IRSA or EKS Pod Identity, as the identity says. The Kubernetes side's Karpenter takes the same
+   * object.
+   *
+   * @default PlatformServiceAccounts.KARPENTER
+   */
+  readonly serviceAccount?: ServiceAccountIdentity;
 }
 
 /**
@@ -114,7 +132,8 @@ export interface SparkEksClusterProps {
   readonly systemPool: NodePool;
 
   /**
-   * The other pools (for example spot pools for executors), one managed node group each.
+   * The other pools (for example spot pools for executors), one managed node group each (with `karpenter`: only
+   * the pools with a `minSize` above 0, fixed at it; Karpenter launches the rest of their nodes).
    *
    * @default - none
    */
@@ -172,12 +191,25 @@ export interface SparkEksClusterProps {
   readonly teams?: SparkTeam[];
 
   /**
-   * The cluster-autoscaler's service account (its role is always created). The Kubernetes side's
-   * `ClusterAutoscaler` takes the same object.
+   * The cluster-autoscaler's service account (its role is created unless `karpenter` is given). The Kubernetes
+   * side's `ClusterAutoscaler` takes the same object.
    *
    * @default PlatformServiceAccounts.CLUSTER_AUTOSCALER
    */
   readonly clusterAutoscaler?: ServiceAccountIdentity;
+
+  /**
+   * Scale with Karpenter instead of the cluster-autoscaler: Karpenter's controller role (upstream v1.14.1's
+   * policy), its node role with an EKS access entry, its interruption queue with the EventBridge rules that feed
+   * it, and the discovery tag on the nodes' subnets and the cluster security group. A pool with a `minSize` above
+   * 0 keeps a managed node group fixed at `minSize` nodes (the baseline that runs Karpenter and the platform's
+   * components); a pool with `minSize` 0 gets no node group. The system pool must have a `minSize` of at least 1
+   * (Karpenter's controller cannot run on nodes it launches). No cluster-autoscaler role is created.
+   *
+   * @default - no Karpenter: one node group per pool between its `minSize` and `maxSize`, scaled by the
+   * cluster-autoscaler
+   */
+  readonly karpenter?: KarpenterAccess;
 
   /**
    * The Spark History Server's role.
@@ -325,8 +357,20 @@ export class SparkEksCluster extends Construct {
   public readonly endpoint: ClusterEndpoint;
   /** The platform bucket. */
   public readonly platformBucket: SparkPlatformBucket;
-  /** The managed node group of each pool, by pool name. */
+  /** The managed node group of each pool, by pool name (with `karpenter`: only the pools with a `minSize` above 0). */
   public readonly nodegroups: { [poolName: string]: eks.Nodegroup };
+  /**
+   * The role of the nodes Karpenter launches, named `KarpenterNames.nodeRoleName(<cluster>, <region>)`.
+   *
+   * @default - none without `karpenter`
+   */
+  public readonly karpenterNodeRole?: iam.IRole;
+  /**
+   * Karpenter's interruption queue, named `KarpenterNames.interruptionQueueName(<cluster>)`.
+   *
+   * @default - none without `karpenter`
+   */
+  public readonly karpenterInterruptionQueue?: sqs.IQueue;
   /** The values the Kubernetes side needs (deploy-time tokens in this app, stack outputs for others). */
   public readonly bindings: PlatformBindings;
   /** Argo CD's Helm chart, when `gitOps` is set. */
@@ -351,9 +395,11 @@ export class SparkEksCluster extends Construct {
     });
     this.cluster = this.createCluster(props);
     this.vpcCni = props.networkPolicies ?? true ? this.addVpcCni() : undefined;
-    this.nodegroups = Object.fromEntries(pools.map(pool => {
+    const karpenter = props.karpenter !== undefined;
+    // With Karpenter, a pool without a baseline has no node group: Karpenter launches all its nodes.
+    this.nodegroups = Object.fromEntries(pools.filter(pool => !karpenter || pool.minSize > 0).map(pool => {
       const nodegroup = this.cluster.addNodegroupCapacity(`NodeGroup-${pool.name}`,
-        nodegroupOptions(pool, props.clusterName, new NodeLaunchTemplate(this, `LaunchTemplate-${pool.name}`, pool).launchTemplate));
+        nodegroupOptions(pool, props.clusterName, new NodeLaunchTemplate(this, `LaunchTemplate-${pool.name}`, pool).launchTemplate, karpenter));
       // Nodes join with the network policy agent already on.
       if (this.vpcCni) nodegroup.node.addDependency(this.vpcCni);
       return [pool.name, nodegroup];
@@ -373,6 +419,9 @@ export class SparkEksCluster extends Construct {
       teamNamespaces: (props.teams ?? []).map(team => team.namespace),
       deployedByAwsCdk: true,
     });
+    const karpenterParts = props.karpenter ? this.addKarpenter(props.karpenter) : undefined;
+    this.karpenterNodeRole = karpenterParts?.infrastructure.nodeRole;
+    this.karpenterInterruptionQueue = karpenterParts?.infrastructure.queue;
     const autoscalerRole = this.addWorkloadRoles(props);
     if (props.gitOps) this.argoCd = this.addArgoCd(props.gitOps, Placement.onPool(props.systemPool));
     this.addOutputs();
@@ -383,6 +432,7 @@ export class SparkEksCluster extends Construct {
       bucket: this.platformBucket,
       rolePrefixes: this.rolePrefixes,
       clusterAutoscalerRole: autoscalerRole,
+      karpenter: karpenterParts,
     });
   }
 
@@ -409,6 +459,14 @@ export class SparkEksCluster extends Construct {
     if (props.systemPool.isSpot) {
       throw invalidProp(this, 'systemPool', props.systemPool.name,
         'is a spot pool: the system node group runs operators, Argo CD and Spark drivers, which must not be reclaimed; give an ON_DEMAND pool');
+    }
+    if (props.karpenter && props.systemPool.minSize < 1) {
+      throw invalidProp(this, 'systemPool', props.systemPool.name,
+        'has minSize 0 with karpenter: Karpenter\'s controller runs on the system node group and cannot run on nodes it launches; give the system pool a minSize of at least 1');
+    }
+    if (props.karpenter && props.clusterAutoscaler) {
+      throw invalidProp(this, 'clusterAutoscaler', props.clusterAutoscaler.key,
+        'is given with karpenter: Karpenter scales the cluster, and the platform runs one autoscaler; leave clusterAutoscaler out');
     }
     const pools = [props.systemPool, ...(props.nodePools ?? [])];
     const names = new Set<string>();
@@ -468,10 +526,30 @@ export class SparkEksCluster extends Construct {
     return vpc;
   }
 
-  // One role per service account, named after the cluster and the service account; returns the autoscaler's.
-  private addWorkloadRoles(props: SparkEksClusterProps): ServiceAccountRole {
+  // Karpenter's node role, queue, rules and discovery tags, and its controller's role.
+  private addKarpenter(access: KarpenterAccess): { infrastructure: KarpenterInfrastructure; controllerRole: ServiceAccountRole } {
+    const region = Stack.of(this).region;
+    const roleProblem = KarpenterNames.nodeRoleNameProblem(this.clusterName, region);
+    if (roleProblem) throw invalidProp(this, 'clusterName', this.clusterName, roleProblem);
+    const queueProblem = KarpenterNames.interruptionQueueNameProblem(this.clusterName);
+    if (queueProblem) throw invalidProp(this, 'clusterName', this.clusterName, queueProblem);
+    const infrastructure = new KarpenterInfrastructure(this, 'Karpenter', {
+      cluster: this.cluster,
+      clusterName: this.clusterName,
+      nodeRoleName: KarpenterNames.nodeRoleName(this.clusterName, region),
+      queueName: KarpenterNames.interruptionQueueName(this.clusterName),
+      subnets: this.cluster.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets,
+    });
+    const controllerRole = this.addRole('KarpenterControllerRole', access.serviceAccount ?? PlatformServiceAccounts.KARPENTER,
+      WorkloadPolicies.karpenterController(this.clusterName, infrastructure.nodeRole.roleArn, infrastructure.queue.queueArn), []);
+    return { infrastructure, controllerRole };
+  }
+
+  // One role per service account, named after the cluster and the service account; returns the autoscaler's
+  // (none with Karpenter).
+  private addWorkloadRoles(props: SparkEksClusterProps): ServiceAccountRole | undefined {
     const eventLogs = this.platformBucket.eventLogs;
-    const autoscaler = this.addRole('ClusterAutoscalerRole', props.clusterAutoscaler ?? PlatformServiceAccounts.CLUSTER_AUTOSCALER,
+    const autoscaler = props.karpenter ? undefined : this.addRole('ClusterAutoscalerRole', props.clusterAutoscaler ?? PlatformServiceAccounts.CLUSTER_AUTOSCALER,
       WorkloadPolicies.clusterAutoscaler(this.clusterName), []);
     const artifacts = this.bindings.artifacts;
     // Every prefix a role may list, by the prop that names it: checked for bare-prefix overlaps below.
@@ -612,6 +690,10 @@ export class SparkEksCluster extends Construct {
     out('EventLogUri', this.platformBucket.eventLogs.s3aUri, 'spark.eventLog.dir of every job');
     out('KubernetesVersion', this.bindings.kubernetesVersion, 'PlatformBindings.kubernetesVersion');
     out('HistoryServerCleaner', String(this.bindings.historyServerCleaner), 'PlatformBindings.historyServerCleaner');
+    if (this.karpenterNodeRole && this.karpenterInterruptionQueue) {
+      out('KarpenterNodeRoleName', this.karpenterNodeRole.roleName, 'KarpenterNames.nodeRoleName(): the role of the EC2NodeClass');
+      out('KarpenterInterruptionQueueName', this.karpenterInterruptionQueue.queueName, 'KarpenterNames.interruptionQueueName(): Karpenter\'s settings.interruptionQueue');
+    }
     // CloudFormation outputs cannot be empty: a stack without teams has none.
     if (this.bindings.teamNamespaces?.length) out('TeamNamespaces', this.bindings.teamNamespaces.join(','), 'PlatformBindings.teamNamespaces');
     const names = new Map<string, string>();

@@ -57,6 +57,149 @@ export class WorkloadPolicies {
   }
 
   /**
+   * Karpenter's controller (v1.14.1): the statements of the controller policies of its getting-started template
+   * (aws/karpenter-provider-aws v1.14.1, `website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml`:
+   * NodeLifecyclePolicy, IAMIntegrationPolicy, EKSIntegrationPolicy, InterruptionPolicy, ZonalShiftPolicy,
+   * ResourceDiscoveryPolicy), scoped as it scopes them. It launches instances and fleets only tagged for this cluster
+   * (`kubernetes.io/cluster/<cluster>=owned`, `eks:eks-cluster-name=<cluster>`, a `karpenter.sh/nodepool`), tags,
+   * terminates and deletes only what carries those tags, passes only the node role to EC2, manages only the instance
+   * profiles it tagged for this cluster and region, reads only the interruption queue, the public SSM parameters
+   * (`/aws/service/*`: AMI ids), prices, and this cluster's endpoint and zonal shift status.
+   *
+   * @param clusterName the EKS cluster's name (a tag key names it: not a deploy-time token)
+   * @param nodeRoleArn the ARN of the role of the nodes Karpenter launches
+   * @param interruptionQueueArn the ARN of the interruption queue
+   */
+  public static karpenterController(clusterName: string, nodeRoleArn: string, interruptionQueueArn: string): iam.PolicyStatement[] {
+    const ec2 = (resource: string, account = '*') => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${account}:${resource}`;
+    const taggedTypes = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map(r => ec2(r));
+    const instanceProfiles = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:instance-profile/*`;
+    const clusterArn = `arn:${Aws.PARTITION}:eks:${Aws.REGION}:${Aws.ACCOUNT_ID}:cluster/${clusterName}`;
+    const owned = (kind: 'ResourceTag' | 'RequestTag') => ({ [`aws:${kind}/kubernetes.io/cluster/${clusterName}`]: 'owned' });
+    const requestTags = { ...owned('RequestTag'), 'aws:RequestTag/eks:eks-cluster-name': clusterName };
+    const anyNodePool = (kind: 'ResourceTag' | 'RequestTag') => ({ [`aws:${kind}/karpenter.sh/nodepool`]: '*' });
+    const anyNodeClass = (kind: 'ResourceTag' | 'RequestTag') => ({ [`aws:${kind}/karpenter.k8s.aws/ec2nodeclass`]: '*' });
+    const region = (kind: 'ResourceTag' | 'RequestTag') => ({ [`aws:${kind}/topology.kubernetes.io/region`]: Aws.REGION });
+    return [
+      // NodeLifecyclePolicy
+      new iam.PolicyStatement({
+        sid: 'AllowScopedEC2InstanceAccessActions',
+        actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
+        resources: [ec2('image/*', ''), ec2('snapshot/*', ''), ec2('security-group/*'), ec2('subnet/*'), ec2('capacity-reservation/*'), ec2('placement-group/*')],
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowScopedEC2LaunchTemplateAccessActions',
+        actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
+        resources: [ec2('launch-template/*')],
+        conditions: { StringEquals: owned('ResourceTag'), StringLike: anyNodePool('ResourceTag') },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowScopedEC2InstanceActionsWithTags',
+        actions: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'],
+        resources: taggedTypes,
+        conditions: { StringEquals: requestTags, StringLike: anyNodePool('RequestTag') },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowScopedResourceCreationTagging',
+        actions: ['ec2:CreateTags'],
+        resources: taggedTypes,
+        conditions: {
+          StringEquals: { ...requestTags, 'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'] },
+          StringLike: anyNodePool('RequestTag'),
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowScopedResourceTagging',
+        actions: ['ec2:CreateTags'],
+        resources: [ec2('instance/*')],
+        conditions: {
+          'StringEquals': owned('ResourceTag'),
+          'StringLike': anyNodePool('ResourceTag'),
+          'StringEqualsIfExists': { 'aws:RequestTag/eks:eks-cluster-name': clusterName },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowScopedDeletion',
+        actions: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'],
+        resources: [ec2('instance/*'), ec2('launch-template/*')],
+        conditions: { StringEquals: owned('ResourceTag'), StringLike: anyNodePool('ResourceTag') },
+      }),
+      // IAMIntegrationPolicy
+      new iam.PolicyStatement({
+        sid: 'AllowPassingInstanceRole',
+        actions: ['iam:PassRole'],
+        resources: [nodeRoleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowScopedInstanceProfileCreationActions',
+        actions: ['iam:CreateInstanceProfile'],
+        resources: [instanceProfiles],
+        conditions: { StringEquals: { ...requestTags, ...region('RequestTag') }, StringLike: anyNodeClass('RequestTag') },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowScopedInstanceProfileTagActions',
+        actions: ['iam:TagInstanceProfile'],
+        resources: [instanceProfiles],
+        conditions: {
+          StringEquals: { ...owned('ResourceTag'), ...region('ResourceTag'), ...requestTags, ...region('RequestTag') },
+          StringLike: { ...anyNodeClass('ResourceTag'), ...anyNodeClass('RequestTag') },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowScopedInstanceProfileActions',
+        actions: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
+        resources: [instanceProfiles],
+        conditions: { StringEquals: { ...owned('ResourceTag'), ...region('ResourceTag') }, StringLike: anyNodeClass('ResourceTag') },
+      }),
+      // EKSIntegrationPolicy
+      new iam.PolicyStatement({ sid: 'AllowAPIServerEndpointDiscovery', actions: ['eks:DescribeCluster'], resources: [clusterArn] }),
+      // InterruptionPolicy
+      new iam.PolicyStatement({
+        sid: 'AllowInterruptionQueueActions',
+        actions: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+        resources: [interruptionQueueArn],
+      }),
+      // ZonalShiftPolicy
+      new iam.PolicyStatement({
+        sid: 'AllowZonalShiftStatusReadOnly',
+        actions: ['arc-zonal-shift:GetManagedResource'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': clusterArn } },
+      }),
+      // ResourceDiscoveryPolicy
+      new iam.PolicyStatement({
+        sid: 'AllowRegionalReadActions',
+        actions: [
+          'ec2:DescribeCapacityReservations',
+          'ec2:DescribeImages',
+          'ec2:DescribeInstances',
+          'ec2:DescribeInstanceStatus',
+          'ec2:DescribeInstanceTypeOfferings',
+          'ec2:DescribeInstanceTypes',
+          'ec2:DescribeLaunchTemplates',
+          'ec2:DescribePlacementGroups',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeSpotPriceHistory',
+          'ec2:DescribeSubnets',
+        ],
+        // These Describe actions support no resource-level permissions.
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AllowSSMReadActions',
+        actions: ['ssm:GetParameter'],
+        resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}::parameter/aws/service/*`],
+      }),
+      new iam.PolicyStatement({ sid: 'AllowPricingReadActions', actions: ['pricing:GetProducts'], resources: ['*'] }),
+      new iam.PolicyStatement({ sid: 'AllowUnscopedInstanceProfileListAction', actions: ['iam:ListInstanceProfiles'], resources: ['*'] }),
+      new iam.PolicyStatement({ sid: 'AllowInstanceProfileReadActions', actions: ['iam:GetInstanceProfile'], resources: [instanceProfiles] }),
+    ];
+  }
+
+  /**
    * Read below `location`: list the prefix and everything below it, list each parent "directory" one level
    * deep (exact prefixes with the '/' delimiter: the names directly under a parent, never what is inside
    * them), read the objects below the prefix and probe the prefix itself (S3A's HEAD on the path).

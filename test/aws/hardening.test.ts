@@ -76,6 +76,7 @@ describe('every statement of every example stack', () => {
       teams: [dataEngineering, podIdentity], argoWorkflows: {}, historyServer: { cleaner: true }, gitOps: { repoUrl: 'https://github.com/acme/infra.git' },
     }).template],
     ['test/aws: defaults', () => platform().template],
+    ['test/aws: Karpenter', () => platform({ karpenter: {} }).template],
   ];
 
   test.each(stacks)('%s: no "*" or service-wide actions, no unconditioned write on "*", no ListBucket admitting "" or "*"', (_name, build) => {

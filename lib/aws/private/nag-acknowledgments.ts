@@ -2,6 +2,7 @@ import { CfnCondition, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
+import { KARPENTER_NODE_POLICIES, KarpenterInfrastructure } from './karpenter-infrastructure';
 import { SparkPlatformBucket } from '../platform-bucket';
 import { ServiceAccountRole } from '../service-account-role';
 
@@ -40,7 +41,10 @@ export interface PlatformParts {
   readonly bucket: SparkPlatformBucket;
   /** Each workload role with the object patterns (below the bucket, e.g. "raw/*") its object permissions name. */
   readonly rolePrefixes: Map<ServiceAccountRole, Set<string>>;
-  readonly clusterAutoscalerRole: ServiceAccountRole;
+  /** The cluster-autoscaler's role: none with Karpenter. */
+  readonly clusterAutoscalerRole?: ServiceAccountRole;
+  /** Karpenter's parts, with `karpenter`. */
+  readonly karpenter?: { readonly infrastructure: KarpenterInfrastructure; readonly controllerRole: ServiceAccountRole };
 }
 
 /** Acknowledges the AwsSolutions findings on what `SparkEksCluster` builds, each with why it is right. */
@@ -79,7 +83,9 @@ export function acknowledgePlatformFindings(parts: PlatformParts): void {
         'Object permissions are scoped to one key prefix of the platform bucket ("<prefix>/*", or its in-progress event logs "<prefix>/*.inprogress"), never the bucket or the account.');
     }
   }
+  if (parts.karpenter) acknowledgeKarpenter(parts.clusterName, parts.karpenter.infrastructure, parts.karpenter.controllerRole);
   const autoscaler = parts.clusterAutoscalerRole;
+  if (!autoscaler) return;
   acknowledge(autoscaler, 'IAM5[Resource::*]', 'The autoscaling and ec2 Describe actions of the cluster-autoscaler support no resource-level permissions; they are read-only.');
   acknowledge(autoscaler, `IAM5[Resource::arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:nodegroup/${parts.clusterName}/*/*]`,
     'eks:DescribeNodegroup on this cluster\'s node groups only (the autoscaler reads their labels and taints to scale from zero).');
@@ -108,5 +114,29 @@ function acknowledgeKubectlProvider(cluster: eks.Cluster): void {
   // that is not the framework's own.
   for (const handler of kubectl.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function)) {
     acknowledge(kubectl, `IAM5[Resource::${nagRef(handler, 'Arn')}:*]`, 'The provider framework invokes the kubectl handler\'s versions and aliases (aws-cdk-lib custom resource provider).');
+  }
+}
+
+// Karpenter's node role, queue and controller role (aws/karpenter-provider-aws v1.14.1, the getting-started
+// cloudformation.yaml): the wildcards are those of upstream's controller policy, each limited by its conditions.
+function acknowledgeKarpenter(clusterName: string, infrastructure: KarpenterInfrastructure, controller: ServiceAccountRole): void {
+  for (const policy of KARPENTER_NODE_POLICIES) {
+    acknowledge(infrastructure.nodeRole, managedPolicyFinding(policy),
+      `The nodes Karpenter launches need ${policy} (kubelet, VPC CNI, image pulls, SSM), as Karpenter's getting-started template gives them; AWS maintains it.`);
+  }
+  acknowledge(infrastructure.queue, 'SQS3', 'Karpenter\'s interruption queue: messages live 300 s and Karpenter deletes each one it handles; a dead-letter queue would keep stale interruptions nobody reads.');
+  const ec2 = (resource: string, account = '*') => `arn:<AWS::Partition>:ec2:<AWS::Region>:${account}:${resource}`;
+  const reasons: Array<[string[], string]> = [
+    [[ec2('image/*', ''), ec2('snapshot/*', ''), ec2('security-group/*'), ec2('subnet/*'), ec2('capacity-reservation/*'), ec2('placement-group/*')],
+      'RunInstances and CreateFleet read these (AMIs, snapshots, subnets, security groups) when launching: the instances, fleets and launch templates they create must carry this cluster\'s tags (AllowScopedEC2InstanceActionsWithTags).'],
+    [[ec2('fleet/*'), ec2('instance/*'), ec2('volume/*'), ec2('network-interface/*'), ec2('launch-template/*'), ec2('spot-instances-request/*')],
+      `Launch, tag, terminate and delete only with kubernetes.io/cluster/${clusterName}=owned and a karpenter.sh/nodepool tag (requested or present), as Karpenter's controller policy conditions them.`],
+    [['arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/*'],
+      `Instance profiles Karpenter creates for its EC2NodeClasses: created, tagged and changed only with kubernetes.io/cluster/${clusterName}=owned, this region and a karpenter.k8s.aws/ec2nodeclass tag; GetInstanceProfile reads.`],
+    [['arn:<AWS::Partition>:ssm:<AWS::Region>::parameter/aws/service/*'], 'ssm:GetParameter on AWS\'s public parameters only (the EKS optimized AMI ids).'],
+    [['*'], 'Read-only actions without resource-level permissions: ec2 Describe* (limited to this region), pricing:GetProducts, iam:ListInstanceProfiles, arc-zonal-shift:GetManagedResource (limited to this cluster).'],
+  ];
+  for (const [resources, reason] of reasons) {
+    for (const resource of resources) acknowledge(controller, `IAM5[Resource::${resource}]`, reason);
   }
 }

@@ -10,8 +10,13 @@ export function autoDiscoveryTags(clusterName: string): { [key: string]: string 
 /**
  * The managed node group of a pool: everything is read from the `NodePool` (the one source of its taints,
  * labels, capacity and size), taints translated to the EKS spelling by `NodeTaints`.
+ *
+ * With `karpenter`, Karpenter owns scaling: the group is the pool's fixed baseline of `minSize` nodes (min = max =
+ * desired) and carries none of the cluster-autoscaler's tags (nothing scales it). A pool with `minSize` 0 gets no
+ * group at all (the caller does not ask for one).
  */
-export function nodegroupOptions(pool: NodePool, clusterName: string, launchTemplate: ec2.LaunchTemplate): eks.NodegroupOptions {
+export function nodegroupOptions(pool: NodePool, clusterName: string, launchTemplate: ec2.LaunchTemplate, karpenter = false): eks.NodegroupOptions {
+  if (karpenter && pool.minSize < 1) throw new Error(`node pool ${pool.name} has no baseline (minSize 0): Karpenter launches all its nodes, no node group`);
   return {
     // Root volume, IMDSv2 and local disks (no diskSize here: the launch template has it).
     launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
@@ -22,8 +27,8 @@ export function nodegroupOptions(pool: NodePool, clusterName: string, launchTemp
       ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD
       : eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
     minSize: pool.minSize,
-    maxSize: pool.maxSize,
-    // The autoscaler owns the size between min and max; deploys keep the floor.
+    maxSize: karpenter ? pool.minSize : pool.maxSize,
+    // The autoscaler owns the size between min and max; deploys keep the floor (with Karpenter: the fixed size).
     desiredSize: pool.minSize,
     // An update (new AMI, new launch template) drains nodes respecting PodDisruptionBudgets and fails rather
     // than evict running drivers and operators (aws-eks-v2 defaults to forcing past them).
@@ -38,6 +43,6 @@ export function nodegroupOptions(pool: NodePool, clusterName: string, launchTemp
     // Managed node group tags do not reach the Auto Scaling group; EKS tags the group for auto-discovery
     // itself and the autoscaler reads labels and taints of an empty group with eks:DescribeNodegroup. The
     // node-template tags keep the same facts visible on the node group for people and tools.
-    tags: { ...autoDiscoveryTags(clusterName), ...pool.autoscalerNodeTemplateTags },
+    tags: karpenter ? undefined : { ...autoDiscoveryTags(clusterName), ...pool.autoscalerNodeTemplateTags },
   };
 }
