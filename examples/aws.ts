@@ -11,9 +11,15 @@ import { GitOps, aws } from '../lib';
  * The objects of dist/gitops.k8s.yaml, rendered from examples/main.ts (in another repository: read the committed
  * file with `yaml.parseAllDocuments(fs.readFileSync('dist/gitops.k8s.yaml', 'utf-8'))`).
  */
-function kubernetesSideGitOps(): any[] {
+function kubernetesSideGitOps(karpenter: boolean): any[] {
   // The platform's GitOps chart (a sibling of the platform chart, id "gitops").
-  return (createKubernetesApp().node.findChild('gitops') as GitOps).toJson();
+  return (createKubernetesApp({ karpenter }).node.findChild('gitops') as GitOps).toJson();
+}
+
+/** Properties of the example's stack. */
+export interface ExamplePlatformStackProps extends StackProps {
+  /** Karpenter instead of the cluster-autoscaler: the same switch as examples/main.ts's. @default false */
+  readonly karpenter?: boolean;
 }
 
 /** The EKS cluster, bucket, workload roles and Argo CD of the example platform. */
@@ -21,8 +27,9 @@ export class ExamplePlatformStack extends Stack {
   /** The cluster and everything around it. */
   public readonly platform: aws.SparkEksCluster;
 
-  public constructor(scope: Construct, id: string, props: StackProps = {}) {
+  public constructor(scope: Construct, id: string, props: ExamplePlatformStackProps = {}) {
     super(scope, id, props);
+    const karpenter = props.karpenter ?? false;
     this.platform = new aws.SparkEksCluster(this, 'SparkPlatform', {
       clusterName: 'spark-platform',
       systemPool,
@@ -35,15 +42,17 @@ export class ExamplePlatformStack extends Stack {
       historyServer: { cleaner: true },
       // The Kubernetes side runs pipelines (ArgoWorkflows): the server reads the artifact repository.
       argoWorkflows: {},
+      // One switch, as on the Kubernetes side: Karpenter's roles, queue and tags; node groups for the pools' minSize only.
+      karpenter: karpenter ? {} : undefined,
       // The bootstrap is the Kubernetes side's own gitops.k8s.yaml (the AppProject, the root Application, the
       // operators' Applications): one rendering, which Argo CD then keeps syncing from dist/.
-      gitOps: { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist', manifests: kubernetesSideGitOps() },
+      gitOps: { repoUrl: 'https://github.com/acme/spark-platform-infra.git', path: 'dist', manifests: kubernetesSideGitOps(karpenter) },
     });
   }
 }
 
 /** Builds the example AWS app without writing it (the test suite validates it). */
-export function createApp(context: { [key: string]: any } = {}, outdir?: string): App {
+export function createApp(context: { [key: string]: any } = {}, outdir?: string, options: { karpenter?: boolean } = {}): App {
   // The native OIDC provider (AWS::IAM::OIDCProvider) instead of aws-eks-v2's deprecated custom resource.
   const app = new App({
     outdir,
@@ -54,7 +63,7 @@ export function createApp(context: { [key: string]: any } = {}, outdir?: string)
       ...context,
     },
   });
-  new ExamplePlatformStack(app, 'SparkPlatform', { env: { account: '123456789012', region: 'eu-west-1' } });
+  new ExamplePlatformStack(app, 'SparkPlatform', { env: { account: '123456789012', region: 'eu-west-1' }, karpenter: options.karpenter });
   return app;
 }
 

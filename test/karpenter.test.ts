@@ -3,11 +3,11 @@
 // from aws/karpenter-provider-aws v1.14.1 and kubernetes-sigs/karpenter v1.14.1 (named at each test).
 import { App, Duration, Size, Testing } from 'cdk8s';
 import { TaintEffect } from 'cdk8s-plus-33';
+import { createApp } from '../examples/main';
 import {
   CapacityType, ClusterAutoscaler, HelmRelease, InstanceType, Karpenter, KarpenterConsolidation, KarpenterNames, KarpenterNodePool, KarpenterProps,
   NodeCapacity, NodePool, Placement, PlatformServiceAccounts, ServiceAccountIdentity, SparkOperator, SparkPlatform, SynthWarnings, WorkloadIdentity,
 } from '../lib';
-import { createApp } from '../examples/main';
 import { ChartComponent } from '../lib/delivery';
 import { helmTemplate, renderableCharts } from './fixtures/helm-template';
 import { NetworkPolicyEvaluator } from './fixtures/network-policy-evaluator';

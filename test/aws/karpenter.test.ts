@@ -325,3 +325,35 @@ describe('Karpenter: cdk-nag and CloudFormation validation', () => {
     expect(app.synth().stacks.map(s => s.stackName)).toEqual(['Test']);
   });
 });
+
+// The example, switched on both sides with its one prop: every name one side renders is a resource the other makes.
+describe('Karpenter: both sides of the example meet', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const awsApp = require('../../examples/aws').createApp({}, undefined, { karpenter: true });
+  const exampleTemplate = Template.fromStack(awsApp.node.findChild('SparkPlatform') as Stack).toJSON().Resources;
+  const ofType = (type: string) => Object.values<any>(exampleTemplate).filter(r => r.Type === type).map(r => r.Properties);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const kubernetes = require('../../examples/main').createApp({ karpenter: true }).charts.flatMap((c: any) => c.toJson());
+
+  test('the node role, the queue and the controller\'s role the Kubernetes side names are the ones the AWS side creates', () => {
+    const nodeClasses = kubernetes.filter((d: any) => d.kind === 'EC2NodeClass');
+    const roleNames = ofType('AWS::IAM::Role').map(p => p.RoleName);
+    for (const nodeClass of nodeClasses) expect(roleNames).toContain(nodeClass.spec.role);
+    const values = kubernetes.find((d: any) => d.kind === 'Application' && d.metadata.name === 'karpenter').spec.source.helm.valuesObject;
+    expect(ofType('AWS::SQS::Queue').map(p => p.QueueName)).toEqual([values.settings.interruptionQueue]);
+    const controllerRole = values.serviceAccount.annotations['eks.amazonaws.com/role-arn'].split('/').pop();
+    expect(roleNames).toContain(controllerRole);
+  });
+
+  test('only the system pool keeps a node group (its minSize); Karpenter launches every node of the executor pools', () => {
+    expect(ofType('AWS::EKS::Nodegroup').map(p => [p.NodegroupName, p.ScalingConfig])).toEqual([['system', { MinSize: 2, MaxSize: 2, DesiredSize: 2 }]]);
+    const limits = Object.fromEntries(kubernetes.filter((d: any) => d.kind === 'NodePool').map((d: any) => [d.metadata.name, d.spec.limits.nodes]));
+    expect(limits).toEqual({ 'system': '4', 'spark-spot': '50', 'spark-on-demand': '20' });
+  });
+
+  test('the subnets carry the discovery tag the EC2NodeClasses select by', () => {
+    const selector = kubernetes.find((d: any) => d.kind === 'EC2NodeClass').spec.subnetSelectorTerms[0].tags;
+    const tagged = ofType('AWS::EC2::Subnet').filter(p => (p.Tags ?? []).some((t: any) => selector[t.Key] === t.Value));
+    expect(tagged.length).toBe(3);
+  });
+});
