@@ -418,7 +418,8 @@ describe('the example platform with karpenter', () => {
   describe('alerts (promtool)', () => {
     const groups = platform.monitoring!.ruleGroups;
     const withoutAnnotations = groups.map(g => ({ ...g, rules: g.rules.map(({ annotations, ...rule }: any) => rule) }));
-    const fires = (alertname: string, evalTime: string, labels: { [key: string]: string }) => ({ eval_time: evalTime, alertname, exp_alerts: [{ exp_labels: labels }] });
+    const fires = (alertname: string, evalTime: string, labels: { [key: string]: string }) =>
+      ({ eval_time: evalTime, alertname, exp_alerts: [{ exp_labels: labels }] });
     const silent = (alertname: string, evalTime: string) => ({ eval_time: evalTime, alertname, exp_alerts: [] });
     const test1m = (input: Array<[string, string]>, checks: any[]) => ({ interval: '1m', input_series: input.map(([series, values]) => ({ series, values })), alert_rule_test: checks });
 
