@@ -464,3 +464,11 @@ describe('the example platform with karpenter', () => {
     });
   });
 });
+
+test('the platform\'s diagram draws Karpenter launching the pools\' nodes', () => {
+  const platform = createApp({ karpenter: true }).charts.find(c => c instanceof SparkPlatform) as SparkPlatform;
+  const diagram = platform.toMermaid();
+  expect(diagram).toContain('    karpenter["Karpenter"]');
+  expect(diagram).toContain('  karpenter -- launches nodes of --> pools');
+  expect(diagram).not.toContain('cluster_autoscaler');
+});

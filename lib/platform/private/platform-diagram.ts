@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { ClusterAutoscaler } from '../../autoscaling';
+import { ClusterAutoscaler, Karpenter } from '../../autoscaling';
 import { GitOps } from '../../delivery';
 import { SparkHistoryServer } from '../../history';
 import { Logging } from '../../logging';
@@ -18,6 +18,7 @@ export interface DrawnPlatform extends IConstruct {
   readonly nodePools: NodePool[];
   readonly jobNamespaces: JobNamespace[];
   readonly clusterAutoscaler?: ClusterAutoscaler;
+  readonly karpenter?: Karpenter;
   readonly workflows?: ArgoWorkflows;
   readonly historyServer?: SparkHistoryServer;
   readonly logging?: Logging;
@@ -48,6 +49,7 @@ export function platformDiagram(platform: DrawnPlatform): string {
     platform.workflows ? ['argo_workflows', 'Argo Workflows'] : undefined,
     platform.historyServer ? ['history_server', 'Spark History Server'] : undefined,
     platform.clusterAutoscaler ? ['cluster_autoscaler', 'cluster-autoscaler'] : undefined,
+    platform.karpenter ? ['karpenter', 'Karpenter'] : undefined,
     platform.logging ? ['logging', 'Logging: fluent-bit, fluentd'] : undefined,
     platform.monitoring ? ['monitoring', 'Monitoring: Pushgateway, alerts, dashboards'] : undefined,
     platform.gitOps ? ['argo_cd', 'Argo CD'] : undefined,
@@ -56,6 +58,7 @@ export function platformDiagram(platform: DrawnPlatform): string {
   for (const [key, text] of components.filter((c): c is [string, string] => c !== undefined)) lines.push(`    ${key}[${label(text)}]`);
   lines.push('  end');
   if (platform.clusterAutoscaler) lines.push('  cluster_autoscaler -- scales --> pools');
+  if (platform.karpenter) lines.push('  karpenter -- launches nodes of --> pools');
   if (platform.gitOps) lines.push('  argo_cd -- syncs --> components');
 
   for (const namespace of platform.jobNamespaces) {
