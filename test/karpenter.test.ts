@@ -155,6 +155,12 @@ describe('the chart\'s values', () => {
     expect(withPodIdentity.namespace).toBe('karpenter');
   });
 
+  // aws/karpenter-provider-aws v1.14.1 pkg/operator/operator.go: an empty region is read from IMDS, and the controller
+  // exits when it cannot reach it (a pod behind the nodes' IMDS hop limit of 1 cannot).
+  test('the controller is told its region, so it never asks IMDS', () => {
+    expect(values().controller.env).toEqual([{ name: 'AWS_REGION', value: 'eu-west-1' }]);
+  });
+
   // The capacity checks and Karpenter's scheduler must count the same memory (NodeCapacity.VM_MEMORY_OVERHEAD_PERCENT).
   test('the VM memory overhead Karpenter assumes is the one the capacity checks subtract', () => {
     expect(values().settings.vmMemoryOverheadPercent * 100).toBe(NodeCapacity.VM_MEMORY_OVERHEAD_PERCENT);
@@ -336,7 +342,7 @@ withChartSource('the real chart, rendered with the library\'s values', () => {
     const container = pod.containers[0];
     const env = Object.fromEntries(container.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
     expect(container.image).toBe('public.ecr.aws/karpenter/controller:1.14.1@sha256:445baefaaa689029cc12ac1f659b916b0b82fb14308ce536f8521fcf079116fa');
-    expect(env).toMatchObject({ CLUSTER_NAME: 'spark-platform', INTERRUPTION_QUEUE: 'spark-platform-karpenter', VM_MEMORY_OVERHEAD_PERCENT: '0.075' });
+    expect(env).toMatchObject({ CLUSTER_NAME: 'spark-platform', INTERRUPTION_QUEUE: 'spark-platform-karpenter', VM_MEMORY_OVERHEAD_PERCENT: '0.075', AWS_REGION: 'eu-west-1' });
     expect(pod.serviceAccountName).toBe('karpenter');
     expect(pod.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', [NodePool.POOL_LABEL]: 'system' });
     expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([

@@ -89,6 +89,9 @@ export class KarpenterRelease extends HelmRelease {
         // updates Release v1.14.1"); main's docs commit kept 1.14.0's digest beside the 1.14.1 tag. Another version: by tag
         // alone (an empty digest), never the chart file's digest of another version.
         image: { repository: KarpenterRelease.IMAGE_REPOSITORY, tag: this.chartVersion, digest: KARPENTER_IMAGE_DIGESTS[this.chartVersion] ?? '' },
+        // Without a region the controller asks IMDS (aws/karpenter-provider-aws v1.14.1 pkg/operator/operator.go) and exits
+        // when it cannot: the nodes' hop limit of 1 keeps pods from IMDS. The cluster-autoscaler gets AWS_REGION too.
+        env: [{ name: 'AWS_REGION', value: bindings.region }],
         // Upstream's getting-started install (website/content/en/docs/getting-started/.../step08-apply-helm-chart.sh).
         resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
       },
