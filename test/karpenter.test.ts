@@ -5,7 +5,7 @@ import { App, Duration, Size, Testing } from 'cdk8s';
 import { TaintEffect } from 'cdk8s-plus-33';
 import { createApp } from '../examples/main';
 import {
-  CapacityType, ClusterAutoscaler, HelmRelease, InstanceType, Karpenter, KarpenterConsolidation, KarpenterNames, KarpenterNodePool, KarpenterProps,
+  CapacityType, ClusterAutoscaler, InstanceType, Karpenter, KarpenterConsolidation, KarpenterNames, KarpenterNodePool, KarpenterProps,
   NodeCapacity, NodePool, Placement, PlatformServiceAccounts, ServiceAccountIdentity, SparkOperator, SparkPlatform, SynthWarnings, WorkloadIdentity,
 } from '../lib';
 import { ChartComponent } from '../lib/delivery';
@@ -159,6 +159,21 @@ describe('the chart\'s values', () => {
   // exits when it cannot reach it (a pod behind the nodes' IMDS hop limit of 1 cannot).
   test('the controller is told its region, so it never asks IMDS', () => {
     expect(values().controller.env).toEqual([{ name: 'AWS_REGION', value: 'eu-west-1' }]);
+  });
+
+  // aws/karpenter-provider-aws v1.14.1 docs/getting-started/getting-started-with-karpenter/_index.md ("Preventing APIServer
+  // Request Throttling"): kube-system's built-in FlowSchemas cover it there; elsewhere it needs its own.
+  test('outside kube-system its API requests keep kube-system\'s priority levels (two FlowSchemas); in kube-system none is needed', () => {
+    expect(render().docs.filter(d => d.kind === 'FlowSchema')).toEqual([]);
+    const elsewhere = new ServiceAccountIdentity({ namespace: 'karpenter', name: 'karpenter' });
+    const schemas = render({ serviceAccount: elsewhere }).docs.filter(d => d.kind === 'FlowSchema');
+    expect(schemas.map(d => [d.apiVersion, d.metadata.name, d.spec.priorityLevelConfiguration.name, d.spec.matchingPrecedence])).toEqual([
+      ['flowcontrol.apiserver.k8s.io/v1', 'karpenter-leader-election', 'leader-election', 200],
+      ['flowcontrol.apiserver.k8s.io/v1', 'karpenter-workload', 'workload-high', 1000],
+    ]);
+    for (const schema of schemas) {
+      expect(schema.spec.rules[0].subjects).toEqual([{ kind: 'ServiceAccount', serviceAccount: { name: 'karpenter', namespace: 'karpenter' } }]);
+    }
   });
 
   // The capacity checks and Karpenter's scheduler must count the same memory (NodeCapacity.VM_MEMORY_OVERHEAD_PERCENT).
@@ -320,25 +335,27 @@ describe('what Karpenter assumes a node offers is what the capacity checks count
 // release-v1.14.1 (c88abbbad) charts/karpenter, the chart as published.
 const withChartSource = renderableCharts().includes('karpenter') ? describe : describe.skip;
 withChartSource('the real chart, rendered with the library\'s values', () => {
-  const rendered = (release: HelmRelease) => helmTemplate({ ...release, values: release.values });
+  // Rendered in the tests, not while jest collects them: a skipped describe's body still runs.
   const { karpenter } = render();
-  const docs = rendered(karpenter.release);
-  const deployment = docs.find(d => d.kind === 'Deployment');
+  let renderedDocs: any[] | undefined;
+  const chartDocs = () => (renderedDocs ??= helmTemplate({ ...karpenter.release, values: karpenter.release.values }));
+  const chartDeployment = () => chartDocs().find(d => d.kind === 'Deployment');
 
   test('the controller the release describes (labels, ports, Service) is the one the chart renders', () => {
     const component: ChartComponent = karpenter.release.controller;
+    const deployment = chartDeployment();
     expect(deployment.metadata.name).toBe(component.deploymentName);
     expect(deployment.spec.template.metadata.labels).toMatchObject(component.podLabels);
     const ports = deployment.spec.template.spec.containers[0].ports.map((p: any) => ({ name: p.name, port: p.containerPort }));
     expect(ports).toEqual(component.ports);
-    const service = docs.find(d => d.kind === 'Service');
+    const service = chartDocs().find(d => d.kind === 'Service');
     expect(service.metadata.name).toBe(component.service!.name);
     expect(service.metadata.labels).toMatchObject(component.service!.labels);
     expect(service.spec.ports.map((p: any) => ({ name: p.name, port: p.port }))).toEqual(component.service!.ports);
   });
 
   test('the image, settings and placement reach the controller as the chart renders them', () => {
-    const pod = deployment.spec.template.spec;
+    const pod = chartDeployment().spec.template.spec;
     const container = pod.containers[0];
     const env = Object.fromEntries(container.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
     expect(container.image).toBe('public.ecr.aws/karpenter/controller:1.14.1@sha256:445baefaaa689029cc12ac1f659b916b0b82fb14308ce536f8521fcf079116fa');
@@ -352,12 +369,12 @@ withChartSource('the real chart, rendered with the library\'s values', () => {
     expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]).toMatchObject({ topologyKey: 'kubernetes.io/hostname' });
     expect(pod.tolerations).toBeUndefined();
     expect(container.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
-    const serviceAccount = docs.find(d => d.kind === 'ServiceAccount');
+    const serviceAccount = chartDocs().find(d => d.kind === 'ServiceAccount');
     expect(serviceAccount.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/spark-platform-eu-west-1-kube-system-karpenter' });
   });
 
   test('the CRDs the chart installs are the ones the NodePool and EC2NodeClass are checked against', () => {
-    const crds = docs.filter(d => d.kind === 'CustomResourceDefinition').map(d => d.metadata.name).sort();
+    const crds = chartDocs().filter(d => d.kind === 'CustomResourceDefinition').map(d => d.metadata.name).sort();
     expect(crds).toEqual(expect.arrayContaining(['ec2nodeclasses.karpenter.k8s.aws', 'nodepools.karpenter.sh', 'nodeclaims.karpenter.sh']));
   });
 });
@@ -419,6 +436,17 @@ describe('the example platform with karpenter', () => {
     expect(monitor.spec.selector.matchLabels).toEqual(service.labels);
     expect(monitor.spec.namespaceSelector.matchNames).toEqual(['kube-system']);
     expect(monitor.spec.endpoints.map((e: any) => e.port)).toEqual(['http-metrics']);
+  });
+
+  test('the platform-health dashboard shows Karpenter\'s metrics, none of the absent cluster-autoscaler\'s', () => {
+    const dashboard = docs.find(d => d.kind === 'ConfigMap' && d.metadata.name === 'dashboard-spark-platform-health');
+    const json = Object.values<string>(dashboard.data)[0];
+    expect(json).not.toContain('cluster_autoscaler_');
+    for (const metric of ['karpenter_scheduler_unschedulable_pods_count', 'karpenter_nodepools_usage', 'karpenter_cloudprovider_errors_total',
+      'karpenter_nodeclaims_created_total', 'karpenter_nodeclaims_disrupted_total', 'karpenter_interruption_received_messages_total']) {
+      expect(json).toContain(metric);
+    }
+    expect(json).toContain('karpenter'); // the controller among the components up
   });
 
   describe('alerts (promtool)', () => {

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KarpenterDisruptionOptions, KarpenterNodePool } from './karpenter-node-pool';
 import { KarpenterRelease } from './karpenter-release';
@@ -100,6 +101,8 @@ export class Karpenter extends Construct {
   public readonly nodePools: NodePool[];
   /** The pools Karpenter scales, as it runs them. */
   public readonly karpenterNodePools: KarpenterNodePool[];
+  /** The FlowSchemas that keep its API requests at the priority of kube-system's, outside kube-system (none in it). */
+  public readonly flowSchemas: ApiObject[];
 
   public constructor(scope: Construct, id: string, props: KarpenterProps) {
     super(scope, id);
@@ -129,6 +132,7 @@ export class Karpenter extends Construct {
       placement: this.placement,
       replicas,
     });
+    this.flowSchemas = this.namespace === 'kube-system' ? [] : this.renderFlowSchemas();
     this.karpenterNodePools = this.nodePools.filter(pool => pool.maxSize > pool.minSize).map(pool => new KarpenterNodePool(this, `NodePool-${pool.name}`, {
       pool,
       bindings: props.bindings,
@@ -150,6 +154,42 @@ export class Karpenter extends Construct {
   public nodePoolOf(pool: NodePool): KarpenterNodePool | undefined {
     checkArgs(this, 'Karpenter', 'nodePoolOf', [pool]);
     return this.karpenterNodePools.find(p => p.pool === pool);
+  }
+
+  // In kube-system the built-in FlowSchemas system-leader-election and kube-system-service-accounts put Karpenter's
+  // requests in the leader-election and workload-high priority levels; elsewhere it would be throttled with every
+  // workload (aws/karpenter-provider-aws v1.14.1 docs/getting-started/getting-started-with-karpenter/_index.md,
+  // "Preventing APIServer Request Throttling", and its step15-apply-flowschemas.sh).
+  private renderFlowSchemas(): ApiObject[] {
+    const subjects = [{ kind: 'ServiceAccount', serviceAccount: { name: this.serviceAccount.name, namespace: this.namespace } }];
+    // An ApiObject: cdk8s-plus-33 types a FlowSchema's subjects as RBAC subjects and would drop `serviceAccount`.
+    const flowSchema = (id: string, name: string, spec: { [key: string]: any }) => new ApiObject(this, id, {
+      apiVersion: 'flowcontrol.apiserver.k8s.io/v1',
+      kind: 'FlowSchema',
+      metadata: { name, labels: { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/part-of': 'spark-platform' } },
+      spec,
+    });
+    return [
+      flowSchema('LeaderElectionFlowSchema', `${this.serviceAccount.name}-leader-election`, {
+        distinguisherMethod: { type: 'ByUser' },
+        matchingPrecedence: 200,
+        priorityLevelConfiguration: { name: 'leader-election' },
+        rules: [{
+          resourceRules: [{ apiGroups: ['coordination.k8s.io'], namespaces: ['*'], resources: ['leases'], verbs: ['get', 'create', 'update'] }],
+          subjects,
+        }],
+      }),
+      flowSchema('WorkloadFlowSchema', `${this.serviceAccount.name}-workload`, {
+        distinguisherMethod: { type: 'ByUser' },
+        matchingPrecedence: 1000,
+        priorityLevelConfiguration: { name: 'workload-high' },
+        rules: [{
+          nonResourceRules: [{ nonResourceURLs: ['*'], verbs: ['*'] }],
+          resourceRules: [{ apiGroups: ['*'], clusterScope: true, namespaces: ['*'], resources: ['*'], verbs: ['*'] }],
+          subjects,
+        }],
+      }),
+    ];
   }
 
   private amiVersionOf(amiVersion: string): string {

@@ -71,16 +71,18 @@ export class PlatformDashboards {
     ];
   }
 
-  /** Platform health: components up, pending pods, nodes, autoscaler errors and scale-ups. */
-  public static platformHealth(upJobs: string[], historyServerDeployment: string = 'spark-history-server'): DashboardPanel[] {
-    checkArgs('PlatformDashboards.platformHealth', 'PlatformDashboards', 'platformHealth', [upJobs, historyServerDeployment]);
+  /**
+   * Platform health: components up, pending pods, nodes, autoscaler errors and scale-ups, from the autoscaler the
+   * platform runs (the cluster-autoscaler's metrics, or Karpenter's with `karpenter`: kubernetes-sigs/karpenter
+   * v1.14.1 `pkg/metrics/metrics.go`, `pkg/controllers/metrics/nodepool/controller.go` (`nodes` is a resource type of
+   * a NodePool's usage: `pkg/controllers/nodepool/counter`), `pkg/cloudprovider/metrics/cloudprovider.go`;
+   * aws/karpenter-provider-aws v1.14.1 `pkg/controllers/interruption/metrics.go`).
+   */
+  public static platformHealth(upJobs: string[], historyServerDeployment: string = 'spark-history-server', karpenter: boolean = false): DashboardPanel[] {
+    checkArgs('PlatformDashboards.platformHealth', 'PlatformDashboards', 'platformHealth', [upJobs, historyServerDeployment, karpenter]);
     return [
       { title: 'Components up', kind: PanelKind.STAT, queries: [{ expr: `up{job=~"${upJobs.join('|')}"}`, legend: '{{job}}' }] },
-      { title: 'Unschedulable pods', queries: [{ expr: 'cluster_autoscaler_unschedulable_pods_count', legend: '{{type}}' }] },
-      { title: 'Nodes by state', queries: [{ expr: 'cluster_autoscaler_nodes_count', legend: '{{state}}' }] },
-      { title: 'Autoscaler errors (15m)', queries: [{ expr: 'sum by (type) (increase(cluster_autoscaler_errors_total[15m]))', legend: '{{type}}' }] },
-      { title: 'Nodes added (1h)', queries: [{ expr: 'sum(increase(cluster_autoscaler_scaled_up_nodes_total[1h]))', legend: 'added' }] },
-      { title: 'Failed scale-ups (1h)', queries: [{ expr: 'sum by (reason) (increase(cluster_autoscaler_failed_scale_ups_total[1h]))', legend: '{{reason}}' }] },
+      ...(karpenter ? KARPENTER_PANELS : CLUSTER_AUTOSCALER_PANELS),
       {
         title: 'History server replicas available',
         queries: [{ expr: `kube_deployment_status_replicas_available{deployment="${historyServerDeployment}"}`, legend: '{{namespace}}' }],
@@ -90,3 +92,30 @@ export class PlatformDashboards {
 
   private constructor() {}
 }
+
+const CLUSTER_AUTOSCALER_PANELS: DashboardPanel[] = [
+  { title: 'Unschedulable pods', queries: [{ expr: 'cluster_autoscaler_unschedulable_pods_count', legend: '{{type}}' }] },
+  { title: 'Nodes by state', queries: [{ expr: 'cluster_autoscaler_nodes_count', legend: '{{state}}' }] },
+  { title: 'Autoscaler errors (15m)', queries: [{ expr: 'sum by (type) (increase(cluster_autoscaler_errors_total[15m]))', legend: '{{type}}' }] },
+  { title: 'Nodes added (1h)', queries: [{ expr: 'sum(increase(cluster_autoscaler_scaled_up_nodes_total[1h]))', legend: 'added' }] },
+  { title: 'Failed scale-ups (1h)', queries: [{ expr: 'sum by (reason) (increase(cluster_autoscaler_failed_scale_ups_total[1h]))', legend: '{{reason}}' }] },
+];
+
+const KARPENTER_PANELS: DashboardPanel[] = [
+  { title: 'Unschedulable pods', queries: [{ expr: 'max(karpenter_scheduler_unschedulable_pods_count)', legend: 'unschedulable' }] },
+  {
+    title: 'Nodes Karpenter launched, by pool (of its limit)',
+    queries: [
+      { expr: 'sum by (nodepool) (karpenter_nodepools_usage{resource_type="nodes"})', legend: '{{nodepool}}' },
+      { expr: 'sum by (nodepool) (karpenter_nodepools_limit{resource_type="nodes"})', legend: '{{nodepool}} limit' },
+    ],
+  },
+  { title: 'Autoscaler errors (15m)', queries: [{ expr: 'sum by (method, error) (increase(karpenter_cloudprovider_errors_total[15m]))', legend: '{{method}} {{error}}' }] },
+  { title: 'Nodes added (1h)', queries: [{ expr: 'sum by (nodepool) (increase(karpenter_nodeclaims_created_total[1h]))', legend: '{{nodepool}}' }] },
+  {
+    title: 'Nodes disrupted or given up, by reason (1h)',
+    description: 'Consolidation (empty, underutilized), drift, expiry, and launches given up (insufficient_capacity, launch_timeout, registration_timeout).',
+    queries: [{ expr: 'sum by (nodepool, reason) (increase(karpenter_nodeclaims_disrupted_total[1h]))', legend: '{{nodepool}} {{reason}}' }],
+  },
+  { title: 'Interruption messages (1h)', queries: [{ expr: 'sum by (message_type) (increase(karpenter_interruption_received_messages_total[1h]))', legend: '{{message_type}}' }] },
+];

@@ -366,7 +366,7 @@ export class PlatformMonitoring extends Construct {
       .map(r => /job="([^"]+)"/.exec(r.expr)?.[1]).filter((j): j is string => !!j);
     this.addDashboard('spark-platform-health', {
       title: 'Spark platform health',
-      panels: PlatformDashboards.platformHealth(jobs, this.props.historyServer?.serviceName),
+      panels: PlatformDashboards.platformHealth(jobs, this.props.historyServer?.serviceName, this.props.karpenter !== undefined),
     });
   }
 
