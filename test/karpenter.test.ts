@@ -96,6 +96,7 @@ describe('a NodePool and an EC2NodeClass per pool', () => {
   test('disruption: consolidation of empty nodes after 5 minutes, a 10% budget, nodes renewed after 30 days; each can be changed', () => {
     expect(nodePool(render().docs, 'spark-spot').spec.disruption).toEqual({ consolidationPolicy: 'WhenEmpty', consolidateAfter: '5m', budgets: [{ nodes: '10%' }] });
     expect(nodePool(render().docs, 'spark-spot').spec.template.spec.expireAfter).toBe('720h');
+    expect(nodePool(render().docs, 'spark-spot').spec.template.spec.terminationGracePeriod).toBeUndefined();
     const { docs } = render({
       consolidation: KarpenterConsolidation.WHEN_EMPTY_OR_UNDERUTILIZED, consolidateAfter: Duration.seconds(90), budget: '2', expireAfter: Duration.days(7),
     });
@@ -285,7 +286,9 @@ describe('one autoscaler', () => {
 });
 
 // kubernetes-sigs/karpenter v1.14.1 pkg/utils/pod/scheduling.go and pkg/controllers/state/statenode.go: a pod annotated
-// karpenter.sh/do-not-disrupt keeps its node out of consolidation (and of drift without a terminationGracePeriod).
+// karpenter.sh/do-not-disrupt keeps its node out of consolidation (and of drift without a terminationGracePeriod), and
+// the terminator never evicts it (IsEvictable; pkg/controllers/node/termination/terminator/terminator.go): an expiring
+// node waits for the driver, since the NodePools set no terminationGracePeriod.
 describe('Spark drivers carry karpenter.sh/do-not-disrupt when Karpenter runs the nodes', () => {
   const driverOf = (withKarpenter: boolean, before = true) => {
     const chart = Testing.chart();

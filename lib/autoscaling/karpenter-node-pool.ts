@@ -49,7 +49,8 @@ export interface KarpenterDisruptionOptions {
   readonly budget?: string;
 
   /**
-   * How long a node lives before Karpenter replaces it (fresh AMI patches, no long-lived node).
+   * How long a node lives before Karpenter replaces it (fresh AMI patches, no long-lived node). An expired node takes
+   * no new pods; Spark drivers on it (`karpenter.sh/do-not-disrupt`) run to their end before it goes.
    *
    * @default Duration.days(30) (Karpenter's default, 720h)
    */

@@ -109,8 +109,6 @@ export class Karpenter extends Construct {
     checkShape(this, 'KarpenterProps', props, 'props');
     if (!(props.bindings instanceof PlatformBindings)) throw invalidProp(this, 'bindings', props.bindings, 'is required: the AWS side\'s PlatformBindings (cluster name, region, roles)');
     requireLiteralBindings(this, props.bindings);
-    // From now on Spark drivers carry karpenter.sh/do-not-disrupt (read when the jobs render).
-    claimAutoscaling(this, 'karpenter');
     if (!Array.isArray(props.nodePools) || props.nodePools.length === 0) {
       throw invalidProp(this, 'nodePools', props.nodePools, 'must list the platform\'s node pools');
     }
@@ -143,6 +141,8 @@ export class Karpenter extends Construct {
       budget: props.budget,
       expireAfter: props.expireAfter,
     }));
+    // The app's one autoscaler; Spark drivers carry karpenter.sh/do-not-disrupt from now on (read when the jobs render).
+    claimAutoscaling(this, 'karpenter');
   }
 
   /** The labels that select the controller's pods (what NetworkPolicies select it by). */
