@@ -57,6 +57,16 @@ describe('examples/main.ts under Argo CD (argo-cd v3.4.4 gitops-engine sync_cont
     expect(outcome.appliedWaves).toEqual([-20, -15, -10, 0, 10, 20]);
   });
 
+  // argo-cd v3.4.4 resource_customizations/karpenter.sh/NodePool/health.lua and karpenter.k8s.aws/EC2NodeClass/health.lua:
+  // Argo CD waits on them until Karpenter has made them Ready.
+  test('with Karpenter the first sync completes: its chart\'s wave comes before the NodePools, which only a running Karpenter makes Ready', () => {
+    const docs = (createApp({ karpenter: true }) as App).charts.flatMap(c => c.toJson());
+    expect(simulateSync(docs, platformHealth('Progressing'))).toMatchObject({ phase: 'Succeeded', appliedWaves: [-20, -15, -10, 0, 10, 20] });
+    const sameWave = docs.map(d => (d.kind === 'Application' && d.metadata.name === 'karpenter'
+      ? { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, 'argocd.argoproj.io/sync-wave': '10' } } } : d));
+    expect(simulateSync(sameWave, platformHealth('Progressing'))).toMatchObject({ phase: 'Running', message: expect.stringMatching(/^waiting for healthy state of (EC2NodeClass|NodePool)\/\//) });
+  });
+
   test('the first sync completes with the operators\' Applications judged by what their charts really render', () => {
     const docs = documents();
     // Every namespace the charts render into (the Spark Operator's Roles in the job namespaces) is one the platform creates.
