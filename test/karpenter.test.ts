@@ -11,7 +11,9 @@ import {
 import { ChartComponent } from '../lib/delivery';
 import { helmTemplate, renderableCharts } from './fixtures/helm-template';
 import { NetworkPolicyEvaluator } from './fixtures/network-policy-evaluator';
-import { promtoolCheckRules, promtoolTestRules } from './fixtures/prometheus-tools';
+import {
+  firesAlert as fires, promtoolCheckRules, promtoolTestRules, seriesEveryMinute as test1m, silentAlert as silent, withoutAnnotations,
+} from './fixtures/prometheus-tools';
 import { bindings, findObject, scalaJob, teamA } from './fixtures/spark-platform';
 import { expectValuesExistInChart } from './validation/chart-values';
 import { SchemaHarness, synthValid } from './validation/harness';
@@ -454,11 +456,6 @@ describe('the example platform with karpenter', () => {
 
   describe('alerts (promtool)', () => {
     const groups = platform.monitoring!.ruleGroups;
-    const withoutAnnotations = groups.map(g => ({ ...g, rules: g.rules.map(({ annotations, ...rule }: any) => rule) }));
-    const fires = (alertname: string, evalTime: string, labels: { [key: string]: string }) =>
-      ({ eval_time: evalTime, alertname, exp_alerts: [{ exp_labels: labels }] });
-    const silent = (alertname: string, evalTime: string) => ({ eval_time: evalTime, alertname, exp_alerts: [] });
-    const test1m = (input: Array<[string, string]>, checks: any[]) => ({ interval: '1m', input_series: input.map(([series, values]) => ({ series, values })), alert_rule_test: checks });
 
     test('the capacity group holds Karpenter\'s rules instead of the cluster-autoscaler\'s; promtool checks them', () => {
       const result = promtoolCheckRules(groups);
@@ -495,7 +492,7 @@ describe('the example platform with karpenter', () => {
       ['Karpenter not scraped for 10 minutes', test1m([['up{job="karpenter", namespace="kube-system"}', '1 1 0x30']],
         [silent('KarpenterDown', '5m'), fires('KarpenterDown', '20m', { severity: 'critical' })])],
     ])('%s', (_name, unitTest) => {
-      const result = promtoolTestRules(withoutAnnotations, [unitTest]);
+      const result = promtoolTestRules(withoutAnnotations(groups), [unitTest]);
       expect(result.output).toContain('SUCCESS');
       expect(result.ok).toBe(true);
     });

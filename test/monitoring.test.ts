@@ -6,7 +6,10 @@ import {
   AlertRule, AlertSeverity, ArgoWorkflows, ClusterAutoscaler, MonitorTarget, PipelineGroupCleanup, PipelineOutcomeMetrics, PipelineOutcomePush,
   PlatformMonitoring, PlatformMonitoringProps, PrometheusStack, SparkHistoryServer, SparkOperator, SparkTeam,
 } from '../lib';
-import { LocalPushgateway, promtoolCheckRules, promtoolTestRules } from './fixtures/prometheus-tools';
+import {
+  LocalPushgateway, firesAlert as fires, promtoolCheckRules, promtoolTestRules, seriesEveryMinute as test1m, silentAlert as silent,
+  withoutAnnotations,
+} from './fixtures/prometheus-tools';
 import { bindings, findObject, scalaJob, spotPool, systemPool, teamA } from './fixtures/spark-platform';
 import { synthValid } from './validation/harness';
 
@@ -28,7 +31,6 @@ function platform(props: Partial<PlatformMonitoringProps> = {}) {
 }
 
 const monitorsOf = (docs: any[]) => docs.filter(d => d.kind === 'PodMonitor' || d.kind === 'ServiceMonitor');
-const withoutAnnotations = (groups: any[]) => groups.map(g => ({ ...g, rules: g.rules.map(({ annotations, ...rule }: any) => rule) }));
 
 describe('Pushgateway', () => {
   test('pinned image, Service on 9091, probes on /-/healthy and /-/ready, hardened, on the on-demand pool', () => {
@@ -215,10 +217,6 @@ describe('alerts', () => {
 describe('alert logic (promtool test rules)', () => {
   const { monitoring } = platform();
   const groups = monitoring.ruleGroups;
-  const fires = (alertname: string, evalTime: string, labels: { [key: string]: string }) =>
-    ({ eval_time: evalTime, alertname, exp_alerts: [{ exp_labels: labels }] });
-  const silent = (alertname: string, evalTime: string) => ({ eval_time: evalTime, alertname, exp_alerts: [] });
-  const test1m = (input: Array<[string, string]>, checks: any[]) => ({ interval: '1m', input_series: input.map(([series, values]) => ({ series, values })), alert_rule_test: checks });
 
   test('the annotations expand with the series\' labels and value', () => {
     const result = promtoolTestRules(groups, [test1m([['spark_application_failure_count{namespace="team-a", app_type="Unknown"}', '0 0 1 1 1 1']], [{

@@ -4,7 +4,7 @@
 import { createApp } from '../examples/main';
 import { AlertRule, AlertSeverity, SparkPlatform } from '../lib';
 import { helmTemplate, releasesIn } from './fixtures/helm-template';
-import { promtoolCheckRules, promtoolTestRules } from './fixtures/prometheus-tools';
+import { firesAlert as fires, promtoolCheckRules, promtoolTestRules, silentAlert as silent } from './fixtures/prometheus-tools';
 
 const app = createApp();
 const platform = app.charts.find(c => c instanceof SparkPlatform) as SparkPlatform;
@@ -59,8 +59,6 @@ const pushedLabels = (pipeline: string): Labels => {
 };
 const pushgatewayTarget = (pod: string) => ({ namespace: 'spark-monitoring', service: 'pushgateway', pod, container: 'pushgateway', endpoint: 'http', instance: '10.0.4.4:9091', job: 'pushgateway' });
 
-const fires = (alertname: string, evalTime: string, labels: Labels) => ({ eval_time: evalTime, alertname, exp_alerts: [{ exp_labels: labels }] });
-const silent = (alertname: string, evalTime: string) => ({ eval_time: evalTime, alertname, exp_alerts: [] });
 const run = (interval: string, series: Array<[string, string]>, checks: any[]) => {
   const input = series.map(([s, values]) => ({ series: s, values }));
   const result = promtoolTestRules(groups, [{ interval, input_series: input, alert_rule_test: checks }]);

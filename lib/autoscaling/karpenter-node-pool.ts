@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { KarpenterNames, PlatformBindings } from '../bindings';
 import { SyncWave } from '../delivery';
 import { CpuArchitecture, NodePool, NodeTaint } from '../scheduling';
-import { checkInteger, checkShape, invalidProp } from '../validation';
+import { checkInteger, checkShape, invalidProp, keyInDomains } from '../validation';
 
 /**
  * Which nodes Karpenter's consolidation may remove or replace (a NodePool's `disruption.consolidationPolicy`).
@@ -173,10 +173,7 @@ function nodeClassSpec(pool: NodePool, bindings: PlatformBindings, amiVersion: s
 
 // A pool Karpenter cannot run as it is described.
 function checkExpressible(where: Construct, pool: NodePool): void {
-  const inKarpenterDomain = (key: string) => {
-    const prefix = key.includes('/') ? key.split('/')[0] : '';
-    return KARPENTER_DOMAINS.some(domain => prefix === domain || prefix.endsWith(`.${domain}`));
-  };
+  const inKarpenterDomain = (key: string) => keyInDomains(key, KARPENTER_DOMAINS);
   const label = Object.keys(pool.labels).find(inKarpenterDomain);
   if (label) {
     throw invalidProp(where, `NodePool "${pool.name}" labels`, label, `uses a domain Karpenter keeps for itself (${KARPENTER_DOMAINS.join(', ')}): use your own prefix`);

@@ -3,7 +3,7 @@ import { TaintEffect } from 'cdk8s-plus-33';
 import { CapacityType, CpuArchitecture } from './capacity-type';
 import { InstanceType } from './instance-type';
 import { NodeTaint, NodeTaints } from './taint';
-import { checkDns1123Label, checkInteger, checkLabels, checkList, checkOneOf, checkShape, invalidProp, labelValueProblem, qualifiedNameProblem } from '../validation';
+import { checkDns1123Label, checkInteger, checkLabels, checkList, checkOneOf, checkShape, invalidProp, keyInDomains, labelValueProblem, qualifiedNameProblem } from '../validation';
 
 /**
  * Properties of a `NodePool`.
@@ -322,8 +322,7 @@ function validateLabels(where: string, labels: { [key: string]: string }): { [ke
     if (key === NodePool.POOL_LABEL) {
       throw invalidProp(where, 'labels', key, 'is set by the library to the pool name; choose another key');
     }
-    const prefix = key.includes('/') ? key.split('/')[0] : '';
-    if (RESERVED_LABEL_DOMAINS.some(domain => prefix === domain || prefix.endsWith(`.${domain}`))) {
+    if (keyInDomains(key, RESERVED_LABEL_DOMAINS)) {
       throw invalidProp(where, 'labels', key,
         'uses a prefix reserved to Kubernetes (kubernetes.io, k8s.io): node groups cannot set it; use your own prefix');
     }

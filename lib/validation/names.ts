@@ -54,6 +54,12 @@ export function labelValueProblem(value: string): string | undefined {
 }
 
 /** Throws unless `value` is a DNS-1123 label of at most `max` characters. */
+/** Whether a label or taint key's prefix is one of `domains` or a subdomain of one (`x.k8s.io` is in `k8s.io`). */
+export function keyInDomains(key: string, domains: readonly string[]): boolean {
+  const prefix = key.includes('/') ? key.split('/')[0] : '';
+  return domains.some(domain => prefix === domain || prefix.endsWith(`.${domain}`));
+}
+
 export function checkDns1123Label(where: IConstruct | string, prop: string, value: string, max = 63): string {
   if (!isDns1123Label(value, max)) {
     throw invalidProp(where, prop, value,
